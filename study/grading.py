@@ -1,0 +1,65 @@
+"""Checking typed and multiple-choice answers. Wrong -> Again, right -> Good."""
+
+from __future__ import annotations
+
+import string
+import unicodedata
+
+from study.models import Card
+
+AGAIN, HARD, GOOD, EASY = 1, 2, 3, 4
+_PUNCT = set(string.punctuation) | {"。", "，", "、", "：", "；", "！", "？", "（", "）", "·"}
+
+
+def normalize(text: str, rules: list[str]) -> str:
+    if "unicode" in rules:
+        text = unicodedata.normalize("NFKC", text)
+    if "case" in rules:
+        text = text.casefold()
+    if "punctuation" in rules:
+        # A decimal point is part of the number: "1.5" must not become "1 5".
+        text = "".join(
+            " " if ch in _PUNCT and not _decimal_point(text, i) else ch
+            for i, ch in enumerate(text)
+        )
+    if "whitespace" in rules or "punctuation" in rules:
+        text = " ".join(text.split())
+    return text
+
+
+def _decimal_point(text: str, i: int) -> bool:
+    return (text[i] == "." and 0 < i < len(text) - 1
+            and text[i - 1].isdigit() and text[i + 1].isdigit())
+
+
+def check_typed(card: Card, answer: str) -> bool:
+    given = normalize(answer, card.normalize)
+    return bool(given) and any(given == normalize(a, card.normalize) for a in card.answers)
+
+
+def parse_choices(text: str, n: int) -> list[int] | None:
+    """'b', 'a,c', 'ac', '2' or '1 3' -> 0-based indices; None if unreadable."""
+    text = text.strip().lower().replace(",", " ")
+    if not text:
+        return None
+    picks: list[int] = []
+    tokens = text.split() if " " in text else (list(text) if text.isalpha() else [text])
+    for tok in tokens:
+        if len(tok) == 1 and "a" <= tok <= "z":
+            idx = ord(tok) - ord("a")
+        elif tok.isdigit():
+            idx = int(tok) - 1
+        else:
+            return None
+        if not 0 <= idx < n:
+            return None
+        picks.append(idx)
+    return sorted(set(picks))
+
+
+def check_mcq(card: Card, picks: list[int]) -> bool:
+    return sorted(set(picks)) == sorted(card.answer)
+
+
+def suggested_rating(correct: bool) -> int:
+    return GOOD if correct else AGAIN

@@ -1,0 +1,579 @@
+"""Load and validate content directories into `models.Content`.
+
+Problems are collected, never raised: `study content check` prints them all.
+"""
+
+from __future__ import annotations
+
+import keyword
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from study import cloze
+from study.models import CARD_TYPES, Card, Content, Kata, SourceRef, Topic, Track
+from study.yamlnodes import (
+    INT,
+    Problem,
+    Reporter,
+    check_keys,
+    compose_file,
+    describe,
+    mapping_items,
+    read_id,
+    read_int,
+    read_list,
+    read_number,
+    read_text,
+)
+
+NORMALIZE_RULES = ("case", "whitespace", "punctuation", "unicode")
+DEVICES = ("cpu", "cuda")
+
+TRACK_KEYS = frozenset({"id", "title", "title_zh", "description", "topics"})
+TOPIC_KEYS = frozenset({"id", "title", "title_zh", "description", "prerequisites"})
+CARD_COMMON = frozenset(
+    {"id", "type", "topic", "tags", "source", "explain", "front_zh", "back_zh"}
+)
+CARD_KEYS = {
+    "basic": CARD_COMMON | {"front", "back"},
+    "cloze": CARD_COMMON | {"text", "back"},
+    "mcq": CARD_COMMON | {"question", "choices", "answer", "explanation"},
+    "typed": CARD_COMMON | {"question", "answers", "normalize"},
+}
+CARD_REQUIRED = {
+    "basic": {"front", "back"},
+    "cloze": {"text"},
+    "mcq": {"question", "choices", "answer", "explanation"},
+    "typed": {"question", "answers"},
+}
+KATA_KEYS = frozenset(
+    {
+        "id", "title", "topic", "also_topics", "difficulty", "function", "signature",
+        "prompt", "hints", "time_budget_min", "timeout_s", "banned", "devices",
+        "source", "tags",
+    }
+)
+KATA_REQUIRED = frozenset(
+    {"id", "title", "topic", "difficulty", "function", "signature", "prompt", "hints", "source"}
+)
+KATA_FILES = ("starter.py", "solution.py", "check.py")
+
+
+@dataclass
+class ContentFile:
+    path: Path
+    kind: str  # "curriculum", "cards" or "kata"
+    origin: str  # "bundled" or "user"
+
+
+@dataclass
+class LoadResult:
+    content: Content
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+# --- discovery --------------------------------------------------------------
+
+
+def _classify(path: Path) -> str:
+    if path.name == "curriculum.yaml":
+        return "curriculum"
+    if path.name == "kata.yaml":
+        return "kata"
+    return "cards"
+
+
+def _yaml_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+
+
+def discover(root: Path, origin: str) -> list[ContentFile]:
+    """Content files under a content directory, a sub-folder of one, or a single file."""
+    root = root.resolve()
+    if root.is_file():
+        return [ContentFile(root, _classify(root), origin)]
+    if not root.is_dir():
+        return []
+    if any((root / f).is_dir() for f in ("content", "cards", "exercises")):
+        files: list[ContentFile] = []
+        cur = root / "content"
+        if cur.is_dir():
+            files += [ContentFile(p, _classify(p), origin) for p in _yaml_files(cur)]
+        if (root / "cards").is_dir():
+            files += [ContentFile(p, "cards", origin) for p in _yaml_files(root / "cards")]
+        ex = root / "exercises"
+        if ex.is_dir():
+            files += [ContentFile(p, "kata", origin) for p in sorted(ex.glob("*/kata.yaml"))]
+        return files
+    return [ContentFile(p, _classify(p), origin) for p in _yaml_files(root)]
+
+
+# --- per-file parsing ---------------------------------------------------------
+
+
+class _Builder:
+    """Accumulates content from files, remembering where each id was defined."""
+
+    def __init__(self) -> None:
+        self.content = Content()
+        self.problems: list[Problem] = []
+        self.defined: dict[str, tuple[SourceRef, str]] = {}  # id -> (where, origin)
+        self.topic_defs: dict[str, tuple[SourceRef, str]] = {}
+        self.track_defs: dict[str, tuple[SourceRef, str]] = {}
+        self.prereq_nodes: list[tuple[Reporter, yaml.Node, str, str]] = []
+        self.topic_refs: list[tuple[Reporter, yaml.Node, str]] = []
+        self.topic_count = 0
+        self.track_count = 0
+        self.card_count = 0
+
+    def _claim(
+        self, table: dict[str, tuple[SourceRef, str]], ident: str, ref: SourceRef, origin: str,
+        report: Reporter, node: yaml.Node, what: str,
+    ) -> bool:
+        if ident in table:
+            first, first_origin = table[ident]
+            if origin == "user" and first_origin == "bundled":
+                report.at(node, f"{what} id {ident!r} is already used by bundled content "
+                          f"({first}); choose another id")
+            else:
+                report.at(node, f"duplicate {what} id {ident!r} (first defined at {first})")
+            return False
+        table[ident] = (ref, origin)
+        return True
+
+    def ref(self, report: Reporter, node: yaml.Node) -> SourceRef:
+        m = node.start_mark
+        return SourceRef(report.path, m.line + 1, m.column + 1)
+
+    # curriculum ---------------------------------------------------------------
+
+    def curriculum(self, f: ContentFile, root: yaml.Node | None, report: Reporter) -> None:
+        if root is None:
+            return
+        top = mapping_items(root, report, "curriculum")
+        if top is None:
+            return
+        check_keys(top, {"tracks"}, {"tracks"}, report, root, "curriculum")
+        if "tracks" not in top:
+            return
+        tracks_node = top["tracks"][1]
+        if not isinstance(tracks_node, yaml.SequenceNode):
+            report.at(tracks_node, f"tracks must be a list, got {describe(tracks_node)}")
+            return
+        for track_node in tracks_node.value:
+            self._track(f, track_node, report)
+
+    def _track(self, f: ContentFile, node: yaml.Node, report: Reporter) -> None:
+        items = mapping_items(node, report, "track")
+        if items is None:
+            return
+        check_keys(items, TRACK_KEYS, {"id", "title", "topics"}, report, node, "track")
+        ident = _opt(items, "id", read_id, report)
+        title = _opt(items, "title", read_text, report)
+        title_zh = _opt(items, "title_zh", read_text, report)
+        desc = _opt(items, "description", read_text, report)
+        track: Track | None = None
+        if ident is not None and self._claim(
+            self.track_defs, ident, self.ref(report, items["id"][1]), f.origin, report,
+            items["id"][1], "track",
+        ):
+            track = Track(ident, title or ident, title_zh or "", self.track_count,
+                          description=desc or "", ref=self.ref(report, node))
+            self.track_count += 1
+            self.content.tracks[ident] = track
+        if "topics" not in items:
+            return
+        topics_node = items["topics"][1]
+        if not isinstance(topics_node, yaml.SequenceNode):
+            report.at(topics_node, f"topics must be a list, got {describe(topics_node)}")
+            return
+        for topic_node in topics_node.value:
+            self._topic(f, topic_node, report, track)
+
+    def _topic(
+        self, f: ContentFile, node: yaml.Node, report: Reporter, track: Track | None
+    ) -> None:
+        items = mapping_items(node, report, "topic")
+        if items is None:
+            return
+        check_keys(items, TOPIC_KEYS, {"id", "title"}, report, node, "topic")
+        ident = _opt(items, "id", read_id, report)
+        title = _opt(items, "title", read_text, report)
+        title_zh = _opt(items, "title_zh", read_text, report)
+        desc = _opt(items, "description", read_text, report)
+        prereqs: list[str] = []
+        if "prerequisites" in items:
+            pnode = items["prerequisites"][1]
+            prereqs = read_list(pnode, report, "prerequisites", read_id) or []
+            if isinstance(pnode, yaml.SequenceNode) and ident is not None:
+                for child in pnode.value:
+                    if isinstance(child, yaml.ScalarNode):
+                        self.prereq_nodes.append((report, child, child.value, ident))
+        if ident is None or not self._claim(
+            self.topic_defs, ident, self.ref(report, items["id"][1]), f.origin, report,
+            items["id"][1], "topic",
+        ):
+            return
+        if ident in prereqs:
+            report.at(items["prerequisites"][1], f"topic {ident!r} lists itself as a prerequisite")
+        topic = Topic(ident, title or ident, title_zh or "", track.id if track else "",
+                      prereqs, self.topic_count, description=desc or "",
+                      ref=self.ref(report, node))
+        self.topic_count += 1
+        self.content.topics[ident] = topic
+        if track is not None:
+            track.topics.append(ident)
+
+    # cards --------------------------------------------------------------------
+
+    def cards(self, f: ContentFile, root: yaml.Node | None, report: Reporter) -> None:
+        if root is None:
+            return
+        top = mapping_items(root, report, "card file")
+        if top is None:
+            return
+        check_keys(top, {"topic", "cards"}, {"cards"}, report, root, "card file")
+        file_topic: str | None = None
+        if "topic" in top:
+            tnode = top["topic"][1]
+            file_topic = read_id(tnode, report, "topic")
+            if file_topic is not None:
+                self.topic_refs.append((report, tnode, file_topic))
+        if "cards" not in top:
+            return
+        cards_node = top["cards"][1]
+        if not isinstance(cards_node, yaml.SequenceNode):
+            report.at(cards_node, f"cards must be a list, got {describe(cards_node)}")
+            return
+        for node in cards_node.value:
+            self.card_count += 1  # file order across the whole load: the curriculum order
+            card = self._card(f, node, report, file_topic, self.card_count)
+            if card is not None:
+                self.content.cards[card.id] = card
+
+    def _card(
+        self, f: ContentFile, node: yaml.Node, report: Reporter, file_topic: str | None, order: int
+    ) -> Card | None:
+        items = mapping_items(node, report, "card")
+        if items is None:
+            return None
+        ok = True
+        ctype = None
+        if "type" not in items:
+            report.at(node, f"card is missing required key 'type' (one of {', '.join(CARD_TYPES)})")
+            ok = False
+        else:
+            tnode = items["type"][1]
+            ctype = read_text(tnode, report, "type")
+            if ctype not in CARD_TYPES:
+                if ctype is not None:
+                    known = ", ".join(CARD_TYPES)
+                    report.at(tnode, f"unknown card type {ctype!r} (one of {known})")
+                ok = False
+        if ctype in CARD_TYPES:
+            required = {"id", "source", "tags"} | CARD_REQUIRED[ctype]
+            check_keys(items, CARD_KEYS[ctype], required, report, node, f"{ctype} card")
+        else:
+            return None
+
+        def text(key: str) -> str:
+            nonlocal ok
+            if key not in items:
+                return ""
+            value = read_text(items[key][1], report, key)
+            if value is None:
+                ok = False
+            return value or ""
+
+        ident = read_id(items["id"][1], report, "card id") if "id" in items else None
+        if ident is None:
+            ok = False
+        topic = file_topic
+        if "topic" in items:
+            tnode = items["topic"][1]
+            topic = read_id(tnode, report, "topic")
+            if topic is not None:
+                self.topic_refs.append((report, tnode, topic))
+        if topic is None:
+            report.at(node, "card has no topic (set `topic:` on the card or atop the file)")
+            ok = False
+        tags: list[str] = []
+        if "tags" in items:
+            tags = read_list(items["tags"][1], report, "tags", _read_tag) or []
+        card = Card(
+            id=ident or "", type=ctype, topic=topic or "", tags=tags, source=text("source"),
+            explain=text("explain"), front=text("front"), back=text("back"), text=text("text"),
+            question=text("question"), explanation=text("explanation"),
+            front_zh=text("front_zh"), back_zh=text("back_zh"),
+            ref=self.ref(report, node), order=order,
+        )
+        if ctype == "cloze" and "text" in items and card.text:
+            deletions, problems = cloze.parse(card.text)
+            for message in problems:
+                report.at(items["text"][1], message)
+                ok = False
+            card.deletions = cloze.numbers(deletions)
+        if ctype == "mcq":
+            ok &= self._mcq(card, items, report)
+        if ctype == "typed":
+            ok &= self._typed(card, items, report)
+        if ident is not None and not self._claim(
+            self.defined, ident, self.ref(report, items["id"][1]), f.origin, report,
+            items["id"][1], "card",
+        ):
+            return None
+        return card if ok else None
+
+    def _mcq(self, card: Card, items: dict, report: Reporter) -> bool:
+        ok = True
+        if "choices" in items:
+            cnode = items["choices"][1]
+            choices = read_list(cnode, report, "choices", read_text, min_len=2, max_len=6)
+            if choices is None or not 2 <= len(choices) <= 6:
+                ok = False
+            else:
+                card.choices = choices
+                if len(set(choices)) != len(choices):
+                    report.at(cnode, "choices must be distinct")
+                    ok = False
+        if "answer" in items:
+            anode = items["answer"][1]
+            n = len(card.choices)
+            if isinstance(anode, yaml.SequenceNode):
+                idx = read_list(anode, report, "answer", lambda nd, r, w: read_int(nd, r, w, 0, 99),
+                                min_len=1)
+            elif isinstance(anode, yaml.ScalarNode) and anode.tag == INT:
+                one = read_int(anode, report, "answer", 0, 99)
+                idx = None if one is None else [one]
+            else:
+                report.at(anode, f"answer must be a choice index (0-based) or a list of them, "
+                          f"got {describe(anode)}")
+                idx = None
+            if idx is None:
+                ok = False
+            else:
+                for i in idx:
+                    if n and not 0 <= i < n:
+                        report.at(anode, f"mcq answer index {i} is out of range: "
+                                  f"there are {n} choices (0-{n - 1})")
+                        ok = False
+                if len(set(idx)) != len(idx):
+                    report.at(anode, "answer lists the same index twice")
+                    ok = False
+                card.answer = sorted(set(idx))
+        return ok
+
+    def _typed(self, card: Card, items: dict, report: Reporter) -> bool:
+        ok = True
+        if "answers" in items:
+            answers = read_list(items["answers"][1], report, "answers", read_text, min_len=1)
+            if not answers:
+                ok = False
+            else:
+                card.answers = answers
+        if "normalize" in items:
+            nnode = items["normalize"][1]
+            rules = read_list(nnode, report, "normalize", read_text)
+            if rules is None:
+                ok = False
+            else:
+                bad = [r for r in rules if r not in NORMALIZE_RULES]
+                if bad:
+                    report.at(nnode, f"unknown normalize rule(s) {', '.join(map(repr, bad))} "
+                              f"(known: {', '.join(NORMALIZE_RULES)})")
+                    ok = False
+                card.normalize = rules
+        return ok
+
+    # katas --------------------------------------------------------------------
+
+    def kata(self, f: ContentFile, root: yaml.Node | None, report: Reporter) -> None:
+        if root is None:
+            return
+        items = mapping_items(root, report, "kata")
+        if items is None:
+            return
+        check_keys(items, KATA_KEYS, KATA_REQUIRED, report, root, "kata")
+        ok = all(k in items for k in KATA_REQUIRED)
+
+        def get(key: str, reader, *args):  # type: ignore[no-untyped-def]
+            nonlocal ok
+            if key not in items:
+                return None
+            value = reader(items[key][1], report, key, *args)
+            if value is None:
+                ok = False
+            return value
+
+        ident = get("id", read_id)
+        folder = f.path.parent
+        if ident is not None and folder.name != ident:
+            report.at(items["id"][1], f"kata id {ident!r} must match its folder {folder.name!r}")
+            ok = False
+        function = get("function", read_text)
+        if function is not None and (not function.isidentifier() or keyword.iskeyword(function)):
+            report.at(items["function"][1], f"function {function!r} is not a Python identifier")
+            ok = False
+        topic = get("topic", read_id)
+        if topic is not None:
+            self.topic_refs.append((report, items["topic"][1], topic))
+        also = get("also_topics", lambda n, r, w: read_list(n, r, w, read_id)) or []
+        if "also_topics" in items and isinstance(items["also_topics"][1], yaml.SequenceNode):
+            for child in items["also_topics"][1].value:
+                if isinstance(child, yaml.ScalarNode):
+                    self.topic_refs.append((report, child, child.value))
+        hints = get("hints", lambda n, r, w: read_list(n, r, w, read_text, min_len=2))
+        if hints is not None and len(hints) < 2:
+            ok = False
+        devices = get("devices", lambda n, r, w: read_list(n, r, w, read_text, min_len=1))
+        if devices is not None:
+            bad = [d for d in devices if d not in DEVICES]
+            if bad:
+                report.at(items["devices"][1], f"unknown device(s) {bad} (known: cpu, cuda)")
+                ok = False
+        for name in KATA_FILES:
+            if not (folder / name).is_file():
+                report.at(root, f"kata folder {folder.name!r} is missing {name}")
+                ok = False
+        kata = Kata(
+            id=ident or "",
+            title=get("title", read_text) or "",
+            topic=topic or "",
+            difficulty=get("difficulty", read_int, 1, 5) or 1,
+            function=function or "",
+            signature=get("signature", read_text) or "",
+            prompt=get("prompt", read_text) or "",
+            hints=hints or [],
+            source=get("source", read_text) or "",
+            also_topics=also,
+            time_budget_min=get("time_budget_min", read_int, 1, 600) or 20,
+            timeout_s=get("timeout_s", read_number, 1.0) or 20.0,
+            banned=get("banned", lambda n, r, w: read_list(n, r, w, read_text)) or [],
+            devices=devices or ["cpu", "cuda"],
+            tags=get("tags", lambda n, r, w: read_list(n, r, w, _read_tag)) or [],
+            folder=folder,
+            ref=SourceRef(f.path, 1, 1),
+        )
+        if ident is not None and not self._claim(
+            self.defined, ident, self.ref(report, items["id"][1]), f.origin, report,
+            items["id"][1], "kata",
+        ):
+            return
+        if ok:
+            self.content.katas[kata.id] = kata
+
+    # cross-file checks --------------------------------------------------------
+
+    def finish(self) -> None:
+        topics = self.content.topics
+        for report, node, ident in self.topic_refs:
+            if ident not in topics:
+                report.at(node, f"unknown topic {ident!r}{_suggest(ident, topics)}")
+        for report, node, ident, owner in self.prereq_nodes:
+            if ident not in topics and ident != owner:
+                report.at(node, f"unknown prerequisite topic {ident!r}{_suggest(ident, topics)}")
+        for cycle in _cycles(topics):
+            first = topics[cycle[0]]
+            where = first.ref or SourceRef(Path("?"), 1, 1)
+            self.problems.append(Problem(
+                str(where.path), where.line, where.col,
+                "prerequisite cycle: " + " -> ".join(cycle + [cycle[0]]),
+            ))
+        # Cards and katas whose topic is unknown are dropped so the rest can run.
+        for cid in [c.id for c in self.content.cards.values() if c.topic not in topics]:
+            del self.content.cards[cid]
+        for kid in [k.id for k in self.content.katas.values() if k.topic not in topics]:
+            del self.content.katas[kid]
+
+
+def _opt(items: dict, key: str, reader, report: Reporter, *args):  # type: ignore[no-untyped-def]
+    return reader(items[key][1], report, key, *args) if key in items else None
+
+
+def _read_tag(node: yaml.Node, report: Reporter, what: str) -> str | None:
+    value = read_text(node, report, what)
+    if value is not None and any(ch.isspace() for ch in value):
+        report.at(node, f"{what} {value!r} must not contain spaces (use '-')")
+        return None
+    return value
+
+
+def _suggest(ident: str, known: dict) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(ident, list(known), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _cycles(topics: dict[str, Topic]) -> list[list[str]]:
+    """Each prerequisite cycle once (iterative DFS, three colours)."""
+    white, grey, black = 0, 1, 2
+    colour = dict.fromkeys(topics, white)
+    cycles: list[list[str]] = []
+    for start in topics:
+        if colour[start] != white:
+            continue
+        stack: list[tuple[str, int]] = [(start, 0)]
+        path: list[str] = []
+        colour[start] = grey
+        path.append(start)
+        while stack:
+            node, i = stack[-1]
+            prereqs = [p for p in topics[node].prerequisites if p in topics and p != node]
+            if i < len(prereqs):
+                stack[-1] = (node, i + 1)
+                nxt = prereqs[i]
+                if colour[nxt] == white:
+                    colour[nxt] = grey
+                    path.append(nxt)
+                    stack.append((nxt, 0))
+                elif colour[nxt] == grey:
+                    cycles.append(path[path.index(nxt):])
+            else:
+                colour[node] = black
+                path.pop()
+                stack.pop()
+    return cycles
+
+
+def load_files(files: list[ContentFile]) -> LoadResult:
+    builder = _Builder()
+    seen: set[Path] = set()
+    unique = []
+    for f in files:
+        if f.path not in seen:
+            seen.add(f.path)
+            unique.append(f)
+    # Curricula first so topic order does not depend on file order.
+    unique.sort(key=lambda f: (f.origin != "bundled", f.kind != "curriculum"))
+    for f in unique:
+        report = Reporter(f.path, builder.problems)
+        root = compose_file(f.path, report)
+        if root is None and not any(p.path == str(f.path) for p in builder.problems):
+            continue  # an empty file: nothing to load
+        getattr(builder, {"curriculum": "curriculum", "cards": "cards", "kata": "kata"}[f.kind])(
+            f, root, report
+        )
+    builder.finish()
+    builder.problems.sort()
+    return LoadResult(builder.content, builder.problems)
+
+
+def load(roots: list[tuple[Path, str]]) -> LoadResult:
+    """Load content roots, each `(path, origin)` with origin "bundled" or "user"."""
+    files: list[ContentFile] = []
+    missing: list[Problem] = []
+    for path, origin in roots:
+        if not path.exists():
+            missing.append(Problem(str(path), 1, 1, "content path does not exist"))
+            continue
+        files += discover(path, origin)
+    result = load_files(files)
+    result.problems[:0] = missing
+    return result

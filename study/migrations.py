@@ -1,0 +1,133 @@
+"""Forward-only schema migrations, tracked with `PRAGMA user_version`.
+
+Never edit a released migration: append a new one. Each runs in one
+transaction with the version bump, so a crash leaves the old version intact.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+V1 = """
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+
+-- The append-only log: the truth. Grades and the other user actions that
+-- change an item's state, in commit order (id).
+CREATE TABLE reviews (
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    item_id      TEXT    NOT NULL,
+    kind         TEXT    NOT NULL CHECK (kind IN ('card', 'kata')),
+    event        TEXT    NOT NULL DEFAULT 'grade'
+                 CHECK (event IN ('grade', 'undo', 'suspend', 'unsuspend',
+                                  'bury', 'unbury', 'forget')),
+    rating       INTEGER CHECK (rating BETWEEN 1 AND 4),
+    ts           INTEGER NOT NULL,   -- UTC, milliseconds since the epoch
+    day          INTEGER NOT NULL,   -- study day it counted for (date ordinal)
+    duration_ms  INTEGER,
+    client_id    TEXT    NOT NULL,
+    state_before INTEGER,            -- FSRS state before a grade: 0 new .. 3 relearning
+    undoes       INTEGER REFERENCES reviews (id),
+    until_ms     INTEGER,            -- for 'bury'
+    CHECK ((event = 'grade') = (rating IS NOT NULL)),
+    CHECK ((event = 'undo') = (undoes IS NOT NULL))
+);
+CREATE INDEX reviews_item ON reviews (item_id, id);
+CREATE INDEX reviews_day ON reviews (day);
+CREATE UNIQUE INDEX reviews_undoes ON reviews (undoes) WHERE undoes IS NOT NULL;
+
+-- Derived from the log; `study db rebuild` recreates it.
+CREATE TABLE item_state (
+    item_id         TEXT PRIMARY KEY,
+    kind            TEXT    NOT NULL,
+    state           INTEGER NOT NULL,
+    step            INTEGER,
+    stability       REAL,
+    difficulty      REAL,
+    due_ms          INTEGER,
+    last_review_ms  INTEGER,
+    reps            INTEGER NOT NULL DEFAULT 0,
+    lapses          INTEGER NOT NULL DEFAULT 0,
+    suspended       INTEGER NOT NULL DEFAULT 0,
+    buried_until_ms INTEGER,
+    leech           INTEGER NOT NULL DEFAULT 0,
+    last_event      INTEGER REFERENCES reviews (id)
+);
+CREATE INDEX item_state_due ON item_state (due_ms);
+"""
+
+V2 = """
+-- Kata attempts: every check, with the code that was checked.
+CREATE TABLE attempts (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    kata_id     TEXT    NOT NULL,
+    ts          INTEGER NOT NULL,
+    status      TEXT    NOT NULL CHECK (status IN ('passed', 'failed', 'error', 'timeout', 'oom')),
+    hints_used  INTEGER NOT NULL DEFAULT 0,
+    duration_ms INTEGER,
+    device      TEXT,
+    solution    TEXT,
+    review_id   INTEGER REFERENCES reviews (id),
+    client_id   TEXT    NOT NULL
+);
+CREATE INDEX attempts_kata ON attempts (kata_id, id);
+
+-- Hints revealed, so a hint counts against the grade even across restarts.
+CREATE TABLE hints (
+    id      INTEGER PRIMARY KEY AUTOINCREMENT,
+    kata_id TEXT    NOT NULL,
+    ts      INTEGER NOT NULL,
+    number  INTEGER NOT NULL
+);
+CREATE INDEX hints_kata ON hints (kata_id, ts);
+"""
+
+MIGRATIONS: list[str] = [V1, V2]
+LATEST = len(MIGRATIONS)
+
+
+class SchemaError(RuntimeError):
+    pass
+
+
+def version(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def migrate(conn: sqlite3.Connection, target: int = LATEST) -> int:
+    """Bring the database up to `target`; returns the version it was at."""
+    start = version(conn)
+    if start > LATEST:
+        raise SchemaError(
+            f"this database has schema version {start}, newer than this study "
+            f"(which knows up to {LATEST}); upgrade study"
+        )
+    for v in range(start, target):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            if version(conn) != v:  # another process migrated meanwhile
+                conn.execute("ROLLBACK")
+                continue
+            for statement in _statements(MIGRATIONS[v]):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {v + 1}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    return start
+
+
+def _statements(script: str) -> list[str]:
+    """Split a script into statements (executescript would commit on its own)."""
+    out: list[str] = []
+    buf = ""
+    for line in script.splitlines(keepends=True):
+        buf += line
+        if sqlite3.complete_statement(buf):
+            if buf.strip():
+                out.append(buf)
+            buf = ""
+    return out

@@ -1,0 +1,39 @@
+"""Where things live: the bundled content and the user's home."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+CONTENT_FOLDERS = ("content", "cards", "exercises")
+
+
+def bundled_root() -> Path:
+    """The directory holding the bundled `content/`, `cards/`, `exercises/`.
+
+    An installed wheel carries them in `study/_bundled`; an editable install
+    or a source checkout finds them at the repository root.
+    """
+    pkg = Path(__file__).resolve().parent
+    for root in (pkg / "_bundled", pkg.parent):
+        if (root / "content" / "curriculum.yaml").is_file():
+            return root
+    raise FileNotFoundError(
+        f"bundled content not found next to {pkg} (expected _bundled/ or a source checkout)"
+    )
+
+
+def default_home() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("study", appauthor=False))
+
+
+def resolve_home(cli_home: str | os.PathLike[str] | None = None) -> Path:
+    """`--home` wins over `STUDY_HOME`, which wins over the platform data dir."""
+    if cli_home:
+        return Path(cli_home).expanduser().resolve()
+    env = os.environ.get("STUDY_HOME")
+    if env:
+        return Path(env).expanduser().resolve()
+    return default_home()

@@ -1,0 +1,205 @@
+"""Today's session: what to review, in which order.
+
+`plan()` is a pure function of content, item states, today's grades, settings
+and the clock, so a session can be re-planned at any moment (after a grade,
+after a relaunch) and continue where it stopped.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from study.clock import DayClock, to_ms
+from study.models import Content, Item
+from study.scheduler import LEARNING, NEW, RELEARNING, REVIEW, ItemState, Srs
+from study.settings import Settings
+
+LEARN_AHEAD = timedelta(minutes=20)
+DEFAULT_REVIEW_S = 10.0
+DEFAULT_NEW_S = 25.0
+
+
+@dataclass(frozen=True)
+class PlanEntry:
+    item: Item
+    reason: str  # "learning", "review", "new", "kata-review", "kata-new"
+    due_ms: int | None = None
+    retrievability: float | None = None
+
+
+@dataclass
+class Plan:
+    day: date
+    entries: list[PlanEntry] = field(default_factory=list)
+    learning_later: list[PlanEntry] = field(default_factory=list)  # due later today
+    new_done_today: int = 0
+    reviews_done_today: int = 0
+    estimated_minutes: float = 0.0
+
+    def count(self, *reasons: str) -> int:
+        return sum(1 for e in self.entries if e.reason in reasons)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {
+            "learning": self.count("learning"),
+            "review": self.count("review"),
+            "new": self.count("new"),
+            "kata": self.count("kata-review", "kata-new"),
+        }
+
+    def next_entry(
+        self, now: datetime, kinds: tuple[str, ...] = ("card", "kata")
+    ) -> PlanEntry | None:
+        """What to show now: the plan's head, else a learning item due soon."""
+        for e in self.entries:
+            if e.item.kind in kinds:
+                return e
+        soon = to_ms(now + LEARN_AHEAD)
+        ahead = [e for e in self.learning_later
+                 if (e.due_ms or 0) <= soon and e.item.kind in kinds]
+        return min(ahead, key=lambda e: e.due_ms or 0) if ahead else None
+
+
+def _topic_started(items: list[Item], states: dict[str, ItemState]) -> dict[str, bool]:
+    started: dict[str, bool] = {}
+    for it in items:
+        s = states.get(it.id)
+        if s is not None and s.reps > 0:
+            started[it.topic] = True
+        else:
+            started.setdefault(it.topic, False)
+    return started
+
+
+def unlocked_topics(content: Content, items: list[Item], states: dict[str, ItemState]) -> set[str]:
+    """Topics whose prerequisites with content have all been started."""
+    started = _topic_started(items, states)  # only topics with content are keys
+    out = set()
+    for tid, topic in content.topics.items():
+        if all(started.get(p, True) for p in topic.prerequisites):
+            out.add(tid)
+    return out
+
+
+def interleave(reviews: list[PlanEntry], new: list[PlanEntry]) -> list[PlanEntry]:
+    """Spread new items evenly through the reviews, a review first (as Anki's 'mix')."""
+    if not new:
+        return list(reviews)
+    if not reviews:
+        return list(new)
+    out: list[PlanEntry] = []
+    step = (len(reviews) + len(new)) / len(new)
+    slots = {int((i + 0.5) * step) for i in range(len(new))}
+    ri, ni = iter(reviews), iter(new)
+    for pos in range(len(reviews) + len(new)):
+        nxt = next(ni, None) if pos in slots else next(ri, None)
+        if nxt is None:
+            nxt = next(ri, None) or next(ni)
+        out.append(nxt)
+    return out
+
+
+def separate_siblings(entries: list[PlanEntry]) -> list[PlanEntry]:
+    """Reorder so that two items of one note never follow each other, where possible."""
+    out = list(entries)
+    for i in range(1, len(out)):
+        if out[i].item.note_id != out[i - 1].item.note_id:
+            continue
+        for j in range(i + 1, len(out)):
+            if out[j].item.note_id != out[i - 1].item.note_id:
+                out.insert(i, out.pop(j))
+                break
+    return out
+
+
+def plan(
+    content: Content,
+    items: list[Item],
+    states: dict[str, ItemState],
+    graded_today: dict[str, tuple[int, int]],
+    settings: Settings,
+    srs: Srs,
+    days: DayClock,
+    now: datetime,
+    typical_s: tuple[float | None, float | None] = (None, None),
+) -> Plan:
+    today = days.day_of(now)
+    now_ms = to_ms(now)
+    end_ms = to_ms(days.day_start(today + timedelta(days=1)))
+    result = Plan(day=today)
+
+    # Notes with a grade today: their other deletions wait until tomorrow.
+    buried_notes: dict[str, set[str]] = defaultdict(set)
+    if settings.bury_siblings:
+        for item_id in graded_today:
+            buried_notes[item_id.split("#", 1)[0]].add(item_id)
+    new_cards_done = sum(1 for i, (_, sb) in graded_today.items()
+                         if sb == NEW and not _is_kata(content, i))
+    new_katas_done = sum(1 for i, (_, sb) in graded_today.items()
+                         if sb == NEW and _is_kata(content, i))
+    reviews_done = sum(1 for i, (_, sb) in graded_today.items() if sb != NEW)
+    result.new_done_today = new_cards_done
+    result.reviews_done_today = reviews_done
+
+    unlocked = unlocked_topics(content, items, states)
+    learning: list[PlanEntry] = []
+    reviews: list[PlanEntry] = []
+    new: list[PlanEntry] = []
+    kata_due: list[PlanEntry] = []
+    kata_new: list[PlanEntry] = []
+    new_notes: set[str] = set()
+    for it in items:
+        s = states.get(it.id)
+        if s is not None and (s.suspended or (s.buried_until_ms or 0) > now_ms):
+            continue
+        grades_note = buried_notes.get(it.note_id)
+        if grades_note and it.id not in grades_note:
+            continue  # a sibling was reviewed today
+        if s is None or s.state == NEW:
+            if it.topic not in unlocked:
+                continue
+            if it.kind == "kata":
+                kata_new.append(PlanEntry(it, "kata-new"))
+            elif not settings.bury_siblings or it.note_id not in new_notes:
+                new_notes.add(it.note_id)
+                new.append(PlanEntry(it, "new"))
+            continue
+        due = s.due_ms or 0
+        if s.state in (LEARNING, RELEARNING):
+            entry = PlanEntry(it, "kata-review" if it.kind == "kata" else "learning", due)
+            if due <= now_ms:
+                (kata_due if it.kind == "kata" else learning).append(entry)
+            elif due < end_ms:
+                result.learning_later.append(entry)
+        elif s.state == REVIEW and due < end_ms:
+            r = srs.retrievability(s, now)
+            entry = PlanEntry(it, "kata-review" if it.kind == "kata" else "review", due, r)
+            (kata_due if it.kind == "kata" else reviews).append(entry)
+
+    learning.sort(key=lambda e: e.due_ms or 0)
+    reviews.sort(key=lambda e: (e.retrievability or 0.0, e.item.order))
+    reviews = reviews[: max(0, settings.max_reviews_per_day - reviews_done)]
+    new = new[: max(0, settings.new_per_day - new_cards_done)]
+    kata_due.sort(key=lambda e: (e.retrievability or 0.0, e.due_ms or 0))
+    katas = kata_due + kata_new[: max(0, settings.new_katas_per_day - new_katas_done)]
+
+    result.entries = separate_siblings(learning + interleave(reviews, new) + katas)
+    review_s = typical_s[0] or DEFAULT_REVIEW_S
+    new_s = typical_s[1] or DEFAULT_NEW_S
+    kata_min = sum(_kata_budget(content, e.item.id) for e in katas)
+    result.estimated_minutes = (
+        (len(learning) + len(reviews)) * review_s + len(new) * new_s
+    ) / 60 + kata_min
+    return result
+
+
+def _is_kata(content: Content, item_id: str) -> bool:
+    return item_id in content.katas
+
+
+def _kata_budget(content: Content, kata_id: str) -> float:
+    kata = content.katas.get(kata_id)
+    return float(kata.time_budget_min) if kata else 20.0

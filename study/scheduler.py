@@ -1,0 +1,213 @@
+"""FSRS scheduling of one item, deterministically.
+
+The state of an item is a pure function of its event history: `apply` folds one
+event into a state, and the store uses the same function live and when it
+rebuilds from the log, so the two always agree.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from dataclasses import asdict, dataclass, replace
+from datetime import datetime, timedelta
+from typing import Any
+
+from fsrs import Card as FsrsCard
+from fsrs import Rating, Scheduler, State
+
+from study.clock import UTC, from_ms, to_ms
+
+NEW, LEARNING, REVIEW, RELEARNING = 0, 1, 2, 3
+STATE_NAMES = {NEW: "new", LEARNING: "learning", REVIEW: "review", RELEARNING: "relearning"}
+RATING_NAMES = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
+
+
+def stable_int(text: str) -> int:
+    """A stable 63-bit integer for a string (Python's hash() is salted per process)."""
+    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big") >> 1
+
+
+@dataclass
+class ItemState:
+    item_id: str
+    kind: str = "card"
+    state: int = NEW
+    step: int | None = None
+    stability: float | None = None
+    difficulty: float | None = None
+    due_ms: int | None = None
+    last_review_ms: int | None = None
+    reps: int = 0
+    lapses: int = 0
+    suspended: bool = False
+    buried_until_ms: int | None = None
+    leech: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ItemState:
+        return cls(**data)
+
+    @property
+    def is_new(self) -> bool:
+        return self.state == NEW
+
+    def due(self) -> datetime | None:
+        return from_ms(self.due_ms) if self.due_ms is not None else None
+
+
+class _SeededScheduler(Scheduler):
+    """fsrs' scheduler with fuzz drawn from a per-review seed instead of global random.
+
+    Anki seeds its fuzz from the card id and review count; we do the same so
+    replaying the log gives exactly the live schedule.
+    """
+
+    rng: random.Random = random.Random(0)
+
+    def _get_fuzzed_interval(self, *, interval: timedelta) -> timedelta:
+        from fsrs.scheduler import FUZZ_RANGES
+
+        interval_days = interval.days
+        if interval_days < 2.5:
+            return interval
+        delta = 1.0
+        for r in FUZZ_RANGES:
+            delta += r["factor"] * max(min(float(interval_days), r["end"]) - r["start"], 0.0)
+        min_ivl = max(2, round(interval_days - delta))
+        max_ivl = min(round(interval_days + delta), self.maximum_interval)
+        min_ivl = min(min_ivl, max_ivl)
+        days = self.rng.random() * (max_ivl - min_ivl + 1) + min_ivl
+        return timedelta(days=min(round(days), self.maximum_interval))
+
+
+@dataclass(frozen=True)
+class SchedulerConfig:
+    desired_retention: float = 0.9
+    maximum_interval: int = 36500
+    leech_threshold: int = 8
+    leech_action: str = "suspend"
+
+
+class Srs:
+    def __init__(self, config: SchedulerConfig | None = None) -> None:
+        self.config = config or SchedulerConfig()
+        self._cards = _SeededScheduler(
+            desired_retention=self.config.desired_retention,
+            maximum_interval=self.config.maximum_interval,
+        )
+        # A kata is a day's work, not a flashcard: no 1-minute learning steps;
+        # a pass schedules days out, a failure comes back the next day.
+        self._katas = _SeededScheduler(
+            desired_retention=self.config.desired_retention,
+            maximum_interval=self.config.maximum_interval,
+            learning_steps=(),
+            relearning_steps=(),
+        )
+
+    def _fsrs_for(self, s: ItemState) -> _SeededScheduler:
+        return self._katas if s.kind == "kata" else self._cards
+
+    # -- fsrs bridging ---------------------------------------------------------
+
+    def _to_fsrs(self, s: ItemState) -> FsrsCard:
+        card_id = stable_int(s.item_id)
+        if s.state == NEW:
+            return FsrsCard(card_id=card_id, due=from_ms(s.due_ms or 0))
+        return FsrsCard(
+            card_id=card_id,
+            state=State(s.state),
+            step=s.step,
+            stability=s.stability,
+            difficulty=s.difficulty,
+            due=from_ms(s.due_ms or 0),
+            last_review=from_ms(s.last_review_ms) if s.last_review_ms is not None else None,
+        )
+
+    def _reviewed(self, s: ItemState, rating: int, at: datetime) -> FsrsCard:
+        fsrs = self._fsrs_for(s)
+        fsrs.rng = random.Random(stable_int(f"{s.item_id}/{s.reps}"))
+        card, _ = fsrs.review_card(self._to_fsrs(s), Rating(rating), at.astimezone(UTC))
+        return card
+
+    # -- public API ------------------------------------------------------------
+
+    def grade(self, s: ItemState, rating: int, at: datetime) -> ItemState:
+        """The state after grading `s` with `rating` (1-4) at `at`."""
+        if rating not in RATING_NAMES:
+            raise ValueError(f"rating must be 1-4, got {rating!r}")
+        card = self._reviewed(s, rating, at)
+        lapses = s.lapses + (1 if rating == 1 and s.state == REVIEW else 0)
+        new = replace(
+            s,
+            state=int(card.state.value),
+            step=card.step,
+            stability=card.stability,
+            difficulty=card.difficulty,
+            due_ms=to_ms(card.due),
+            last_review_ms=to_ms(at),
+            reps=s.reps + 1,
+            lapses=lapses,
+            buried_until_ms=None,
+        )
+        if lapses > s.lapses and self._is_leech_lapse(lapses):
+            new.leech = True
+            if self.config.leech_action == "suspend":
+                new.suspended = True
+        return new
+
+    def _is_leech_lapse(self, lapses: int) -> bool:
+        """Leech at the threshold, then again every half threshold (as Anki does)."""
+        t = self.config.leech_threshold
+        if lapses < t:
+            return False
+        step = max(1, t // 2)
+        return (lapses - t) % step == 0
+
+    def preview(self, s: ItemState, at: datetime) -> dict[int, datetime]:
+        """When the item would next be due for each rating, without changing anything."""
+        return {r: from_ms(self.grade(s, r, at).due_ms or 0) for r in RATING_NAMES}
+
+    def retrievability(self, s: ItemState, at: datetime) -> float:
+        if s.state == NEW or s.stability is None or s.last_review_ms is None:
+            return 0.0
+        card = self._to_fsrs(s)
+        return float(self._fsrs_for(s).get_card_retrievability(card, at.astimezone(UTC)))
+
+    def apply(self, s: ItemState, event: str, at: datetime, rating: int | None = None,
+              until_ms: int | None = None) -> ItemState:
+        """Fold one logged event into a state (the store's single source of change)."""
+        if event == "grade":
+            assert rating is not None
+            return self.grade(s, rating, at)
+        if event == "suspend":
+            return replace(s, suspended=True)
+        if event == "unsuspend":
+            return replace(s, suspended=False)
+        if event == "bury":
+            return replace(s, buried_until_ms=until_ms)
+        if event == "unbury":
+            return replace(s, buried_until_ms=None)
+        if event == "forget":
+            return ItemState(s.item_id, s.kind, suspended=s.suspended)
+        raise ValueError(f"unknown event {event!r}")
+
+
+def format_interval(delta: timedelta) -> str:
+    """Short human interval: 45s, 10m, 3h, 4d, 2.5mo, 1.2y."""
+    secs = max(0.0, delta.total_seconds())
+    if secs < 60:
+        return f"{round(secs)}s"
+    if secs < 3600:
+        return f"{round(secs / 60)}m"
+    if secs < 86400:
+        return f"{round(secs / 3600)}h"
+    days = secs / 86400
+    if days < 30:
+        return f"{round(days)}d"
+    if days < 365:
+        return f"{days / 30:.1f}mo"
+    return f"{days / 365:.1f}y"

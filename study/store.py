@@ -1,0 +1,349 @@
+"""The review store: one SQLite file, an append-only log and derived item state.
+
+Every write is its own `BEGIN IMMEDIATE` transaction, committed before the
+call returns, so a grade is on disk before the next item can be shown, and
+two processes on the same home serialise instead of losing updates.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import time
+import uuid
+from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from study import migrations
+from study.clock import DayClock, to_ms
+from study.scheduler import REVIEW, ItemState, Srs
+
+DB_FILE = "study.db"
+_STATE_COLS = (
+    "item_id, kind, state, step, stability, difficulty, due_ms, last_review_ms, "
+    "reps, lapses, suspended, buried_until_ms, leech"
+)
+
+
+class StoreError(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class GradeResult:
+    review_id: int
+    before: ItemState
+    after: ItemState
+
+    @property
+    def became_leech(self) -> bool:
+        return self.after.leech and not self.before.leech
+
+
+@dataclass(frozen=True)
+class LogEvent:
+    id: int
+    item_id: str
+    kind: str
+    event: str
+    rating: int | None
+    ts: int
+    undoes: int | None
+    until_ms: int | None
+
+
+def _row_to_state(row: tuple) -> ItemState:
+    return ItemState(
+        item_id=row[0], kind=row[1], state=row[2], step=row[3], stability=row[4],
+        difficulty=row[5], due_ms=row[6], last_review_ms=row[7], reps=row[8], lapses=row[9],
+        suspended=bool(row[10]), buried_until_ms=row[11], leech=bool(row[12]),
+    )
+
+
+def _state_params(s: ItemState, last_event: int | None) -> tuple:
+    return (
+        s.item_id, s.kind, s.state, s.step, s.stability, s.difficulty, s.due_ms,
+        s.last_review_ms, s.reps, s.lapses, int(s.suspended), s.buried_until_ms, int(s.leech),
+        last_event,
+    )
+
+
+class Store:
+    def __init__(self, path: Path, srs: Srs, day_clock: DayClock) -> None:
+        self.path = Path(path)
+        self.srs = srs
+        self.days = day_clock
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.conn = sqlite3.connect(self.path, isolation_level=None, timeout=30.0)
+            self.conn.execute("PRAGMA busy_timeout = 30000")
+            self._enable_wal()
+            # FULL: a committed grade survives power loss, not only a crash.
+            self.conn.execute("PRAGMA synchronous = FULL")
+            self.conn.execute("PRAGMA foreign_keys = ON")
+            migrations.migrate(self.conn)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: cannot open the review database: {exc}") from exc
+        self.client_id = self._client_id()
+
+    def _enable_wal(self) -> None:
+        """Switch to WAL; the switch can report 'locked' without waiting, so retry."""
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                self.conn.execute("PRAGMA journal_mode = WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.02)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    def _client_id(self) -> str:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = 'client_id'").fetchone()
+        if row:
+            return str(row[0])
+        new = uuid.uuid4().hex[:12]
+        with self.transaction() as c:
+            c.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('client_id', ?)", (new,))
+            value = c.execute("SELECT value FROM meta WHERE key = 'client_id'").fetchone()[0]
+        return str(value)
+
+    # -- reading -----------------------------------------------------------------
+
+    def state(self, item_id: str, kind: str = "card") -> ItemState:
+        row = self.conn.execute(
+            f"SELECT {_STATE_COLS} FROM item_state WHERE item_id = ?", (item_id,)
+        ).fetchone()
+        return _row_to_state(row) if row else ItemState(item_id, kind)
+
+    def states(self) -> dict[str, ItemState]:
+        rows = self.conn.execute(f"SELECT {_STATE_COLS} FROM item_state").fetchall()
+        return {r[0]: _row_to_state(r) for r in rows}
+
+    def day_number(self, at: datetime) -> int:
+        return self.days.day_of(at).toordinal()
+
+    # -- writing -----------------------------------------------------------------
+
+    def _append(
+        self, c: sqlite3.Connection, item_id: str, kind: str, event: str, at: datetime, *,
+        rating: int | None = None, duration_ms: int | None = None,
+        state_before: int | None = None, undoes: int | None = None, until_ms: int | None = None,
+    ) -> int:
+        cur = c.execute(
+            "INSERT INTO reviews (item_id, kind, event, rating, ts, day, duration_ms, client_id,"
+            " state_before, undoes, until_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (item_id, kind, event, rating, to_ms(at), self.day_number(at), duration_ms,
+             self.client_id, state_before, undoes, until_ms),
+        )
+        return int(cur.lastrowid or 0)
+
+    def _put(self, c: sqlite3.Connection, s: ItemState, last_event: int | None) -> None:
+        c.execute(
+            f"INSERT OR REPLACE INTO item_state ({_STATE_COLS}, last_event) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            _state_params(s, last_event),
+        )
+
+    def grade(
+        self, item_id: str, kind: str, rating: int, at: datetime, duration_ms: int | None = None
+    ) -> GradeResult:
+        """Log a grade and update the item's state; committed when this returns."""
+        with self.transaction() as c:
+            before = self._state_in(c, item_id, kind)
+            after = self.srs.apply(before, "grade", at, rating=rating)
+            rid = self._append(c, item_id, kind, "grade", at, rating=rating,
+                               duration_ms=duration_ms, state_before=before.state)
+            self._put(c, after, rid)
+        return GradeResult(rid, before, after)
+
+    def action(
+        self, item_id: str, kind: str, event: str, at: datetime, until_ms: int | None = None
+    ) -> ItemState:
+        """Suspend, unsuspend, bury (until `until_ms`), unbury or forget an item."""
+        if event not in ("suspend", "unsuspend", "bury", "unbury", "forget"):
+            raise StoreError(f"unknown action {event!r}")
+        with self.transaction() as c:
+            before = self._state_in(c, item_id, kind)
+            after = self.srs.apply(before, event, at, until_ms=until_ms)
+            rid = self._append(c, item_id, kind, event, at, until_ms=until_ms)
+            self._put(c, after, rid)
+        return after
+
+    def undo(self, review_id: int, at: datetime) -> ItemState:
+        """Cancel a grade; the item's state becomes what its remaining history gives."""
+        with self.transaction() as c:
+            row = c.execute(
+                "SELECT item_id, kind, event FROM reviews WHERE id = ?", (review_id,)
+            ).fetchone()
+            if row is None or row[2] != "grade":
+                raise StoreError(f"no grade with id {review_id} to undo")
+            if c.execute("SELECT 1 FROM reviews WHERE undoes = ?", (review_id,)).fetchone():
+                raise StoreError(f"grade {review_id} is already undone")
+            item_id, kind = row[0], row[1]
+            uid = self._append(c, item_id, kind, "undo", at, undoes=review_id)
+            events = self._events(c, "WHERE item_id = ?", (item_id,))
+            state = self._fold(item_id, kind, events)
+            if state is None:
+                c.execute("DELETE FROM item_state WHERE item_id = ?", (item_id,))
+                return ItemState(item_id, kind)
+            self._put(c, state, uid)
+            return state
+
+    def _state_in(self, c: sqlite3.Connection, item_id: str, kind: str) -> ItemState:
+        row = c.execute(
+            f"SELECT {_STATE_COLS} FROM item_state WHERE item_id = ?", (item_id,)
+        ).fetchone()
+        return _row_to_state(row) if row else ItemState(item_id, kind)
+
+    # -- the log -------------------------------------------------------------------
+
+    def _events(self, c: sqlite3.Connection, where: str = "", params: tuple = ()) -> list[LogEvent]:
+        rows = c.execute(
+            "SELECT id, item_id, kind, event, rating, ts, undoes, until_ms FROM reviews "
+            f"{where} ORDER BY id", params,
+        ).fetchall()
+        return [LogEvent(*r) for r in rows]
+
+    def _fold(self, item_id: str, kind: str, events: list[LogEvent]) -> ItemState | None:
+        """Replay one item's events (undone grades skipped). None if nothing remains."""
+        from study.clock import from_ms
+
+        undone = {e.undoes for e in events if e.event == "undo"}
+        state = ItemState(item_id, kind)
+        touched = False
+        for e in events:
+            if e.event == "undo" or e.id in undone:
+                continue
+            state = self.srs.apply(state, e.event, from_ms(e.ts), rating=e.rating,
+                                   until_ms=e.until_ms)
+            touched = True
+        return state if touched else None
+
+    def rebuild(self) -> int:
+        """Recreate `item_state` from the log; returns the number of items."""
+        with self.transaction() as c:
+            per_item: dict[str, list[LogEvent]] = defaultdict(list)
+            for e in self._events(c):
+                per_item[e.item_id].append(e)
+            c.execute("DELETE FROM item_state")
+            n = 0
+            for item_id, events in per_item.items():
+                state = self._fold(item_id, events[0].kind, events)
+                if state is not None:
+                    effective = [e.id for e in events]
+                    self._put(c, state, max(effective))
+                    n += 1
+        return n
+
+    # -- queries for planning and stats -----------------------------------------------
+
+    _LIVE_GRADES = (
+        "event = 'grade' AND NOT EXISTS (SELECT 1 FROM reviews u WHERE u.undoes = reviews.id)"
+    )
+
+    def graded_today(self, day: date) -> dict[str, tuple[int, int]]:
+        """item_id -> (grades today, state before its first grade today), undone excluded."""
+        rows = self.conn.execute(
+            f"SELECT item_id, COUNT(*), MIN(id) FROM reviews WHERE day = ? AND {self._LIVE_GRADES}"
+            " GROUP BY item_id", (day.toordinal(),),
+        ).fetchall()
+        first = {}
+        if rows:
+            ids = [r[2] for r in rows]
+            for chunk in range(0, len(ids), 500):
+                part = ids[chunk:chunk + 500]
+                marks = ",".join("?" * len(part))
+                for rid, sb in self.conn.execute(
+                    f"SELECT id, state_before FROM reviews WHERE id IN ({marks})", part
+                ):
+                    first[rid] = sb
+        return {r[0]: (r[1], first.get(r[2], REVIEW)) for r in rows}
+
+    def count_grades(self, day: date | None = None) -> int:
+        if day is None:
+            q = f"SELECT COUNT(*) FROM reviews WHERE {self._LIVE_GRADES}"
+            return int(self.conn.execute(q).fetchone()[0])
+        q = f"SELECT COUNT(*) FROM reviews WHERE day = ? AND {self._LIVE_GRADES}"
+        return int(self.conn.execute(q, (day.toordinal(),)).fetchone()[0])
+
+    def study_days(self) -> list[int]:
+        """Distinct study days (ordinals) with at least one live grade, newest first."""
+        rows = self.conn.execute(
+            f"SELECT DISTINCT day FROM reviews WHERE {self._LIVE_GRADES} ORDER BY day DESC"
+        ).fetchall()
+        return [r[0] for r in rows]
+
+    def retention(self, since_day: int) -> tuple[int, int]:
+        """(passed, total) of grades of items in review state since a day: true retention."""
+        row = self.conn.execute(
+            f"SELECT COALESCE(SUM(rating > 1), 0), COUNT(*) FROM reviews WHERE day >= ? "
+            f"AND state_before = ? AND {self._LIVE_GRADES}", (since_day, REVIEW),
+        ).fetchone()
+        return int(row[0]), int(row[1])
+
+    def mean_duration_ms(self, new: bool) -> float | None:
+        """Typical answer time (median of the last 500) for new or seen items."""
+        cond = "state_before = 0" if new else "state_before > 0"
+        rows = self.conn.execute(
+            f"SELECT duration_ms FROM reviews WHERE event = 'grade' AND kind = 'card' AND {cond}"
+            " AND duration_ms IS NOT NULL ORDER BY id DESC LIMIT 500"
+        ).fetchall()
+        if not rows:
+            return None
+        vals = sorted(min(r[0], 120_000) for r in rows)  # a walk away is not a 20-min review
+        return float(vals[len(vals) // 2])
+
+    def last_live_grade(self, day: int, client_id: str) -> int | None:
+        row = self.conn.execute(
+            f"SELECT MAX(id) FROM reviews WHERE day = ? AND client_id = ? AND {self._LIVE_GRADES}",
+            (day, client_id),
+        ).fetchone()
+        return int(row[0]) if row and row[0] is not None else None
+
+    def event(self, review_id: int) -> LogEvent:
+        events = self._events(self.conn, "WHERE id = ?", (review_id,))
+        if not events:
+            raise StoreError(f"no event with id {review_id}")
+        return events[0]
+
+    def history(self, item_id: str) -> list[LogEvent]:
+        return self._events(self.conn, "WHERE item_id = ?", (item_id,))
+
+    # -- backups -------------------------------------------------------------------
+
+    def backup_to(self, dest: Path) -> Path:
+        """An online, consistent copy (SQLite backup API) to `dest`."""
+        dest = Path(dest)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        tmp = dest.with_name(f"{dest.name}.{os.getpid()}.part")  # two processes may race
+        target = sqlite3.connect(tmp)
+        try:
+            self.conn.backup(target)
+        finally:
+            target.close()
+        tmp.replace(dest)
+        return dest

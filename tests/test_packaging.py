@@ -1,0 +1,52 @@
+"""The wheel carries the content: an installed `study` finds it without the repo."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+import pytest
+from conftest import REPO
+
+
+@pytest.mark.slow
+def test_wheel_installs_and_checks_its_bundled_content(tmp_path: Path) -> None:
+    dist = tmp_path / "dist"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
+         "-w", str(dist), str(REPO)],
+        check=True, capture_output=True, text=True, timeout=300,
+    )
+    wheel = next(dist.glob("study-*.whl"))
+    # A venv that sees the dependencies already installed here (no downloads),
+    # with the wheel installed into the venv itself.
+    env_dir = tmp_path / "venv"
+    venv.create(env_dir, system_site_packages=True, with_pip=False)
+    py = env_dir / "bin" / "python"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "--python", str(py), "install", "--no-deps", "-q",
+         str(wheel)],
+        check=True, capture_output=True, text=True, timeout=300,
+    )
+    run_dir = tmp_path / "elsewhere"
+    run_dir.mkdir()
+    env = {"PATH": f"{env_dir / 'bin'}:/usr/bin:/bin", "STUDY_HOME": str(tmp_path / "home"),
+           "HOME": str(tmp_path)}
+    where = subprocess.run(
+        [str(py), "-c", "import study, study.paths as p; print(study.__file__); "
+         "print(p.bundled_root())"],
+        cwd=run_dir, env=env, capture_output=True, text=True, check=True,
+    ).stdout.split()
+    site = str(env_dir)
+    assert where[0].startswith(site), f"study imported from {where[0]}, not the venv"
+    assert where[1].startswith(site) and where[1].endswith("_bundled")
+    check = subprocess.run([str(env_dir / "bin" / "study"), "content", "check"], cwd=run_dir,
+                           env=env, capture_output=True, text=True, timeout=120)
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert check.stdout.startswith("ok: ")
+    # The same counts as the source tree's content.
+    here = subprocess.run([sys.executable, "-m", "study", "content", "check"],
+                          capture_output=True, text=True, env=env | {"PATH": "/usr/bin:/bin"})
+    assert check.stdout == here.stdout
