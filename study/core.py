@@ -6,14 +6,14 @@ here; nothing here imports Textual or torch.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from study import clock
 from study.clock import DayClock
-from study.loader import LoadResult, load
-from study.models import Content, Item
+from study.models import Content, ContentIndex, Item, Problem
 from study.paths import bundled_root, resolve_home
 from study.scheduler import SchedulerConfig, Srs
 from study.settings import Settings, load_settings
@@ -30,29 +30,32 @@ def content_roots(settings: Settings, home: Path) -> list[tuple[Path, str]]:
     return roots
 
 
-def load_content(settings: Settings, home: Path) -> LoadResult:
-    return load(content_roots(settings, home))
-
-
 @dataclass
 class Study:
     home: Path
     settings: Settings
-    content: Content
+    index: ContentIndex  # what planning needs
     store: Store
     srs: Srs
     days: DayClock
-    problems: list = field(default_factory=list)
-    _items: list[Item] | None = None
+    problems: list[Problem] = field(default_factory=list)
+    _load_full: Callable[[], Content] | None = None
+    _content: Content | None = None
 
     def now(self) -> datetime:
         return clock.now()
 
     @property
     def items(self) -> list[Item]:
-        if self._items is None:
-            self._items = self.content.items()
-        return self._items
+        return self.index.items
+
+    @property
+    def content(self) -> Content:
+        """Everything, card texts included; loaded on first use (the index is enough to plan)."""
+        if self._content is None:
+            assert self._load_full is not None
+            self._content = self._load_full()
+        return self._content
 
     def close(self) -> None:
         self.store.close()
@@ -89,6 +92,15 @@ def open_study(
     settings = settings or load_settings(home_path)
     days = DayClock(clock.local_zone(settings.timezone), settings.day_rollover_hour)
     srs = make_srs(settings)
-    result = load(roots) if roots is not None else load_content(settings, home_path)
+    if roots is None:
+        from study.contentcache import cached_load
+
+        index, problems, full = cached_load(content_roots(settings, home_path), home_path)
+    else:
+        from study.loader import load
+
+        result = load(roots)
+        index, problems = ContentIndex.of(result.content), result.problems
+        full = (lambda content: lambda: content)(result.content)
     store = Store(home_path / DB_FILE, srs, days)
-    return Study(home_path, settings, result.content, store, srs, days, result.problems)
+    return Study(home_path, settings, index, store, srs, days, problems, full)

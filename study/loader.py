@@ -12,10 +12,10 @@ from pathlib import Path
 import yaml
 
 from study import cloze
-from study.models import CARD_TYPES, Card, Content, Kata, SourceRef, Topic, Track
+from study.discovery import KATA_FILES, ContentFile, discover
+from study.models import CARD_TYPES, Card, Content, Kata, Problem, SourceRef, Topic, Track
 from study.yamlnodes import (
     INT,
-    Problem,
     Reporter,
     check_keys,
     compose_file,
@@ -58,14 +58,6 @@ KATA_KEYS = frozenset(
 KATA_REQUIRED = frozenset(
     {"id", "title", "topic", "difficulty", "function", "signature", "prompt", "hints", "source"}
 )
-KATA_FILES = ("starter.py", "solution.py", "check.py")
-
-
-@dataclass
-class ContentFile:
-    path: Path
-    kind: str  # "curriculum", "cards" or "kata"
-    origin: str  # "bundled" or "user"
 
 
 @dataclass
@@ -76,42 +68,6 @@ class LoadResult:
     @property
     def ok(self) -> bool:
         return not self.problems
-
-
-# --- discovery --------------------------------------------------------------
-
-
-def _classify(path: Path) -> str:
-    if path.name == "curriculum.yaml":
-        return "curriculum"
-    if path.name == "kata.yaml":
-        return "kata"
-    return "cards"
-
-
-def _yaml_files(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
-
-
-def discover(root: Path, origin: str) -> list[ContentFile]:
-    """Content files under a content directory, a sub-folder of one, or a single file."""
-    root = root.resolve()
-    if root.is_file():
-        return [ContentFile(root, _classify(root), origin)]
-    if not root.is_dir():
-        return []
-    if any((root / f).is_dir() for f in ("content", "cards", "exercises")):
-        files: list[ContentFile] = []
-        cur = root / "content"
-        if cur.is_dir():
-            files += [ContentFile(p, _classify(p), origin) for p in _yaml_files(cur)]
-        if (root / "cards").is_dir():
-            files += [ContentFile(p, "cards", origin) for p in _yaml_files(root / "cards")]
-        ex = root / "exercises"
-        if ex.is_dir():
-            files += [ContentFile(p, "kata", origin) for p in sorted(ex.glob("*/kata.yaml"))]
-        return files
-    return [ContentFile(p, _classify(p), origin) for p in _yaml_files(root)]
 
 
 # --- per-file parsing ---------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 CARD_TYPES = ("basic", "cloze", "mcq", "typed")
 
@@ -88,9 +89,25 @@ class Kata:
     ref: SourceRef | None = None
 
 
-@dataclass(frozen=True)
-class Item:
-    """One reviewable unit: a card (a cloze deletion counts alone) or a kata."""
+@dataclass(frozen=True, order=True)
+class Problem:
+    """A content problem, printed as `file:line:col: message`."""
+
+    path: str
+    line: int
+    col: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}: {self.message}"
+
+
+class Item(NamedTuple):
+    """One reviewable unit: a card (a cloze deletion counts alone) or a kata.
+
+    A NamedTuple, not a dataclass: a home has tens of thousands and they are
+    built on every start.
+    """
 
     id: str  # card id, `card-id#cN` for a cloze deletion, or kata id
     kind: str  # "card" or "kata"
@@ -137,3 +154,17 @@ class Content:
 
     def card_for(self, item_id: str) -> Card | None:
         return self.cards.get(note_of(item_id))
+
+
+@dataclass
+class ContentIndex:
+    """What planning needs, without the card texts: small and quick to load."""
+
+    tracks: dict[str, Track]
+    topics: dict[str, Topic]
+    katas: dict[str, Kata]
+    items: list[Item]
+
+    @classmethod
+    def of(cls, content: Content) -> ContentIndex:
+        return cls(content.tracks, content.topics, content.katas, content.items())

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from study.clock import DayClock, to_ms
-from study.models import Content, Item
+from study.models import ContentIndex, Item
 from study.scheduler import LEARNING, NEW, RELEARNING, REVIEW, ItemState, Srs
 from study.settings import Settings
 
@@ -74,11 +74,11 @@ def _topic_started(items: list[Item], states: dict[str, ItemState]) -> dict[str,
     return started
 
 
-def unlocked_topics(content: Content, items: list[Item], states: dict[str, ItemState]) -> set[str]:
+def unlocked_topics(index: ContentIndex, states: dict[str, ItemState]) -> set[str]:
     """Topics whose prerequisites with content have all been started."""
-    started = _topic_started(items, states)  # only topics with content are keys
+    started = _topic_started(index.items, states)  # only topics with content are keys
     out = set()
-    for tid, topic in content.topics.items():
+    for tid, topic in index.topics.items():
         if all(started.get(p, True) for p in topic.prerequisites):
             out.add(tid)
     return out
@@ -116,8 +116,7 @@ def separate_siblings(entries: list[PlanEntry]) -> list[PlanEntry]:
 
 
 def plan(
-    content: Content,
-    items: list[Item],
+    index: ContentIndex,
     states: dict[str, ItemState],
     graded_today: dict[str, tuple[int, int]],
     settings: Settings,
@@ -137,21 +136,21 @@ def plan(
         for item_id in graded_today:
             buried_notes[item_id.split("#", 1)[0]].add(item_id)
     new_cards_done = sum(1 for i, (_, sb) in graded_today.items()
-                         if sb == NEW and not _is_kata(content, i))
+                         if sb == NEW and i not in index.katas)
     new_katas_done = sum(1 for i, (_, sb) in graded_today.items()
-                         if sb == NEW and _is_kata(content, i))
+                         if sb == NEW and i in index.katas)
     reviews_done = sum(1 for i, (_, sb) in graded_today.items() if sb != NEW)
     result.new_done_today = new_cards_done
     result.reviews_done_today = reviews_done
 
-    unlocked = unlocked_topics(content, items, states)
+    unlocked = unlocked_topics(index, states)
     learning: list[PlanEntry] = []
     reviews: list[PlanEntry] = []
     new: list[PlanEntry] = []
     kata_due: list[PlanEntry] = []
     kata_new: list[PlanEntry] = []
     new_notes: set[str] = set()
-    for it in items:
+    for it in index.items:
         s = states.get(it.id)
         if s is not None and (s.suspended or (s.buried_until_ms or 0) > now_ms):
             continue
@@ -189,17 +188,8 @@ def plan(
     result.entries = separate_siblings(learning + interleave(reviews, new) + katas)
     review_s = typical_s[0] or DEFAULT_REVIEW_S
     new_s = typical_s[1] or DEFAULT_NEW_S
-    kata_min = sum(_kata_budget(content, e.item.id) for e in katas)
+    kata_min = sum(float(index.katas[e.item.id].time_budget_min) for e in katas)
     result.estimated_minutes = (
         (len(learning) + len(reviews)) * review_s + len(new) * new_s
     ) / 60 + kata_min
     return result
-
-
-def _is_kata(content: Content, item_id: str) -> bool:
-    return item_id in content.katas
-
-
-def _kata_budget(content: Content, kata_id: str) -> float:
-    kata = content.katas.get(kata_id)
-    return float(kata.time_budget_min) if kata else 20.0

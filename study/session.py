@@ -38,7 +38,7 @@ class Session:
             self._typical = (_seconds(st.store.mean_duration_ms(new=False)),
                              _seconds(st.store.mean_duration_ms(new=True)))
         return plan(
-            st.content, st.items, st.store.states(), st.store.graded_today(st.days.day_of(now)),
+            st.index, st.store.states(), st.store.graded_today(st.days.day_of(now)),
             st.settings, st.srs, st.days, now, self._typical,
         )
 
