@@ -198,7 +198,7 @@ class Srs:
 
 def format_interval(delta: timedelta) -> str:
     """Short human interval: 45s, 10m, 3h, 4d, 2.5mo, 1.2y."""
-    secs = max(0.0, delta.total_seconds())
+    secs = float(max(0, round(delta.total_seconds())))  # 59.999 s is a minute
     if secs < 60:
         return f"{round(secs)}s"
     if secs < 3600:

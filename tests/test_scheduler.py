@@ -114,5 +114,6 @@ def test_maximum_interval_is_respected() -> None:
 def test_format_interval() -> None:
     assert [format_interval(timedelta(seconds=x)) for x in (30, 600, 7200, 86400 * 3)] == [
         "30s", "10m", "2h", "3d"]
+    assert format_interval(timedelta(seconds=59.9996)) == "1m"
     assert format_interval(timedelta(days=60)) == "2.0mo"
     assert format_interval(timedelta(days=730)) == "2.0y"

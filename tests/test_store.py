@@ -190,3 +190,21 @@ def test_auto_backup_once_a_day_keeps_the_last_n(tmp_path: Path) -> None:
         names = sorted(p.name for p in (home / "backups").iterdir())
         assert names == ["study-2026-01-04.db", "study-2026-01-05.db", "study-2026-01-06.db"]
         assert auto_backup(store, home, date(2026, 1, 7), keep=0) is None
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(history=st.lists(st.tuples(st.integers(1, 4), st.integers(0, 60 * 24 * 30)), max_size=15),
+       rating=st.integers(1, 4), gap=st.integers(0, 60 * 24 * 60))
+def test_undo_restores_any_prior_state(tmp_path_factory: pytest.TempPathFactory,
+                                       history: list, rating: int, gap: int) -> None:
+    with open_store(tmp_path_factory.mktemp("undo") / "s.db") as store:
+        t = T0
+        for r, g in history:
+            store.grade("x", "card", r, t)
+            t += timedelta(minutes=g)
+        before = store.state("x")
+        t += timedelta(minutes=gap)
+        g = store.grade("x", "card", rating, t)
+        assert store.undo(g.review_id, t) == before
+        assert store.state("x") == before
