@@ -1,0 +1,76 @@
+"""Checker for `softmax`."""
+
+import torch
+
+from study.kata.toolkit import Ban, Case, Tol, Variant, randn
+
+BAN = Ban(
+    functions=("torch.softmax", "torch.nn.functional.softmax", "torch.Tensor.softmax",
+               "torch.log_softmax", "torch.nn.functional.log_softmax", "torch.Tensor.log_softmax",
+               "torch.special.softmax", "torch.special.log_softmax", "torch._softmax",
+               "torch._log_softmax", "torch.nn.functional.softmin"),
+    aten=("aten::_softmax", "aten::_log_softmax", "aten::softmax", "aten::log_softmax",
+          "aten::special_softmax", "aten::special_log_softmax"),
+    reason="softmax is what this kata asks you to write; build it from exp, max and sum",
+)
+
+
+def _tol(x: torch.Tensor) -> Tol:
+    # exp(x - max) loses about 6e-8 * |x| relative accuracy in float32.
+    m = float(x[torch.isfinite(x)].abs().max()) if torch.isfinite(x).any() else 1.0
+    return Tol(atol=1e-6 + 1e-7 * m, rtol=2e-6 + 1e-7 * m)
+
+
+def cases():
+    shapes = [((1,), -1), ((7,), 0), ((4, 10), -1), ((4, 10), 0), ((2, 3, 5), 1),
+              ((3, 1, 6), -1), ((2, 33, 17), -2)]
+    for i, (shape, dim) in enumerate(shapes):
+        x = randn(*shape, seed=10 + i, scale=3.0)
+        yield Case(f"random {list(shape)}, dim={dim}", {"x": x, "dim": dim}, tol=_tol(x))
+    big = randn(4, 9, seed=1, scale=1e4).clamp(-1e4, 1e4)
+    yield Case("large logits (±1e4)", {"x": big, "dim": -1}, tol=_tol(big))
+    shifted = randn(3, 8, seed=2) + 5000.0
+    yield Case("all logits near 5000", {"x": shifted, "dim": -1}, tol=_tol(shifted))
+    masked = randn(3, 6, seed=3)
+    masked[0, 2] = float("-inf")
+    masked[1, :5] = float("-inf")
+    masked[2, 0] = float("-inf")
+    yield Case("-inf entries (masked positions)", {"x": masked, "dim": -1}, tol=_tol(masked))
+    neg = randn(5, 4, seed=4) - 3000.0
+    yield Case("all logits near -3000", {"x": neg, "dim": 1}, tol=_tol(neg))
+
+
+def reference(case):
+    x, dim = case.args["x"], case.args["dim"]
+    shifted = x - x.amax(dim=dim, keepdim=True)
+    e = torch.exp(shifted)
+    return e / e.sum(dim=dim, keepdim=True)
+
+
+def _wrong_dim(case):
+    x, dim = case.args["x"], case.args["dim"]
+    other = 0 if dim % x.dim() != 0 else x.dim() - 1
+    return torch.exp(x) / torch.exp(x).sum(dim=other, keepdim=True)
+
+
+def _no_keepdim(case):
+    x = case.args["x"]
+    return torch.exp(x - x.max()) / torch.exp(x - x.max()).sum()
+
+
+VARIANTS = [
+    Variant("you normalised over the wrong dimension: the sum must run along `dim`",
+            _wrong_dim),
+    Variant("you normalised over the whole tensor: sum along `dim` with keepdim=True",
+            _no_keepdim),
+]
+
+
+def diagnose(case, got, want):
+    out = got.get("out")
+    x = case.args["x"]
+    if isinstance(out, torch.Tensor) and (torch.isnan(out).any() or torch.isinf(out).any()):
+        if torch.isfinite(x).all() and x.abs().max() > 80:
+            return ("exp() overflowed: subtract the max along `dim` before exponentiating")
+        return "a -inf entry must give exp(-inf) = 0; check how you shift by the max"
+    return None

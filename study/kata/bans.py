@@ -1,0 +1,305 @@
+"""Banned operations, detected while the learner's code runs.
+
+Two torch modes watch every call: a `TorchFunctionMode` sees the Python API
+(functions, Tensor methods, `torch.ops.aten.*` overloads) and names what was
+called; a `TorchDispatchMode` sees the aten kernels behind them, so an alias,
+a `getattr`, a private wrapper or a module that reaches the same kernel is
+caught too. Module bans catch any torch call made from inside a banned module
+(`torch.optim`, a copied LSTM cell in `torch.ao`); the autograd ban catches
+every route into the autograd engine.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+from dataclasses import dataclass, field
+from typing import Any
+
+import torch
+from torch.overrides import TorchFunctionMode
+from torch.utils._python_dispatch import TorchDispatchMode, _get_current_dispatch_mode_stack
+
+
+@dataclass(frozen=True)
+class Ban:
+    functions: tuple[str, ...] = ()  # dotted names: "torch.softmax", "torch.Tensor.softmax"
+    aten: tuple[str, ...] = ()  # kernels: "aten::_softmax"
+    modules: tuple[str, ...] = ()  # "torch.optim": any torch call made from its code
+    autograd: bool = False  # the autograd engine, by any route
+    reason: str = ""  # appended to the message: why it is banned here
+
+
+class BannedCall(RuntimeError):
+    """Raised inside the learner's code at the banned call."""
+
+
+def _resolve(dotted: str) -> Any | None:
+    parts = dotted.split(".")
+    for i in range(len(parts), 0, -1):
+        try:
+            obj: Any = importlib.import_module(".".join(parts[:i]))
+        except ImportError:
+            continue
+        try:
+            for attr in parts[i:]:
+                obj = getattr(obj, attr)
+        except AttributeError:
+            return None
+        return obj
+    return None
+
+
+def _module_paths(names: tuple[str, ...]) -> tuple[str, ...]:
+    paths = []
+    for name in names:
+        try:
+            spec = importlib.util.find_spec(name)
+        except (ImportError, ValueError):
+            spec = None
+        if spec is None:
+            continue
+        if spec.submodule_search_locations:
+            paths += [os.path.join(p, "") for p in spec.submodule_search_locations]
+        elif spec.origin:
+            paths.append(spec.origin)
+    return tuple(paths)
+
+
+def _op_name(func: Any) -> str | None:
+    schema = getattr(func, "_schema", None)
+    if schema is not None:
+        return str(schema.name)
+    qualified = getattr(func, "_qualified_op_name", None)
+    return str(qualified) if qualified else None
+
+
+def _describe(func: Any) -> str:
+    op = _op_name(func)
+    if op:
+        return op
+    name = getattr(func, "__qualname__", None) or getattr(func, "__name__", None) or repr(func)
+    module = getattr(func, "__module__", None)
+    if name.startswith(("TensorBase.", "Tensor.")):
+        return "Tensor." + name.split(".", 1)[1]
+    if name.startswith("_VariableFunctionsClass."):
+        return "torch." + name.split(".", 1)[1]
+    return f"{module}.{name}" if module and not name.startswith(module) else name
+
+
+@dataclass
+class Violation:
+    what: str  # the banned operation, named
+    via: str  # how it was reached
+
+    def message(self, reason: str = "") -> str:
+        if self.what == "tampering with the checker":
+            return f"tampering with the checker ({self.via}): a solution may not switch it off"
+        text = f"banned operation {self.what}"
+        if self.via and self.via != self.what:
+            text += f" (reached through {self.via})"
+        return text + (f": {reason}" if reason else "")
+
+
+class _Recorder:
+    def __init__(self, ban: Ban) -> None:
+        self.ban = ban
+        self.functions = {id(o): name for name in ban.functions
+                          if (o := _resolve(name)) is not None}
+        self.aten = set(ban.aten)
+        self.module_paths = _module_paths(ban.modules)
+        self.violations: list[Violation] = []
+
+    def hit(self, what: str, via: str) -> None:
+        self.violations.append(Violation(what, via))
+        raise BannedCall(Violation(what, via).message(self.ban.reason))
+
+    def banned_module_frame(self) -> str | None:
+        if not self.module_paths:
+            return None
+        frame = sys._getframe(2)
+        while frame is not None:
+            fname = frame.f_code.co_filename
+            if fname.startswith(self.module_paths):
+                return frame.f_globals.get("__name__", fname)
+            frame = frame.f_back
+        return None
+
+
+class _FunctionGuard(TorchFunctionMode):
+    def __init__(self, rec: _Recorder) -> None:
+        super().__init__()
+        self.rec = rec
+
+    def __torch_function__(self, func, types, args=(), kwargs=None):  # type: ignore[no-untyped-def]
+        rec = self.rec
+        name = rec.functions.get(id(func))
+        if name is not None:
+            rec.hit(name, _describe(func))
+        op = _op_name(func)
+        if op is not None and op in rec.aten:
+            rec.hit(op, _describe(func))
+        if rec.ban.autograd and func in _AUTOGRAD_ENTRIES:
+            rec.hit("the autograd engine", _describe(func))
+        module = rec.banned_module_frame()
+        if module is not None:
+            rec.hit(f"code from {module}", _describe(func))
+        return func(*args, **(kwargs or {}))
+
+
+class _DispatchGuard(TorchDispatchMode):
+    def __init__(self, rec: _Recorder) -> None:
+        super().__init__()
+        self.rec = rec
+
+    def __torch_dispatch__(self, func, types, args=(), kwargs=None):  # type: ignore[no-untyped-def]
+        rec = self.rec
+        op = str(func._schema.name)
+        if op in rec.aten:
+            rec.hit(op, f"the kernel {func}")
+        if rec.ban.autograd and torch._C._current_graph_task_id() != -1:
+            rec.hit("the autograd engine", f"{func} run by backward()")
+        return func(*args, **(kwargs or {}))
+
+
+_AUTOGRAD_ENTRIES: set[Any] = {
+    torch.Tensor.backward, torch.autograd.grad, torch.autograd.backward,
+}
+
+_ORIGINALS = (_FunctionGuard.__torch_function__, _DispatchGuard.__torch_dispatch__)
+
+# The ways to switch the guards off or go around them. Sealed in the sandbox:
+# a call from outside torch (from the learner's code) is recorded as tampering.
+_ESCAPES: tuple[tuple[str, str], ...] = (
+    ("torch._C", "_pop_torch_function_stack"), ("torch._C", "_pop_torch_dispatch_stack"),
+    ("torch._C", "_push_on_torch_function_stack"), ("torch._C", "_push_on_torch_dispatch_stack"),
+    ("torch._C", "_set_torch_function_mode"), ("torch._C", "_set_dispatch_mode"),
+    ("torch._C", "_unset_dispatch_mode"), ("torch._C", "DisableTorchFunction"),
+    ("torch._C", "DisableTorchFunctionSubclass"), ("torch._C", "_DisableTorchDispatch"),
+    ("torch._C", "_ExcludeDispatchKeyGuard"), ("torch._C", "_IncludeDispatchKeyGuard"),
+    ("torch._C", "_ForceDispatchKeyGuard"), ("torch._C", "_RestorePythonTLSSnapshot"),
+    ("torch._C", "_DisablePythonDispatcher"),
+    ("torch._C", "_dispatch_tls_set_dispatch_key_excluded"),
+    ("torch._C", "_dispatch_tls_set_dispatch_key_included"), ("torch._C", "_dispatch_call_boxed"),
+    ("torch._C", "_dispatch_find_schema_or_throw"),
+    ("torch.overrides", "_pop_mode"), ("torch.overrides", "_pop_mode_temporarily"),
+    ("torch.utils._python_dispatch", "_pop_mode"),
+    ("torch.utils._python_dispatch", "_pop_mode_temporarily"),
+    ("torch.utils._python_dispatch", "_disable_current_modes"),
+    ("torch._ops.OpOverload", "redispatch"), ("torch._ops.OpOverload", "decompose"),
+)
+_TAMPERING: list[str] = []
+_SEALED = False
+
+
+def _trusted(filename: str) -> bool:
+    return filename.startswith(_TRUSTED_DIRS) or filename.startswith("<frozen")
+
+
+_TRUSTED_DIRS = (os.path.join(os.path.dirname(torch.__file__), ""),
+                 os.path.join(os.path.dirname(os.path.abspath(__file__)), ""),
+                 os.path.dirname(os.__file__))
+
+
+def _seal_one(original: Any, name: str) -> Any:
+    def sealed(*args: Any, **kwargs: Any) -> Any:
+        if not _trusted(sys._getframe(1).f_code.co_filename):
+            _TAMPERING.append(name)
+        return original(*args, **kwargs)
+
+    sealed.__name__ = getattr(original, "__name__", name)
+    sealed.__wrapped_original__ = original  # type: ignore[attr-defined]
+    return sealed
+
+
+def seal() -> None:
+    """Record every use of the guards' off switches by code outside torch (idempotent).
+
+    Each switch is replaced wherever torch's modules hold a reference to it, so
+    an alias imported earlier does not slip past either.
+    """
+    global _SEALED
+    if _SEALED:
+        return
+    _SEALED = True
+    replacements: dict[int, Any] = {}
+    for owner_name, attr in _ESCAPES:
+        owner = _resolve(owner_name)
+        original = getattr(owner, attr, None) if owner is not None else None
+        if original is None:
+            continue
+        sealed = _seal_one(original, f"{owner_name}.{attr}")
+        replacements[id(original)] = sealed
+        setattr(owner, attr, sealed)
+    for mod_name, module in list(sys.modules.items()):
+        if module is None or not (mod_name == "torch" or mod_name.startswith("torch.")):
+            continue
+        namespace = getattr(module, "__dict__", {})
+        for key, value in list(namespace.items()):
+            sealed = replacements.get(id(value))
+            if sealed is not None:
+                namespace[key] = sealed
+
+
+def tampering() -> list[str]:
+    """What was used to switch the guards off since the last call (and forget it)."""
+    found = sorted(set(_TAMPERING))
+    _TAMPERING.clear()
+    return found
+
+
+class Guard:
+    """Watch a block of the learner's code for banned operations."""
+
+    def __init__(self, ban: Ban) -> None:
+        self.rec = _Recorder(ban)
+        self._fmode = _FunctionGuard(self.rec)
+        self._dmode = _DispatchGuard(self.rec)
+
+    @property
+    def violations(self) -> list[Violation]:
+        return self.rec.violations
+
+    def __enter__(self) -> Guard:
+        self._fmode.__enter__()
+        self._dmode.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        intact = (
+            (_FunctionGuard.__torch_function__, _DispatchGuard.__torch_dispatch__) == _ORIGINALS
+            and self._dmode in _get_current_dispatch_mode_stack()
+            and self._fmode in torch.overrides._get_current_function_mode_stack()
+        )
+        try:
+            self._dmode.__exit__(None, None, None)
+        finally:
+            self._fmode.__exit__(None, None, None)
+        if not intact:
+            self.rec.violations.append(
+                Violation("tampering with the checker", "its guards were removed or replaced"))
+        for name in tampering():
+            self.rec.violations.append(Violation("tampering with the checker", name))
+
+
+@dataclass
+class MemoryReport:
+    largest: int = 0
+    op: str = ""
+    shapes: list[tuple[int, ...]] = field(default_factory=list)
+
+
+class MemoryWatch(TorchDispatchMode):
+    """The largest tensor any op creates while active (views included)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.report = MemoryReport()
+
+    def __torch_dispatch__(self, func, types, args=(), kwargs=None):  # type: ignore[no-untyped-def]
+        out = func(*args, **(kwargs or {}))
+        for t in out if isinstance(out, tuple | list) else (out,):
+            if isinstance(t, torch.Tensor) and t.numel() > self.report.largest:
+                self.report = MemoryReport(t.numel(), str(func), [tuple(t.shape)])
+        return out

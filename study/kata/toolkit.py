@@ -1,0 +1,142 @@
+"""The checker toolkit: what a kata's `check.py` is written with.
+
+A checker module defines:
+
+    BAN = Ban(...)                     # optional: banned operations
+    def cases() -> Iterable[Case]      # inputs, built with seeded generators
+    def reference(case) -> outputs     # the right answer, computed in float64
+
+and optionally:
+
+    def drive(fn, args, case) -> outputs      # how to call the solution (default: fn(*args))
+    def diagnose(case, got, want) -> str|None # name the mistake behind a mismatch
+    def check(case, got, want) -> list[str]   # extra or property checks (random katas)
+    VARIANTS = [Variant(...)]                 # known wrong answers, recognised by value
+
+`reference` and `check` run in the judge process; `drive` runs in the sandbox
+with the learner's code and only produces outputs: the judge compares them
+with its own reference, out of the learner's reach.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import torch
+
+from study.kata.bans import Ban
+
+__all__ = [
+    "Ban", "Case", "Tol", "Variant", "rand", "randn", "randint", "generator", "flatten",
+    "default_drive", "Iterable",
+]
+
+
+@dataclass
+class Tol:
+    """Allowed error: |got - want| <= atol + rtol * |want|, elementwise."""
+
+    atol: float = 1e-5
+    rtol: float = 1e-5
+
+
+@dataclass
+class Case:
+    name: str  # what the case is about, shown to the learner: "large logits (±1e4)"
+    args: dict[str, Any]  # the function's parameters in order: tensors and plain values
+    tol: Tol = field(default_factory=Tol)
+    grad: tuple[str, ...] = ()  # parameters whose gradients are checked too
+    mutable: tuple[str, ...] = ()  # parameters the function must update in place
+    max_elems: int | None = None  # memory rule: no intermediate tensor this large
+    extra: dict[str, Any] = field(default_factory=dict)  # anything else the checker needs
+    # Filled by the judge: upstream gradients for `grad` cases.
+    upstream: dict[str, torch.Tensor] = field(default_factory=dict)
+
+    def shapes(self) -> str:
+        parts = []
+        for k, v in self.args.items():
+            if isinstance(v, torch.Tensor):
+                parts.append(f"{k}{list(v.shape)}")
+            elif not isinstance(v, list | tuple | dict):
+                parts.append(f"{k}={v!r}")
+        return ", ".join(parts)
+
+
+@dataclass
+class Variant:
+    """A known wrong answer: if the output matches it, say what went wrong."""
+
+    message: str
+    compute: Callable[[Case], dict[str, torch.Tensor]]  # in float64, like `reference`
+    keys: tuple[str, ...] = ("out",)
+
+
+def generator(seed: int) -> torch.Generator:
+    return torch.Generator().manual_seed(seed)
+
+
+def randn(*shape: int, seed: int, scale: float = 1.0, mean: float = 0.0,
+          dtype: torch.dtype = torch.float32) -> torch.Tensor:
+    return (torch.randn(*shape, generator=generator(seed), dtype=torch.float64) * scale
+            + mean).to(dtype)
+
+
+def rand(*shape: int, seed: int, low: float = 0.0, high: float = 1.0,
+         dtype: torch.dtype = torch.float32) -> torch.Tensor:
+    u = torch.rand(*shape, generator=generator(seed), dtype=torch.float64)
+    return (low + (high - low) * u).to(dtype)
+
+
+def randint(low: int, high: int, shape: tuple[int, ...], seed: int) -> torch.Tensor:
+    return torch.randint(low, high, shape, generator=generator(seed), dtype=torch.int64)
+
+
+def flatten(obj: Any, prefix: str = "out") -> dict[str, Any]:
+    """Outputs as a flat dict: tuples become out.0, out.1; dicts out.<key>."""
+    if isinstance(obj, dict):
+        out: dict[str, Any] = {}
+        for k, v in obj.items():
+            out.update(flatten(v, f"{prefix}.{k}"))
+        return out
+    if isinstance(obj, tuple | list):
+        out = {}
+        for i, v in enumerate(obj):
+            out.update(flatten(v, f"{prefix}.{i}"))
+        return out
+    return {prefix: obj}
+
+
+def default_drive(fn: Callable[..., Any], args: dict[str, Any], case: Case) -> dict[str, Any]:
+    """Call the solution with the case's arguments; gradients and in-place updates as asked."""
+    leaves = []
+    for name in case.grad:
+        args[name] = args[name].detach().requires_grad_(True)
+        leaves.append(args[name])
+    out = flatten(fn(*args.values()))
+    if case.grad:
+        keys = [k for k in case.upstream if isinstance(out.get(k), torch.Tensor)
+                and out[k].requires_grad]
+        grads: list[Any] = [None] * len(leaves)
+        if keys:
+            grads = list(torch.autograd.grad(
+                [out[k] for k in keys], leaves,
+                [case.upstream[k].to(out[k].device, out[k].dtype) for k in keys],
+                allow_unused=True))
+        for name, g in zip(case.grad, grads, strict=True):
+            out[f"grad.{name}"] = g
+    for name in case.mutable:
+        out[f"after.{name}"] = args[name]
+    return out
+
+
+def magnitude(t: torch.Tensor) -> float:
+    """The largest finite absolute value (at least 1), for scale-aware tolerances."""
+    finite = t[torch.isfinite(t)] if t.numel() else t
+    return max(1.0, float(finite.abs().max())) if finite.numel() else 1.0
+
+
+def sqrt_n(n: int) -> float:
+    return math.sqrt(max(1, n))

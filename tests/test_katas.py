@@ -1,0 +1,67 @@
+"""Every kata in the repository: metadata valid, reference passes, starter fails, and
+every known wrong solution under tests/katas/<id>/ is rejected with the message its
+`# expect:` line names."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import REPO
+
+from study.loader import load
+from study.paths import bundled_root
+
+pytest.importorskip("torch")
+
+from study.kata.devrun import check  # noqa: E402
+from study.kata.judge import warm_up  # noqa: E402
+
+EXERCISES = REPO / "exercises"
+KATAS = sorted(p.parent.name for p in EXERCISES.glob("*/kata.yaml"))
+WRONG = sorted(
+    (p.parent.name, p) for p in (REPO / "tests" / "katas").glob("*/*.py")
+    if p.parent.name in KATAS
+)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _warm() -> None:
+    warm_up()
+
+
+def test_kata_metadata_is_valid() -> None:
+    result = load([(bundled_root(), "bundled")])
+    assert [str(p) for p in result.problems] == []
+    assert sorted(result.content.katas) == KATAS
+
+
+@pytest.mark.parametrize("kata", KATAS)
+def test_reference_passes(kata: str) -> None:
+    result = check(EXERCISES / kata, EXERCISES / kata / "solution.py")
+    failures = [f"{t.name}: {t.message}" for t in result.tests if not t.passed]
+    assert result.status == "passed", (result.usage_error, failures[:3], result.output)
+
+
+@pytest.mark.parametrize("kata", KATAS)
+def test_starter_fails(kata: str) -> None:
+    result = check(EXERCISES / kata, EXERCISES / kata / "starter.py")
+    assert result.status == "failed" and not result.usage_error
+    assert "NotImplementedError" in result.tests[0].message
+
+
+@pytest.mark.parametrize(("kata", "path"), WRONG, ids=[f"{k}/{p.stem}" for k, p in WRONG])
+def test_wrong_solution_is_rejected_with_a_teaching_message(kata: str, path: Path) -> None:
+    expect = next(line.split(":", 1)[1].strip() for line in path.read_text().splitlines()
+                  if line.startswith("# expect:"))
+    result = check(EXERCISES / kata, path)
+    assert result.status != "passed"
+    messages = [t.message for t in result.tests if not t.passed] + [result.usage_error]
+    assert any(expect in m for m in messages), messages[:3]
+
+
+def test_every_kata_has_enough_wrong_solutions() -> None:
+    for kata in KATAS:
+        files = [p for k, p in WRONG if k == kata]
+        assert len([p for p in files if p.stem.startswith("wrong_")]) >= 3, kata
+        assert any(p.stem.startswith("banned_") for p in files), kata
