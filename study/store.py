@@ -333,6 +333,48 @@ class Store:
     def history(self, item_id: str) -> list[LogEvent]:
         return self._events(self.conn, "WHERE item_id = ?", (item_id,))
 
+    # -- katas: attempts, hints, starts -------------------------------------------------
+
+    def record_attempt(self, kata_id: str, at: datetime, status: str, hints_used: int,
+                       duration_ms: int | None, device: str, solution: str,
+                       review_id: int | None = None) -> int:
+        with self.transaction() as c:
+            cur = c.execute(
+                "INSERT INTO attempts (kata_id, ts, status, hints_used, duration_ms, device, "
+                "solution, review_id, client_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (kata_id, to_ms(at), status, hints_used, duration_ms, device, solution,
+                 review_id, self.client_id),
+            )
+            return int(cur.lastrowid or 0)
+
+    def link_attempt(self, attempt_id: int, review_id: int) -> None:
+        with self.transaction() as c:
+            c.execute("UPDATE attempts SET review_id = ? WHERE id = ?", (review_id, attempt_id))
+
+    def attempts(self, kata_id: str, since_ms: int = 0) -> list[tuple[int, int, str, int]]:
+        """(id, ts, status, hints_used) of a kata's attempts since a time, oldest first."""
+        return [tuple(r) for r in self.conn.execute(
+            "SELECT id, ts, status, hints_used FROM attempts WHERE kata_id = ? AND ts >= ? "
+            "ORDER BY id", (kata_id, since_ms))]  # type: ignore[misc]
+
+    def record_hint(self, kata_id: str, number: int, at: datetime) -> None:
+        """Number 0 marks that work on the kata started (`study kata start`)."""
+        with self.transaction() as c:
+            c.execute("INSERT INTO hints (kata_id, ts, number) VALUES (?, ?, ?)",
+                      (kata_id, to_ms(at), number))
+
+    def hint_events(self, kata_id: str, since_ms: int = 0) -> list[tuple[int, int]]:
+        """(ts, number) of hint reveals (and starts, number 0) since a time."""
+        return [tuple(r) for r in self.conn.execute(
+            "SELECT ts, number FROM hints WHERE kata_id = ? AND ts >= ? ORDER BY id",
+            (kata_id, since_ms))]  # type: ignore[misc]
+
+    def kata_grade_today(self, kata_id: str, day: int) -> int | None:
+        row = self.conn.execute(
+            f"SELECT MAX(id) FROM reviews WHERE item_id = ? AND day = ? AND {self._LIVE_GRADES}",
+            (kata_id, day)).fetchone()
+        return int(row[0]) if row and row[0] is not None else None
+
     # -- backups -------------------------------------------------------------------
 
     def backup_to(self, dest: Path) -> Path:

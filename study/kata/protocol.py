@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import socket
 import struct
 from typing import Any
 
@@ -45,6 +46,31 @@ def read_frame(fd: int) -> bytes | None:
     if n > MAX_FRAME:
         raise ValueError(f"frame of {n} bytes is too large")
     return read_exact(fd, n)
+
+
+def send_frame(sock: socket.socket, payload: bytes) -> None:
+    """Like write_frame, for a socket (which may have a timeout: no raw fd I/O then)."""
+    sock.sendall(_LEN.pack(len(payload)) + payload)
+
+
+def recv_frame(sock: socket.socket) -> bytes | None:
+    def exact(n: int) -> bytes | None:
+        chunks = []
+        while n:
+            chunk = sock.recv(min(n, 1 << 20))
+            if not chunk:
+                return None
+            chunks.append(chunk)
+            n -= len(chunk)
+        return b"".join(chunks)
+
+    head = exact(_LEN.size)
+    if head is None:
+        return None
+    (n,) = _LEN.unpack(head)
+    if n > MAX_FRAME:
+        raise ValueError(f"frame of {n} bytes is too large")
+    return exact(n)
 
 
 def encode_tensors(obj: Any) -> bytes:

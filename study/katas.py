@@ -1,0 +1,146 @@
+"""Katas on the core: workspace, hints, attempts and the grade an attempt earns.
+
+No torch here: checks go through `study.kata.client` to a worker process.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from study.clock import to_ms
+from study.core import Study
+from study.grading import AGAIN, EASY, GOOD, HARD
+from study.models import Kata
+from study.session import Session
+
+WORKSPACE = "workspace"
+
+
+class KataError(Exception):
+    """A problem with the request (unknown kata, missing file): one line, exit 2."""
+
+
+def get(study: Study, kata_id: str) -> Kata:
+    kata = study.index.katas.get(kata_id)
+    if kata is None:
+        import difflib
+
+        close = difflib.get_close_matches(kata_id, list(study.index.katas), n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise KataError(f"unknown kata {kata_id!r}{hint}; `study kata list` shows them all")
+    return kata
+
+
+def workspace_file(study: Study, kata: Kata) -> Path:
+    return study.home / WORKSPACE / kata.id / f"{kata.function}.py"
+
+
+def start(study: Study, kata: Kata, now: datetime) -> tuple[Path, bool]:
+    """Copy the starter into the workspace (never over existing work). Returns (path, new)."""
+    path = workspace_file(study, kata)
+    study.store.record_hint(kata.id, 0, now)
+    if path.exists():
+        return path, False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    assert kata.folder is not None
+    tmp = path.with_suffix(".tmp")
+    shutil.copyfile(kata.folder / "starter.py", tmp)
+    tmp.replace(path)
+    return path, True
+
+
+def _session_start_ms(study: Study, kata: Kata, now: datetime) -> int:
+    """When today's work on the kata began: today's `start`, else its first attempt today."""
+    day_start = to_ms(study.days.day_start(study.days.day_of(now)))
+    starts = [ts for ts, n in study.store.hint_events(kata.id, day_start) if n == 0]
+    if starts:
+        return starts[-1]
+    attempts = study.store.attempts(kata.id, day_start)
+    return attempts[0][1] if attempts else to_ms(now)
+
+
+def hints_used(study: Study, kata: Kata, now: datetime) -> int:
+    since = _session_start_ms(study, kata, now)
+    return len({n for _, n in study.store.hint_events(kata.id, since) if n > 0})
+
+
+def next_hint(study: Study, kata: Kata, now: datetime) -> tuple[int, str] | None:
+    """Reveal (and record) the next hint; None when all are shown."""
+    shown = hints_used(study, kata, now)
+    if shown >= len(kata.hints):
+        return None
+    study.store.record_hint(kata.id, shown + 1, now)
+    return shown + 1, kata.hints[shown]
+
+
+def shown_hints(study: Study, kata: Kata, now: datetime) -> list[str]:
+    return kata.hints[: hints_used(study, kata, now)]
+
+
+def suggested_rating(passed: bool, hints: int, elapsed_s: float, budget_min: int,
+                     first_try: bool) -> int:
+    """failed -> Again; hints or over budget -> Hard; first try, no hints, well inside
+    the budget (half of it) -> Easy; otherwise Good."""
+    if not passed:
+        return AGAIN
+    budget_s = budget_min * 60
+    if hints > 0 or elapsed_s > budget_s:
+        return HARD
+    if first_try and elapsed_s <= budget_s / 2:
+        return EASY
+    return GOOD
+
+
+def in_todays_plan(study: Study, kata: Kata, now: datetime) -> bool:
+    return any(e.item.id == kata.id for e in Session(study).plan(now).entries)
+
+
+@dataclass
+class Recorded:
+    attempt_id: int
+    rating: int  # the suggested grade
+    graded: bool  # committed as today's review
+    review_id: int | None
+    next_due: datetime | None
+    elapsed_s: float
+
+
+def record(study: Study, kata: Kata, result: dict[str, Any], solution_text: str,
+           now: datetime) -> Recorded:
+    """Store the attempt; a pass of a kata in today's plan becomes its grade."""
+    since = _session_start_ms(study, kata, now)
+    previous = study.store.attempts(kata.id, since)
+    hints = hints_used(study, kata, now)
+    elapsed = max(0.0, (to_ms(now) - since) / 1000)
+    passed = bool(result.get("passed"))
+    rating = suggested_rating(passed, hints, elapsed, kata.time_budget_min, not previous)
+    planned = passed and in_todays_plan(study, kata, now)
+    attempt = study.store.record_attempt(
+        kata.id, now, str(result.get("status", "failed")), hints,
+        int(float(result.get("duration_s", 0)) * 1000), str(result.get("device", "")),
+        solution_text)
+    if not planned:
+        return Recorded(attempt, rating, False, None, None, elapsed)
+    graded = study.store.grade(kata.id, "kata", rating, now, duration_ms=int(elapsed * 1000))
+    study.store.link_attempt(attempt, graded.review_id)
+    return Recorded(attempt, rating, True, graded.review_id, graded.after.due(), elapsed)
+
+
+def regrade(study: Study, kata: Kata, rating: int, now: datetime) -> tuple[int, datetime | None]:
+    """Change (or give) today's grade for a kata: the user's word over the suggestion."""
+    day = study.store.day_number(now)
+    existing = study.store.kata_grade_today(kata.id, day)
+    if existing is not None:
+        study.store.undo(existing, now)
+    elif not in_todays_plan(study, kata, now):
+        raise KataError(f"{kata.id} is not in today's plan and has no grade today")
+    graded = study.store.grade(kata.id, "kata", rating, now)
+    return graded.review_id, graded.after.due()
+
+
+def has_attempt(study: Study, kata: Kata) -> bool:
+    return bool(study.store.attempts(kata.id))

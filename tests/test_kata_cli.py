@@ -1,0 +1,162 @@
+"""Kata commands end to end: the CLI, the warm worker, the sandbox, attempts and grades."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import MINI_CURRICULUM, REPO
+
+from study.kata.client import KataClient
+
+pytest.importorskip("torch")
+
+NOW = "2026-03-02T12:00:00Z"
+BAD = {
+    "loop.py": "def softmax(x, dim=-1):\n    while True:\n        pass\n",
+    "exit0.py": "import os\ndef softmax(x, dim=-1):\n    print('ALL TESTS PASSED')\n"
+                "    os._exit(0)\n",
+    "segv.py": "import ctypes\ndef softmax(x, dim=-1):\n    ctypes.string_at(0)\n",
+    "forge.py": "import torch\ntorch.allclose = lambda *a, **k: True\n"
+                "torch.equal = lambda *a, **k: True\n"
+                "def softmax(x, dim=-1):\n    return torch.zeros_like(x)\n",
+    "nofunc.py": "def soft_max(x, dim=-1):\n    return x\n",
+    "wrongsig.py": "def softmax(logits):\n    return logits\n",
+    "syntax.py": "def softmax(x, dim=-1)\n    return x\n",
+    "hog.py": "import torch\ndef softmax(x, dim=-1):\n    return torch.ones(6_000_000_000)\n",
+}
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
+    """A content dir with a copy of softmax (2 s time limit) and one home, one warm worker."""
+    root = tmp_path_factory.mktemp("kw")
+    content = root / "content"
+    (content / "content").mkdir(parents=True)
+    (content / "content" / "curriculum.yaml").write_text(MINI_CURRICULUM)
+    kata = content / "exercises" / "softmax-fast"
+    shutil.copytree(REPO / "exercises" / "softmax", kata)
+    meta = (kata / "kata.yaml").read_text()
+    meta = meta.replace("id: softmax\n", "id: softmax-fast\n").replace("timeout_s: 20", "timeout_s: 3")
+    meta = meta.replace("topic: information-theory\nalso_topics: [softmax-regression]",
+                        "topic: alpha")
+    (kata / "kata.yaml").write_text(meta)
+    bad = root / "bad"
+    bad.mkdir()
+    for name, text in BAD.items():
+        (bad / name).write_text(text)
+    home = root / "home"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("STUDY_")}
+    env.update(STUDY_HOME=str(home), STUDY_NOW=NOW, TZ="UTC", STUDY_BUNDLED_CONTENT="0",
+               STUDY_CONTENT_DIRS=str(content), STUDY_KATA_IDLE_S="120", STUDY_KATA_DEVICE="cpu")
+    yield {"home": home, "env": env, "bad": bad, "kata": kata}
+    KataClient(home).stop()
+
+
+def run(world: dict, *args: str, extra: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "study", *args], env=world["env"] | (extra or {}),
+                          capture_output=True, text=True, timeout=180)
+
+
+def check_json(world: dict, solution: Path) -> tuple[int, dict]:
+    out = run(world, "kata", "check", "softmax-fast", "--solution", str(solution), "--json")
+    assert out.stdout, out.stderr
+    return out.returncode, json.loads(out.stdout)
+
+
+def test_reference_passes_with_the_contract_json(world: dict) -> None:
+    rc, data = check_json(world, world["kata"] / "solution.py")
+    assert rc == 0
+    assert {"kata", "passed", "device", "duration_s", "tests"} <= set(data)
+    assert data["kata"] == "softmax-fast" and data["passed"] is True and data["device"] == "cpu"
+    assert all(set(t) == {"name", "passed", "message"} and t["passed"] for t in data["tests"])
+    assert KataClient(world["home"]).running()  # a warm worker stays for the next check
+
+
+@pytest.mark.parametrize(("name", "status", "phrase"), [
+    ("loop.py", "timeout", "did not finish within 3 s"),
+    ("exit0.py", "failed", "exited with status 0"),
+    ("segv.py", "failed", "crashed (segmentation fault)"),
+    ("forge.py", "failed", "the result is wrong"),
+    ("syntax.py", "failed", "SyntaxError"),
+    ("hog.py", "oom", "ran out of memory"),
+])
+def test_misbehaving_solutions_fail_and_are_reported(world: dict, name: str, status: str,
+                                                     phrase: str) -> None:
+    rc, data = check_json(world, world["bad"] / name)
+    assert rc == 1 and data["passed"] is False and data["status"] == status
+    assert any(phrase in t["message"] for t in data["tests"] if not t["passed"]), data["tests"]
+    if name == "exit0.py":
+        assert "ALL TESTS PASSED" in data["output"]  # shown as output, never believed
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["kata", "check", "nope"], "unknown kata 'nope'"),
+    (["kata", "check", "softmax-fast", "--solution", "/no/such.py"], "solution file not found"),
+    (["kata", "check", "softmax-fast", "--solution", "{bad}/nofunc.py"],
+     "does not define a function softmax()"),
+    (["kata", "check", "softmax-fast", "--solution", "{bad}/wrongsig.py"],
+     "has the wrong signature"),
+])
+def test_bad_requests_are_one_line_and_exit_2(world: dict, args: list[str], message: str) -> None:
+    args = [a.replace("{bad}", str(world["bad"])) for a in args]
+    out = run(world, *args)
+    assert out.returncode == 2
+    assert out.stderr.count("\n") == 1 and message in out.stderr
+    assert "Traceback" not in out.stderr
+
+
+def test_start_hint_solution_and_grading(world: dict, tmp_path: Path) -> None:
+    home = tmp_path / "fresh-home"
+    world = world | {"env": world["env"] | {"STUDY_HOME": str(home)}}
+    out = run(world, "kata", "solution", "softmax-fast")
+    assert out.returncode == 2 and "make an attempt first" in out.stderr
+    path = Path(run(world, "kata", "start", "softmax-fast").stdout.strip())
+    assert path.read_text() == (world["kata"] / "starter.py").read_text()
+    path.write_text("# my work\n")
+    again = run(world, "kata", "start", "softmax-fast")
+    assert "your work is kept" in again.stderr and path.read_text() == "# my work\n"
+    # The kata is today's new kata: a pass grades it; a hint makes it Hard.
+    assert "softmax-fast" in run(world, "today").stdout
+    assert run(world, "kata", "hint", "softmax-fast").stdout.startswith("Hint 1 of 2:")
+    shutil.copyfile(world["kata"] / "solution.py", path)
+    out = run(world, "kata", "check", "softmax-fast")
+    assert out.returncode == 0 and "graded Hard" in out.stdout, out.stdout
+    out = run(world, "kata", "grade", "softmax-fast", "good")
+    assert out.stdout.startswith("graded Good")
+    stats = json.loads(run(world, "stats", "--json").stdout)
+    assert stats["reviews_today"] == 1  # the override replaced the suggested grade
+    assert "softmax-fast" not in run(world, "today").stdout
+    assert "def softmax" in run(world, "kata", "solution", "softmax-fast").stdout
+    KataClient(home).stop()
+
+
+def test_watch_rechecks_on_save(world: dict, tmp_path: Path) -> None:
+    sol = tmp_path / "mine.py"
+    sol.write_text((world["kata"] / "starter.py").read_text())
+    proc = subprocess.Popen([sys.executable, "-m", "study", "kata", "watch", "softmax-fast",
+                             "--solution", str(sol), "--exit-on-pass"], env=world["env"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(3)
+    sol.write_text((world["kata"] / "solution.py").read_text())
+    os.utime(sol, (time.time() + 2, time.time() + 2))
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err
+    assert "FAILED" in out and "passed" in out
+
+
+def test_the_cli_never_imports_torch(world: dict) -> None:
+    code = ("import sys\nfrom study.cli import main\n"
+            "try:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
+            "print('TORCH' if 'torch' in sys.modules else 'NO TORCH')\n")
+    out = subprocess.run([sys.executable, "-c", code, "kata", "check", "softmax-fast",
+                          "--solution", str(world["kata"] / "solution.py")],
+                         env=world["env"], capture_output=True, text=True, timeout=180)
+    assert out.stdout.strip().endswith("NO TORCH"), out.stdout + out.stderr
