@@ -348,9 +348,9 @@ def cmd_kata_check(args: argparse.Namespace) -> int:
             when = format_interval(rec.next_due - now) if rec.next_due else "?"
             print(f"graded {RATING_NAMES[rec.rating]} · next in {when} "
                   f"(change it: `study kata grade {kata.id} 1-4`)")
-        elif not result["passed"]:
-            print(f"not graded yet: fix it and check again (`study kata hint {kata.id}` for a "
-                  f"hint), or give up for today with `study kata grade {kata.id} 1`")
+            if not result["passed"]:
+                print(f"fix it and check again today to replace this grade "
+                      f"(`study kata hint {kata.id}` for a hint)")
     return 0 if result["passed"] else 1
 
 

@@ -111,19 +111,28 @@ class Recorded:
 
 def record(study: Study, kata: Kata, result: dict[str, Any], solution_text: str,
            now: datetime) -> Recorded:
-    """Store the attempt; a pass of a kata in today's plan becomes its grade."""
+    """Store the attempt; for a kata in today's plan, it becomes today's grade.
+
+    Each checked attempt replaces the grade the previous attempt earned today, so
+    the grade is always committed (a failure that is left there stays Again) and
+    always reflects the latest attempt; a grade the user set by hand is kept.
+    """
     since = _session_start_ms(study, kata, now)
     previous = study.store.attempts(kata.id, since)
     hints = hints_used(study, kata, now)
     elapsed = max(0.0, (to_ms(now) - since) / 1000)
     passed = bool(result.get("passed"))
     rating = suggested_rating(passed, hints, elapsed, kata.time_budget_min, not previous)
-    planned = passed and in_todays_plan(study, kata, now)
     attempt = study.store.record_attempt(
         kata.id, now, str(result.get("status", "failed")), hints,
         int(float(result.get("duration_s", 0)) * 1000), str(result.get("device", "")),
         solution_text)
-    if not planned:
+    existing = study.store.kata_grade_today(kata.id, study.store.day_number(now))
+    if existing is not None:
+        if not study.store.attempt_for_review(existing):
+            return Recorded(attempt, rating, False, None, None, elapsed)  # set by hand: keep
+        study.store.undo(existing, now)
+    elif not in_todays_plan(study, kata, now):
         return Recorded(attempt, rating, False, None, None, elapsed)
     graded = study.store.grade(kata.id, "kata", rating, now, duration_ms=int(elapsed * 1000))
     study.store.link_attempt(attempt, graded.review_id)

@@ -118,11 +118,7 @@ class _Builder:
         check_keys(top, {"tracks"}, {"tracks"}, report, root, "curriculum")
         if "tracks" not in top:
             return
-        tracks_node = top["tracks"][1]
-        if not isinstance(tracks_node, yaml.SequenceNode):
-            report.at(tracks_node, f"tracks must be a list, got {describe(tracks_node)}")
-            return
-        for track_node in tracks_node.value:
+        for track_node in _children(top["tracks"][1], report, "tracks"):
             self._track(f, track_node, report)
 
     def _track(self, f: ContentFile, node: yaml.Node, report: Reporter) -> None:
@@ -145,11 +141,7 @@ class _Builder:
             self.content.tracks[ident] = track
         if "topics" not in items:
             return
-        topics_node = items["topics"][1]
-        if not isinstance(topics_node, yaml.SequenceNode):
-            report.at(topics_node, f"topics must be a list, got {describe(topics_node)}")
-            return
-        for topic_node in topics_node.value:
+        for topic_node in _children(items["topics"][1], report, "topics"):
             self._topic(f, topic_node, report, track)
 
     def _topic(
@@ -203,11 +195,7 @@ class _Builder:
                 self.topic_refs.append((report, tnode, file_topic))
         if "cards" not in top:
             return
-        cards_node = top["cards"][1]
-        if not isinstance(cards_node, yaml.SequenceNode):
-            report.at(cards_node, f"cards must be a list, got {describe(cards_node)}")
-            return
-        for node in cards_node.value:
+        for node in _children(top["cards"][1], report, "cards"):
             self.card_count += 1  # file order across the whole load: the curriculum order
             card = self._card(f, node, report, file_topic, self.card_count)
             if card is not None:
@@ -446,6 +434,14 @@ class _Builder:
             del self.content.cards[cid]
         for kid in [k.id for k in self.content.katas.values() if k.topic not in topics]:
             del self.content.katas[kid]
+
+
+def _children(node: yaml.Node, report: Reporter, what: str) -> list[yaml.Node]:
+    """A list's entries; anything else is reported and yields nothing."""
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    report.at(node, f"{what} must be a list, got {describe(node)}")
+    return []
 
 
 def _opt(items: dict, key: str, reader, report: Reporter, *args):  # type: ignore[no-untyped-def]

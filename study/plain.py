@@ -71,9 +71,10 @@ class PlainReview:
         self.say("Nothing more to review now.")
         if plan.learning_later:
             self.say(f"{len(plan.learning_later)} learning card(s) come back later today.")
-        katas = plan.count("kata-review", "kata-new")
-        if katas:
-            self.say(f"{katas} kata(s) in today's plan: see `study today`.")
+        katas = [e.item.id for e in plan.entries if e.item.kind == "kata"]
+        for kata in katas:
+            self.say(f"Kata for today: {kata} — `study kata start {kata}`, then "
+                     f"`study kata check {kata}` (or `study kata watch {kata}`).")
 
     # -- one card ------------------------------------------------------------------
 

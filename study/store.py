@@ -357,6 +357,11 @@ class Store:
             "SELECT id, ts, status, hints_used FROM attempts WHERE kata_id = ? AND ts >= ? "
             "ORDER BY id", (kata_id, since_ms))]  # type: ignore[misc]
 
+    def attempt_for_review(self, review_id: int) -> int | None:
+        row = self.conn.execute("SELECT id FROM attempts WHERE review_id = ?",
+                                (review_id,)).fetchone()
+        return int(row[0]) if row else None
+
     def record_hint(self, kata_id: str, number: int, at: datetime) -> None:
         """Number 0 marks that work on the kata started (`study kata start`)."""
         with self.transaction() as c:

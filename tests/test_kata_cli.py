@@ -44,7 +44,8 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
     kata = content / "exercises" / "softmax-fast"
     shutil.copytree(REPO / "exercises" / "softmax", kata)
     meta = (kata / "kata.yaml").read_text()
-    meta = meta.replace("id: softmax\n", "id: softmax-fast\n").replace("timeout_s: 20", "timeout_s: 3")
+    meta = meta.replace("id: softmax\n", "id: softmax-fast\n")
+    meta = meta.replace("timeout_s: 20", "timeout_s: 3")
     meta = meta.replace("topic: information-theory\nalso_topics: [softmax-regression]",
                         "topic: alpha")
     (kata / "kata.yaml").write_text(meta)
@@ -125,14 +126,21 @@ def test_start_hint_solution_and_grading(world: dict, tmp_path: Path) -> None:
     assert "your work is kept" in again.stderr and path.read_text() == "# my work\n"
     # The kata is today's new kata: a pass grades it; a hint makes it Hard.
     assert "softmax-fast" in run(world, "today").stdout
+    # A failed check of a planned kata is committed as Again at once ...
+    shutil.copyfile(world["bad"] / "forge.py", path)
+    out = run(world, "kata", "check", "softmax-fast")
+    assert out.returncode == 1 and "graded Again" in out.stdout, out.stdout
+    # ... and the next attempt today replaces it: a pass after a hint is Hard.
     assert run(world, "kata", "hint", "softmax-fast").stdout.startswith("Hint 1 of 2:")
     shutil.copyfile(world["kata"] / "solution.py", path)
     out = run(world, "kata", "check", "softmax-fast")
     assert out.returncode == 0 and "graded Hard" in out.stdout, out.stdout
     out = run(world, "kata", "grade", "softmax-fast", "good")
     assert out.stdout.startswith("graded Good")
+    out = run(world, "kata", "check", "softmax-fast")  # the user's own grade is kept
+    assert "graded" not in out.stdout
     stats = json.loads(run(world, "stats", "--json").stdout)
-    assert stats["reviews_today"] == 1  # the override replaced the suggested grade
+    assert stats["reviews_today"] == 1  # one grade for the day, the last word the user's
     assert "softmax-fast" not in run(world, "today").stdout
     assert "def softmax" in run(world, "kata", "solution", "softmax-fast").stdout
     KataClient(home).stop()

@@ -176,6 +176,10 @@ def _serve(fd: int, solution: Path, function: str, signature: str, cases: list[C
         torch.backends.cudnn.allow_tf32 = False
         torch.set_float32_matmul_precision("highest")
         torch.cuda.init()
+        # RLIMIT_AS would break CUDA (it reserves huge virtual ranges); cap the
+        # caching allocator instead, so a runaway allocation is an OOM, not a hog.
+        total = torch.cuda.get_device_properties(device).total_memory
+        torch.cuda.set_per_process_memory_fraction(min(1.0, memory_mb * 2**20 / total), device)
     else:
         _cap_memory(memory_mb)
     ban: Ban = getattr(check_module, "BAN", Ban())
