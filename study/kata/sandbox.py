@@ -13,6 +13,7 @@ import contextlib
 import importlib.util
 import inspect
 import os
+import re
 import resource
 import sys
 import traceback
@@ -51,7 +52,16 @@ def learner_traceback(exc: BaseException, solution: Path) -> str:
 
 
 def contract_params(signature: str) -> list[str]:
-    """Parameter names of a contract signature like 'f(x: Tensor, dim: int = -1) -> Tensor'."""
+    """Parameter names of a contract signature like 'f(x: Tensor, dim: int = -1) -> Tensor'.
+
+    Shape annotations (`Tensor[4H, I]`, `tuple[Tensor[..., Tq, dv], ...]`) are not always
+    Python, so bracketed parts are dropped before parsing: only the names matter here.
+    """
+    while True:
+        stripped = re.sub(r"\[[^\[\]]*\]", "", signature)
+        if stripped == signature:
+            break
+        signature = stripped
     tree = ast.parse(f"def {signature}:\n    pass\n")
     fn = tree.body[0]
     assert isinstance(fn, ast.FunctionDef)
@@ -81,12 +91,23 @@ def _forbid(*_: Any, **__: Any) -> Any:
                        "are not available to a solution")
 
 
+def _no_compilers(*_: Any, **__: Any) -> Any:
+    raise RuntimeError("torch.jit and torch.compile are not available to a kata solution: "
+                       "compiled code hides its operations from the checker")
+
+
 def _lock_down() -> None:
-    """No threads or processes: torch modes are per thread, and a child escapes them."""
+    """No threads or processes (torch modes are per thread, and a child escapes them),
+    and no TorchScript or torch.compile (compiled code is invisible to the guards)."""
     import _thread
     import subprocess
     import threading
 
+    for owner, names in ((torch.jit, ("script", "trace", "trace_module", "load", "compile")),
+                         (torch, ("compile",))):
+        for name in names:
+            if hasattr(owner, name):
+                setattr(owner, name, _no_compilers)
     threading.Thread.start = _forbid  # type: ignore[method-assign]
     _thread.start_new_thread = _forbid  # type: ignore[assignment]
     for name in ("fork", "forkpty", "system", "posix_spawn", "posix_spawnp", "execv", "execve"):
@@ -186,6 +207,7 @@ def _serve(fd: int, solution: Path, function: str, signature: str, cases: list[C
     drive = getattr(check_module, "drive", default_drive)
 
     seal()  # before the learner's code runs, so it cannot keep the unsealed switches
+    _lock_down()
     spec = importlib.util.spec_from_file_location(SOLUTION_MODULE, solution)
     try:
         assert spec is not None and spec.loader is not None
@@ -205,7 +227,6 @@ def _serve(fd: int, solution: Path, function: str, signature: str, cases: list[C
     if problem:
         _send(fd, {"type": "fatal", "kind": "usage", "message": problem})
         return
-    _lock_down()
     memory: list[Any] = []
 
     def watched(*args: Any, **kwargs: Any) -> Any:

@@ -1,0 +1,19 @@
+# expect: transpose them to [B, Tq, H, dh] first
+"""Merges the heads by reshaping [B, H, Tq, dh] directly to [B, Tq, D]."""
+import math
+
+import torch
+
+
+def multi_head_attention(query, key, value, w_q, w_k, w_v, w_o, num_heads, mask=None):
+    B, Tq, D = query.shape
+    dh = D // num_heads
+    q = (query @ w_q).unflatten(-1, (num_heads, dh)).transpose(1, 2)
+    k = (key @ w_k).unflatten(-1, (num_heads, dh)).transpose(1, 2)
+    v = (value @ w_v).unflatten(-1, (num_heads, dh)).transpose(1, 2)
+    scores = q @ k.transpose(-2, -1) / math.sqrt(dh)
+    if mask is not None:
+        m = mask if mask.dim() == 2 else mask.unsqueeze(1)
+        scores = scores.masked_fill(~m, float("-inf"))
+    out = torch.softmax(scores, dim=-1) @ v
+    return out.reshape(B, Tq, D) @ w_o

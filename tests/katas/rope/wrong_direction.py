@@ -1,0 +1,13 @@
+# expect: the rotation goes the wrong way
+"""Uses the transposed rotation matrix: rotates by -m·θ instead of +m·θ."""
+import torch
+
+
+def apply_rope(x, positions=None, base=10000.0):
+    T, Dh = x.shape[-2:]
+    m = torch.arange(T, device=x.device) if positions is None else positions
+    theta = base ** (-torch.arange(0, Dh, 2, device=x.device, dtype=x.dtype) / Dh)
+    angle = m.to(x.dtype)[:, None] * theta
+    cos, sin = angle.cos(), angle.sin()
+    a, b = x[..., 0::2], x[..., 1::2]
+    return torch.stack([a * cos + b * sin, -a * sin + b * cos], dim=-1).flatten(-2)

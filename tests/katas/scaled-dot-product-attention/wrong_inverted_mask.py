@@ -1,0 +1,13 @@
+# expect: the mask is inverted
+"""Reads the mask as "True = masked out" (the nn.MultiheadAttention convention)."""
+import math
+
+import torch
+
+
+def scaled_dot_product_attention(q, k, v, mask=None):
+    scores = q @ k.transpose(-2, -1) / math.sqrt(q.shape[-1])
+    if mask is not None:
+        scores = scores.masked_fill(mask, float("-inf"))
+    weights = torch.softmax(scores, dim=-1)
+    return weights @ v, weights

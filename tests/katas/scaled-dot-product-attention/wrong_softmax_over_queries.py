@@ -1,0 +1,13 @@
+# expect: you took the softmax over the queries
+"""Normalises each key's column over the queries (dim=-2) instead of each query's row."""
+import math
+
+import torch
+
+
+def scaled_dot_product_attention(q, k, v, mask=None):
+    scores = q @ k.transpose(-2, -1) / math.sqrt(q.shape[-1])
+    if mask is not None:
+        scores = scores.masked_fill(~mask, -1e9)
+    weights = torch.softmax(scores, dim=-2)
+    return weights @ v, weights
