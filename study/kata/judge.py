@@ -126,20 +126,36 @@ def expected(check: Any, case: Case, index: int) -> dict[str, Any]:
     return {k: (v.detach() if isinstance(v, torch.Tensor) else v) for k, v in want.items()}
 
 
-def _variant_match(variant: Variant, case: Case, got: dict[str, Any]) -> bool:
+def _variant_match(variant: Variant, case: Case, got: dict[str, Any],
+                   want: dict[str, Any]) -> bool:
+    """Does the learner's output match this known mistake (and is it a mistake here)?"""
     case64 = dataclasses.replace(case, args={k: _as64(v) for k, v in case.args.items()})
     try:
-        wrong = flatten(variant.compute(case64))
+        computed = variant.compute(case64)
     except Exception:  # noqa: BLE001 - a variant that cannot be computed does not match
         return False
+    # A dict keyed like the judge's own ("out", "after.param", "grad.x") is taken as is,
+    # so a variant can speak of in-place results and gradients too.
+    flat_keys = isinstance(computed, dict) and all(
+        isinstance(k, str) and k.split(".")[0] in ("out", "after", "grad") for k in computed)
+    wrong = computed if flat_keys else flatten(computed)
     fdt = float_dtype_of(case)
+    same_as_right = True
     for key in variant.keys:
-        w = wrong.get(key)
-        if not isinstance(w, torch.Tensor):
+        w, g = wrong.get(key), got.get(key)
+        if not isinstance(w, torch.Tensor) or not isinstance(g, torch.Tensor):
             return False
-        if compare_tensor(key, got.get(key), w.detach(), case.tol, fdt) is not None:
+        w = w.detach()
+        if w.shape == g.shape and not torch.equal(torch.isnan(w), torch.isnan(g)):
+            return False  # NaN where the learner has numbers (or the reverse) is no match
+        if compare_tensor(key, g, w, case.tol, fdt) is not None:
             return False
-    return True
+        right = want.get(key)
+        if not (isinstance(right, torch.Tensor) and right.shape == w.shape
+                and compare_tensor(key, w, right, case.tol, w.dtype) is None):
+            same_as_right = False
+    # A mistake that gives the right answer on this case cannot be what went wrong.
+    return not same_as_right
 
 
 def judge_case(check: Any, case: Case, want: dict[str, Any], msg: dict[str, Any],
@@ -175,7 +191,7 @@ def judge_case(check: Any, case: Case, want: dict[str, Any], msg: dict[str, Any]
     problems = compare_outputs(case, got, want)
     if problems:
         for variant in getattr(check, "VARIANTS", ()):
-            if _variant_match(variant, case, got):
+            if _variant_match(variant, case, got, want):
                 return fail(f"{variant.message} ({problems[0]})")
         diagnose = getattr(check, "diagnose", None)
         hint = diagnose(case, got, want) if diagnose else None

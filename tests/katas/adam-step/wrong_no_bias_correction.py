@@ -1,0 +1,16 @@
+# expect: you skipped the bias correction
+"""Uses the raw moving averages in the update: early steps are far too large in the
+ratio m / sqrt(v) sense (m and v both start at zero)."""
+import torch
+
+
+def adam_step(param, grad, exp_avg, exp_avg_sq, step, lr=1e-3, betas=(0.9, 0.999), eps=1e-8,
+              weight_decay=0.0, decoupled_weight_decay=False):
+    beta1, beta2 = betas
+    if weight_decay and decoupled_weight_decay:
+        param.mul_(1 - lr * weight_decay)
+    elif weight_decay:
+        grad = grad + weight_decay * param
+    exp_avg.mul_(beta1).add_(grad, alpha=1 - beta1)
+    exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
+    param.addcdiv_(exp_avg, exp_avg_sq.sqrt().add_(eps), value=-lr)
