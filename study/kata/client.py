@@ -47,6 +47,15 @@ def socket_path(home: Path) -> Path:
     return Path(tempfile.gettempdir()) / f"study-{os.getuid()}" / f"kata-{digest}.sock"
 
 
+def _private_dir(path: Path) -> None:
+    """The socket's folder must be ours alone: another user's folder could hold a fake worker."""
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    st = path.stat()
+    if st.st_uid != os.getuid() or st.st_mode & 0o077:
+        raise WorkerError(f"{path} is not private to this user (owner {st.st_uid}, mode "
+                          f"{oct(st.st_mode & 0o777)}); remove it and try again")
+
+
 class KataClient:
     def __init__(self, home: Path) -> None:
         self.home = home
@@ -56,6 +65,7 @@ class KataClient:
     # -- the warm worker ---------------------------------------------------------
 
     def _connect(self) -> socket.socket | None:
+        _private_dir(self.path.parent)
         s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         try:
             s.connect(str(self.path))
@@ -76,7 +86,7 @@ class KataClient:
         """Start a worker in the background and wait until it answers."""
         idle = os.environ.get("STUDY_KATA_IDLE_S", "900")
         log = self.path.with_suffix(".log")
-        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        _private_dir(self.path.parent)
         with open(log, "ab") as out:
             subprocess.Popen(
                 [sys.executable, "-m", "study.kata.worker", "--socket", str(self.path),
