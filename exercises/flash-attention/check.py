@@ -12,45 +12,12 @@ import math
 
 import torch
 
-from study.kata.toolkit import Ban, Case, Tol, Variant, randn
+from study.kata.presets import ATTENTION
+from study.kata.toolkit import Case, Tol, Variant, randn
 
-BAN = Ban(
-    functions=(
-        "torch.nn.functional.scaled_dot_product_attention",
-        "torch.nn.functional.multi_head_attention_forward",
-        "torch._scaled_dot_product_attention_math",
-        "torch._native_multi_head_attention",
-        "torch._transformer_encoder_layer_fwd",
-        "torch._fused_sdp_choice",
-    ),
-    aten=(
-        "aten::scaled_dot_product_attention",
-        "aten::_scaled_dot_product_attention_math",
-        "aten::_scaled_dot_product_attention_math_for_mps",
-        "aten::_scaled_dot_product_flash_attention",
-        "aten::_scaled_dot_product_flash_attention_for_cpu",
-        "aten::_scaled_dot_product_efficient_attention",
-        "aten::_scaled_dot_product_cudnn_attention",
-        "aten::_scaled_dot_product_fused_attention_overrideable",
-        "aten::_flash_attention_forward",
-        "aten::_flash_attention_forward_no_dropout_inplace",
-        "aten::_efficient_attention_forward",
-        "aten::_fused_sdp_choice",
-        "aten::_native_multi_head_attention",
-        "aten::_transformer_encoder_layer_fwd",
-        "aten::_triton_scaled_dot_attention",
-        "aten::_triton_multi_head_attention",
-        # The masked softmax inside the math attention route: only attention code uses it,
-        # and it is what a TorchScript'ed torch._scaled_dot_product_attention_math runs.
-        "aten::_safe_softmax",
-    ),
-    modules=(
-        "torch.nn.attention",  # flex_attention, varlen_attn, ...
-        "torch._higher_order_ops.flex_attention",
-        "torch.ao.nn.quantizable.modules.activation",  # a Python copy of MultiheadAttention
-    ),
-    reason="the tiled online softmax is what this kata asks you to write; build it from "
-           "matmul, exp and max over blocks of keys",
+BAN = ATTENTION.because(
+    "the tiled online softmax is what this kata asks you to write; build it from "
+    "matmul, exp and max over blocks of keys"
 )
 
 

@@ -2,30 +2,12 @@
 
 import torch
 
-from study.kata.toolkit import Ban, Case, Tol, Variant, rand, randn
+from study.kata.presets import RNN
+from study.kata.toolkit import Case, Tol, Variant, rand, randn
 
-# Every route to PyTorch's own GRU: the public functions, the torch._VF kernels (the same
-# objects as torch.gru_cell & co.), the aten kernels (torch.ops.aten.*, the CUDA fused cell,
-# cuDNN/MIOpen sequence kernels), and the Python modules that hold a copy of the cell
-# (nn.GRU/nn.GRUCell, the quantized/reference copies in torch.ao, the decomposition helpers
-# in torch._decomp and torch.export).
-_RNN_VF = ("gru", "gru_cell", "lstm", "lstm_cell", "rnn_tanh", "rnn_tanh_cell", "rnn_relu",
-           "rnn_relu_cell", "quantized_gru_cell", "quantized_lstm_cell",
-           "quantized_rnn_tanh_cell", "quantized_rnn_relu_cell")
-BAN = Ban(
-    # torch._VF.<name> is the same object as torch.<name>: listing torch.<name> last makes
-    # the message name the public function.
-    functions=tuple(f"torch._VF.{n}" for n in _RNN_VF) + tuple(f"torch.{n}" for n in _RNN_VF),
-    aten=("aten::gru_cell", "aten::gru", "aten::_thnn_fused_gru_cell",
-          "aten::_thnn_fused_gru_cell_backward", "aten::_thnn_differentiable_gru_cell_backward",
-          "aten::quantized_gru_cell", "aten::quantized_gru", "aten::_cudnn_rnn",
-          "aten::miopen_rnn", "aten::rnn_tanh_cell", "aten::rnn_relu_cell", "aten::rnn_tanh",
-          "aten::rnn_relu", "aten::lstm_cell", "aten::lstm", "aten::_thnn_fused_lstm_cell",
-          "aten::mkldnn_rnn_layer"),
-    modules=("torch.nn.modules.rnn", "torch.ao.nn.quantizable", "torch.ao.nn.quantized",
-             "torch._decomp.decompositions", "torch.export._patches"),
-    reason="the GRU cell is what this kata asks you to write; build it from matmul, "
-           "sigmoid and tanh",
+BAN = RNN.because(
+    "the GRU cell is what this kata asks you to write; build it from matmul, "
+    "sigmoid and tanh"
 )
 
 

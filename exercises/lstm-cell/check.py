@@ -3,31 +3,12 @@
 
 import torch
 
-from study.kata.toolkit import Ban, Case, Tol, Variant, rand, randn
+from study.kata.presets import RNN
+from study.kata.toolkit import Case, Tol, Variant, rand, randn
 
-# Every route to PyTorch's own LSTM: the public functions, the torch._VF kernels (the same
-# objects as torch.lstm_cell & co.), the aten kernels (torch.ops.aten.*, the CUDA fused
-# cell, cuDNN/MKLDNN/MIOpen sequence kernels), and the Python modules that hold a copy of
-# the cell (nn.LSTM/nn.LSTMCell, the quantizable/quantized/reference copies in torch.ao,
-# the decomposition helpers in torch._decomp and torch.export).
-_RNN_VF = ("lstm", "lstm_cell", "gru", "gru_cell", "rnn_tanh", "rnn_tanh_cell", "rnn_relu",
-           "rnn_relu_cell", "quantized_lstm_cell", "quantized_gru_cell",
-           "quantized_rnn_tanh_cell", "quantized_rnn_relu_cell")
-BAN = Ban(
-    # torch._VF.<name> is the same object as torch.<name>: listing torch.<name> last makes
-    # the message name the public function.
-    functions=tuple(f"torch._VF.{n}" for n in _RNN_VF) + tuple(f"torch.{n}" for n in _RNN_VF),
-    aten=("aten::lstm_cell", "aten::lstm", "aten::_thnn_fused_lstm_cell",
-          "aten::_thnn_fused_lstm_cell_backward_impl", "aten::_thnn_fused_lstm_cell_backward",
-          "aten::_thnn_differentiable_lstm_cell_backward", "aten::quantized_lstm_cell",
-          "aten::quantized_lstm", "aten::_cudnn_rnn", "aten::miopen_rnn",
-          "aten::mkldnn_rnn_layer", "aten::_lstm_mps", "aten::rnn_tanh_cell",
-          "aten::rnn_relu_cell", "aten::rnn_tanh", "aten::rnn_relu", "aten::gru_cell",
-          "aten::gru"),
-    modules=("torch.nn.modules.rnn", "torch.ao.nn.quantizable", "torch.ao.nn.quantized",
-             "torch._decomp.decompositions", "torch.export._patches"),
-    reason="the LSTM cell is what this kata asks you to write; build it from matmul, "
-           "sigmoid and tanh",
+BAN = RNN.because(
+    "the LSTM cell is what this kata asks you to write; build it from matmul, "
+    "sigmoid and tanh"
 )
 
 

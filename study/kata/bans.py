@@ -30,6 +30,10 @@ class Ban:
     autograd: bool = False  # the autograd engine, by any route
     reason: str = ""  # appended to the message: why it is banned here
 
+    def because(self, reason: str) -> Ban:
+        """The same ban with a kata's own explanation."""
+        return Ban(self.functions, self.aten, self.modules, self.autograd, reason)
+
 
 class BannedCall(RuntimeError):
     """Raised inside the learner's code at the banned call."""

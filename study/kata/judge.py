@@ -250,13 +250,12 @@ def run_check(req: CheckRequest) -> CheckResult:
         check = load_check(Path(req.folder))
         cases = list(check.cases())
         wants = [expected(check, c, i) for i, c in enumerate(cases)]
-    except Exception as exc:  # noqa: BLE001 - a broken checker is our bug, not the learner's
+    except Exception:  # noqa: BLE001 - a broken checker is our bug, not the learner's
         import traceback
 
         result.status = "error"
         result.tests.append(TestResult("checker", False, "the checker itself failed (a bug in "
                                        f"study, please report it):\n{traceback.format_exc()}"))
-        del exc
         return result
     _sandboxed(req, solution, device, check, cases, wants, result)
     result.duration_s = time.monotonic() - t0
