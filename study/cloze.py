@@ -51,6 +51,9 @@ def parse(text: str) -> tuple[list[Deletion], list[str]]:
             problems.append("cloze numbers start at c1, found c0")
         elif not answer.strip():
             problems.append(f"cloze deletion c{number} is empty")
+        elif answer.replace("\\$", "").count("$") % 2:
+            problems.append(f"cloze deletion c{number} ends inside math: '}}}}' always closes a "
+                            "deletion, so write '} }' where LaTeX closes two braces")
         else:
             deletions.append(Deletion(number, answer, hint, i, j + 2))
         pos = j + 2

@@ -84,7 +84,17 @@ CREATE TABLE hints (
 CREATE INDEX hints_kata ON hints (kata_id, ts);
 """
 
-MIGRATIONS: list[str] = [V1, V2]
+V3 = """
+-- What was last exported to Anki, so a note's modification time moves forward
+-- only when its content changed (Anki's "update if newer" relies on it).
+CREATE TABLE anki_export (
+    key  TEXT PRIMARY KEY,   -- 'note:<item id>' or 'model:<model id>'
+    hash TEXT    NOT NULL,
+    mod  INTEGER NOT NULL    -- seconds since the epoch
+);
+"""
+
+MIGRATIONS: list[str] = [V1, V2, V3]
 LATEST = len(MIGRATIONS)
 
 

@@ -116,12 +116,14 @@ def test_cloze_problems(mini: Path) -> None:
           - {id: c-bad, type: cloze, text: "broken {{c1:oops}} here", tags: [], source: s}
           - {id: c-open, type: cloze, text: "never {{c1::closed", tags: [], source: s}
           - {id: c-zero, type: cloze, text: "zero {{c0::x}}", tags: [], source: s}
+          - {id: c-math, type: cloze, text: "{{c1::$a^{b}}$}}", tags: [], source: s}
         """)
     probs = problems_for(mini)
     assert any(p.startswith(f"{path}:3:") and "has no deletions" in p for p in probs)
     assert any(p.startswith(f"{path}:4:") and "malformed cloze deletion" in p for p in probs)
     assert any(p.startswith(f"{path}:5:") and "never closed" in p for p in probs)
     assert any(p.startswith(f"{path}:6:") and "start at c1" in p for p in probs)
+    assert any(p.startswith(f"{path}:7:") and "ends inside math" in p for p in probs)
 
 
 def test_mcq_problems(mini: Path) -> None:
