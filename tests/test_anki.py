@@ -64,12 +64,14 @@ def test_bundled_content_imports_completely(tmp_path: Path) -> None:
                               flags=re.S)
                 assert "**" not in text and "$$" not in text, text[:200]
                 assert not re.search(r"(?<![\\\w])\$[^$\s][^$]*\$", text), text[:300]
-        # a cloze deletion renders as the hidden blank on the front, the answer on the back
-        cloze_note = col.get_note(col.find_notes('"StudyId:sdpa-formula"')[0]) \
-            if col.find_notes('"StudyId:sdpa-formula"') else None
-        if cloze_note is not None:
-            q = cloze_note.cards()[0].question()
-            assert "[...]" in q or "cloze" in q
+        # a cloze deletion is a blank on the front and the answer on the back
+        card_ = next(c for c in content.cards.values() if c.type == "cloze")
+        cloze_note = col.get_note(col.find_notes(f'"StudyId:{card_.id}"')[0])
+        first = cloze_note.cards()[0]
+        m = re.search(r"\{\{c1::(.*?)(?:::(.*?))?\}\}", cloze_note["Text"])
+        hidden, hint = m.group(1), m.group(2) or "..."
+        assert f"[{hint}]" in first.question()  # (inside MathJax, Anki shows it without a span)
+        assert hidden in first.answer() and hidden not in first.question()
         kata = col.get_note(col.find_notes('"StudyId:softmax"')[0])
         assert "def softmax" in re.sub(r"<[^>]+>", "", kata["Solution"])
         assert "style=" in kata["Solution"]  # highlighted with inline styles
