@@ -136,6 +136,45 @@ def cmd_content_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_content_coverage(args: argparse.Namespace) -> int:
+    from study.core import content_roots
+    from study.coverage import coverage, syllabus_requirements
+    from study.loader import load
+    from study.paths import resolve_home
+    from study.settings import load_settings
+
+    home = resolve_home(args.home)
+    result = load(content_roots(load_settings(home), home))
+    syllabus = None
+    if args.syllabus:
+        try:
+            syllabus = syllabus_requirements(Path(args.syllabus))
+        except OSError as exc:
+            raise UsageError(f"cannot read {args.syllabus}: {exc.strerror or exc}") from None
+    rows = coverage(result.content, syllabus)
+    short = [r for r in rows if r.problems]
+    if args.json:
+        print(json.dumps({"topics": [r.to_dict() for r in rows], "short": len(short),
+                          "cards": sum(r.total for r in rows)}))
+        return 1 if short else 0
+    track = None
+    for r in rows:
+        if r.track != track:
+            track = r.track
+            title = result.content.tracks[track].title if track in result.content.tracks \
+                else track
+            print(f"\n{title} ({track})")
+        types = " ".join(f"{k}:{v}" for k, v in r.cards.items()) or "-"
+        katas = f" katas: {', '.join(r.katas)}" if r.katas else ""
+        missing = f" (syllabus katas missing: {', '.join(r.missing_katas)})" \
+            if r.missing_katas else ""
+        mark = "  SHORT: " + "; ".join(r.problems) if r.problems else ""
+        print(f"  {r.topic:<28}{r.total:>3}  {types}{katas}{missing}{mark}")
+    total = sum(r.total for r in rows)
+    print(f"\n{total} cards over {len(rows)} topics; {len(short)} topic(s) short")
+    return 1 if short else 0
+
+
 def cmd_db_rebuild(args: argparse.Namespace) -> int:
     with _open(args) as study:
         n = study.store.rebuild()
@@ -549,6 +588,14 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("paths", nargs="*", metavar="PATH",
                    help="content directories or files (default: bundled + content_dirs)")
     s.set_defaults(func=cmd_content_check)
+
+    s = csub.add_parser("coverage", help="cards by type and katas per topic; exit 1 if a "
+                        "topic is short")
+    s.add_argument("--syllabus", metavar="FILE",
+                   help="also hold topics to this syllabus (min_cards, katas), e.g. "
+                   "../shared/syllabus.yaml")
+    s.add_argument("--json", action="store_true", help="print JSON")
+    s.set_defaults(func=cmd_content_coverage)
 
     db = sub.add_parser("db", help="database tools")
     dsub = db.add_subparsers(dest="db_command", metavar="COMMAND", required=True)

@@ -14,6 +14,7 @@ import yaml
 from study import cloze
 from study.discovery import KATA_FILES, ContentFile, discover
 from study.models import CARD_TYPES, Card, Content, Kata, Problem, SourceRef, Topic, Track
+from study.render import stray_dollar
 from study.yamlnodes import (
     INT,
     Reporter,
@@ -257,6 +258,13 @@ class _Builder:
             front_zh=text("front_zh"), back_zh=text("back_zh"),
             ref=self.ref(report, node), order=order,
         )
+        for key in ("front", "back", "text", "question", "explanation", "explain"):
+            value = getattr(card, key)
+            if value and "$" in value and stray_dollar(value):
+                report.at(items[key][1], f"{key}: a '$' that opens or closes no math; inline "
+                          "math is $...$ with no space just inside the dollars (write \\$ "
+                          "for a dollar sign)")
+                ok = False
         if ctype == "cloze" and "text" in items and card.text:
             deletions, problems = cloze.parse(card.text)
             for message in problems:

@@ -93,6 +93,15 @@ def _math(text: str, keep) -> str:  # type: ignore[no-untyped-def]
     return _INLINE.sub(lambda m: keep(m.group(1), False), text)
 
 
+def stray_dollar(text: str) -> bool:
+    """A `$` left over once code and well-formed math are taken out: broken math."""
+    store: list[str] = []
+    rest = _protect_math(text, store, in_cloze=False)
+    rest = _FENCE.sub("", rest)
+    rest = _INLINE_CODE.sub("", rest)
+    return bool(re.search(r"(?<!\\)\$", rest))
+
+
 def _protect_cloze(text: str) -> str:
     deletions, _ = cloze.parse(text)
     out = []

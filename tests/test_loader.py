@@ -258,3 +258,18 @@ def test_cli_check_prints_problems_and_exits_1(tmp_path: Path) -> None:
     # empty source is reported, with its position, and the exit status is 1.
     assert proc.returncode == 1
     assert f"{bad}:8:13: source must not be empty" in proc.stdout
+
+
+def test_math_with_a_space_before_the_closing_dollar_is_reported(mini: Path) -> None:
+    path = add_cards(mini, "d.yaml", """\
+        topic: alpha
+        cards:
+          - {id: d-1, type: basic, front: "The margin is $\\alpha = $ 0.2", back: b, tags: [],
+             source: s}
+          - {id: d-2, type: basic, front: "Costs \\\\$5 and $x_1$ in `$code`", back: b, tags: [],
+             source: s}
+        """)
+    probs = problems_for(mini)
+    assert any(p.startswith(f"{path}:3:") and "a '$' that opens or closes no math" in p
+               for p in probs), probs
+    assert not any(p.startswith(f"{path}:5:") for p in probs), probs
