@@ -1,0 +1,98 @@
+"""The bundled cards: every syllabus topic covered, snippets true, no duplicates, glossaries."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+
+import pytest
+from conftest import SHARED
+
+from study.coverage import coverage, syllabus_requirements
+from study.loader import load
+from study.models import Card
+from study.paths import bundled_root
+
+CONTENT = load([(bundled_root(), "bundled")]).content
+RUN_BLOCK = re.compile(r"^```python run[ \t]*\n(.*?)^```", re.S | re.M)
+TEXT_FIELDS = ("front", "back", "text", "question", "explain", "explanation")
+
+
+def _texts(card: Card) -> list[str]:
+    return [getattr(card, f) for f in TEXT_FIELDS if getattr(card, f)] + list(card.choices)
+
+
+SNIPPETS = [(card.id, i, code) for card in CONTENT.cards.values()
+            for text in _texts(card) for i, code in enumerate(RUN_BLOCK.findall(text))]
+
+
+@pytest.mark.skipif(not (SHARED / "syllabus.yaml").exists(), reason="needs ../shared/syllabus.yaml")
+def test_every_syllabus_topic_has_its_cards() -> None:
+    rows = coverage(CONTENT, syllabus_requirements(SHARED / "syllabus.yaml"))
+    short = {r.topic: r.problems for r in rows if r.problems}
+    assert not short, f"{len(short)} topic(s) short: {dict(list(short.items())[:8])}"
+
+
+@pytest.mark.parametrize(("card_id", "index", "code"), SNIPPETS,
+                         ids=[f"{c}#{i}" for c, i, _ in SNIPPETS])
+def test_runnable_snippets_run(card_id: str, index: int, code: str) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    exec(compile(code, f"<{card_id} snippet {index}>", "exec"), {"__name__": "__snippet__"})
+
+
+def test_there_are_runnable_snippets() -> None:
+    assert len(SNIPPETS) >= 20
+
+
+def _key(card: Card) -> str:
+    text = card.front or card.question or re.sub(r"\{\{c\d+::(.*?)(::.*?)?\}\}", r"\1", card.text)
+    text = unicodedata.normalize("NFKC", text).casefold()
+    return " ".join(re.findall(r"\w+", text))
+
+
+def test_no_near_duplicate_fronts_across_topics() -> None:
+    cards = [c for c in CONTENT.cards.values() if "glossary" not in c.tags]
+    grams = {c.id: {tuple(w[i:i + 2]) for w in [_key(c).split()] for i in range(len(w) - 1)}
+             for c in cards}
+    dupes = []
+    by_first: dict[tuple, list[Card]] = defaultdict(list)
+    for c in cards:
+        for g in grams[c.id]:
+            by_first[g].append(c)
+    seen = set()
+    for group in by_first.values():
+        if len(group) > 40:
+            continue  # a common phrase ("what is"): not evidence on its own
+        for i, a in enumerate(group):
+            for b in group[i + 1:]:
+                pair = tuple(sorted((a.id, b.id)))
+                if pair in seen or a.topic == b.topic:
+                    continue
+                seen.add(pair)
+                ga, gb = grams[a.id], grams[b.id]
+                if len(ga) >= 3 and len(ga & gb) / len(ga | gb) >= 0.8:
+                    dupes.append(pair)
+    assert not dupes, f"near-duplicate fronts: {dupes[:10]}"
+
+
+def test_each_topic_with_cards_has_one_glossary_card_with_chinese() -> None:
+    glossary: dict[str, list[Card]] = defaultdict(list)
+    for c in CONTENT.cards.values():
+        if "glossary" in c.tags:
+            glossary[c.topic].append(c)
+    topics = {c.topic for c in CONTENT.cards.values()}
+    assert topics == set(glossary), f"topics without a glossary card: {topics - set(glossary)}"
+    for topic, cards in glossary.items():
+        assert len(cards) == 1, topic
+        assert re.search(r"[\u4e00-\u9fff]", cards[0].back), topic
+
+
+def test_every_source_is_specific() -> None:
+    # A d2l section, a paper (its year), documentation, or a named course's notes (CS231n).
+    pattern = re.compile(
+        r"d2l|\b(19|20)\d\d\b|docs|documentation|manual|user guide|course notes|tutorial", re.I)
+    vague = [c.id for c in CONTENT.cards.values() if not pattern.search(c.source)]
+    assert not vague, f"sources that name no d2l section, paper year or docs page: {vague[:10]}"
