@@ -8,7 +8,9 @@ import unicodedata
 from study.models import Card
 
 AGAIN, HARD, GOOD, EASY = 1, 2, 3, 4
-_PUNCT = set(string.punctuation) | {"。", "，", "、", "：", "；", "！", "？", "（", "）", "·"}
+# Math operators are never "punctuation": p(1+p) is not p(1-p).
+_PUNCT = (set(string.punctuation) - set("*/^=<>")) | {"。", "，", "、", "：", "；", "！", "？",
+                                                      "（", "）", "·"}
 
 
 def normalize(text: str, rules: list[str]) -> str:
@@ -17,19 +19,25 @@ def normalize(text: str, rules: list[str]) -> str:
     if "case" in rules:
         text = text.casefold()
     if "punctuation" in rules:
-        # A decimal point is part of the number: "1.5" must not become "1 5".
         text = "".join(
-            " " if ch in _PUNCT and not _decimal_point(text, i) else ch
-            for i, ch in enumerate(text)
+            " " if ch in _PUNCT and not _keep(text, i) else ch for i, ch in enumerate(text)
         )
     if "whitespace" in rules or "punctuation" in rules:
         text = " ".join(text.split())
     return text
 
 
-def _decimal_point(text: str, i: int) -> bool:
-    return (text[i] == "." and 0 < i < len(text) - 1
-            and text[i - 1].isdigit() and text[i + 1].isdigit())
+def _keep(text: str, i: int) -> bool:
+    """Punctuation that carries meaning: a decimal point, or a sign next to a number or
+    a bracket (-1, 1-p, (1+p)); a hyphen between words (one-hot) is just a hyphen."""
+    ch = text[i]
+    before = text[i - 1] if i > 0 else ""
+    after = text[i + 1] if i + 1 < len(text) else ""
+    if ch == ".":
+        return before.isdigit() and after.isdigit()
+    if ch in "+-":
+        return any(c.isdigit() or c in "()[]" for c in (before, after) if c)
+    return False
 
 
 def check_typed(card: Card, answer: str) -> bool:

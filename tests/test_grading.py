@@ -17,6 +17,11 @@ def test_normalize_rules() -> None:
     assert normalize("ＢＥＲＴ", ["unicode", "case"]) == "bert"
     assert normalize("1.5B, 0.1", ["punctuation"]) == "1.5B 0.1"  # decimals survive
     assert normalize("end.", ["punctuation"]) == "end"
+    rules = ["case", "whitespace", "punctuation"]
+    assert normalize("one-hot", rules) == normalize("one hot", rules)  # a word's hyphen
+    assert normalize("p(1-p)", rules) != normalize("p(1+p)", rules)  # a sign is kept
+    assert normalize("-1, 4", rules) != normalize("1, 4", rules)
+    assert normalize("d/sqrt(d_k)", rules) != normalize("d sqrt(d_k)", rules)
 
 
 def test_typed_answers() -> None:
