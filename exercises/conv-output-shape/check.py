@@ -102,7 +102,7 @@ def _formula(case, *, span=lambda k, d: d * (k - 1) + 1, pad=lambda p: 2 * p,
     a = case.args
     out = []
     for size, k, s, p, d in zip(a["input_size"], _pair(a["kernel_size"]), _pair(a["stride"]),
-                                _pair(a["padding"]), _pair(a["dilation"])):
+                                _pair(a["padding"]), _pair(a["dilation"]), strict=True):
         num = size + pad(p) - span(k, d)
         if num < 0:
             raise ValueError("not a valid size")
