@@ -65,8 +65,8 @@ def reference(case):
 
 
 def _bce(a):
-    l, x = a["recon_logits"], a["x"]
-    return F.softplus(l) - x * l
+    logits, x = a["recon_logits"], a["x"]
+    return F.softplus(logits) - x * logits
 
 
 def _assemble(recon, kl, beta):

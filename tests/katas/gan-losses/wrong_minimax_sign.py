@@ -1,0 +1,10 @@
+# expect: you flipped its sign
+"""Minimax generator loss written as -E[log(1 - D(G(z)))], the discriminator's own term."""
+import torch.nn.functional as F
+
+
+def gan_losses(d_real_logits, d_fake_logits, non_saturating=True):
+    d_loss = F.softplus(-d_real_logits).mean() + F.softplus(d_fake_logits).mean()
+    if non_saturating:
+        return d_loss, F.softplus(-d_fake_logits).mean()
+    return d_loss, F.softplus(d_fake_logits).mean()
