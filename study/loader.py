@@ -381,6 +381,16 @@ class _Builder:
                 if isinstance(child, yaml.ScalarNode):
                     self.topic_refs.append((report, child, child.value))
         hints = get("hints", lambda n, r, w: read_list(n, r, w, read_text, min_len=2))
+        for key in ("prompt", "hints"):
+            node = items.get(key, (None, None))[1]
+            texts = [c.value for c in node.value if isinstance(c, yaml.ScalarNode)] \
+                if isinstance(node, yaml.SequenceNode) else \
+                [node.value] if isinstance(node, yaml.ScalarNode) else []
+            if any("$" in t and stray_dollar(t) for t in texts):
+                report.at(node, f"{key}: a '$' that opens or closes no math; inline math is "
+                          "$...$ with no space just inside the dollars (write \\$ for a dollar "
+                          "sign)")
+                ok = False
         if hints is not None and len(hints) < 2:
             ok = False
         devices = get("devices", lambda n, r, w: read_list(n, r, w, read_text, min_len=1))

@@ -9,7 +9,7 @@ def _pair(v):
 def conv_output_shape(input_size, kernel_size, stride=1, padding=0, dilation=1):
     out = []
     for size, k, s, p, d in zip(input_size, _pair(kernel_size), _pair(stride), _pair(padding),
-                                _pair(dilation)):
+                                _pair(dilation), strict=True):
         span = d * (k - 1) + 1
         if size + 2 * p < span:
             raise ValueError("kernel too large")

@@ -8,7 +8,8 @@ def _pair(v):
 
 def conv_output_shape(input_size, kernel_size, stride=1, padding=0, dilation=1):
     out = []
-    for size, k, s, p in zip(input_size, _pair(kernel_size), _pair(stride), _pair(padding)):
+    for size, k, s, p in zip(input_size, _pair(kernel_size), _pair(stride), _pair(padding),
+                             strict=True):
         if size + 2 * p < k:
             raise ValueError("kernel too large")
         out.append((size + 2 * p - k) // s + 1)

@@ -9,6 +9,6 @@ def _pair(v):
 def conv_output_shape(input_size, kernel_size, stride=1, padding=0, dilation=1):
     out = []
     for size, k, s, p, d in zip(input_size, _pair(kernel_size), _pair(stride), _pair(padding),
-                                _pair(dilation)):
+                                _pair(dilation), strict=True):
         out.append((size + 2 * p - d * (k - 1) - 1) // s + 1)
     return tuple(out)

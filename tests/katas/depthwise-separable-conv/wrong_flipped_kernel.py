@@ -1,0 +1,12 @@
+# expect: you flipped the kernel
+"""Flips the depthwise kernel, as in the textbook definition of convolution."""
+import torch
+import torch.nn.functional as F
+
+
+def depthwise_separable_conv(x, depthwise_weight, pointwise_weight, stride=1, padding=0):
+    k = depthwise_weight.shape[-1]
+    x = F.pad(x, (padding,) * 4)
+    win = x.unfold(2, k, stride).unfold(3, k, stride)
+    d = torch.einsum("nchwab,cab->nchw", win, depthwise_weight[:, 0].flip(-2, -1))
+    return torch.einsum("nchw,oc->nohw", d, pointwise_weight[:, :, 0, 0])

@@ -1,0 +1,12 @@
+# expect: the KL is the wrong way round
+"""Computes KL(student || teacher) instead of KL(teacher || student)."""
+import torch
+
+
+def distillation_loss(student_logits, teacher_logits, target, temperature=2.0, alpha=0.5):
+    t = temperature
+    log_q = torch.log_softmax(student_logits / t, -1)
+    log_p = torch.log_softmax(teacher_logits / t, -1)
+    kl = (log_q.exp() * (log_q - log_p)).sum(-1).mean()
+    ce = -torch.log_softmax(student_logits, -1).gather(1, target[:, None]).mean()
+    return alpha * t * t * kl + (1 - alpha) * ce

@@ -1,0 +1,10 @@
+# expect: you used the squared norm
+"""Uses the squared gradient norm (sum of squares) in place of the norm."""
+import torch
+
+
+def gradient_penalty(critic, real, fake, alpha, lambda_gp=10.0):
+    a = alpha.view(-1, *([1] * (real.dim() - 1)))
+    x_hat = (a * real + (1 - a) * fake).requires_grad_(True)
+    (g,) = torch.autograd.grad(critic(x_hat).sum(), x_hat, create_graph=True)
+    return lambda_gp * ((g.pow(2).flatten(1).sum(1) - 1) ** 2).mean()
