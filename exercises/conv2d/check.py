@@ -1,44 +1,16 @@
 """Checker for `conv2d`."""
 
 import math
-import re
 
 import torch
 import torch.nn.functional as F
 
-from study.kata.toolkit import Ban, Case, Tol, Variant, randn
+from study.kata.presets import CONV
+from study.kata.toolkit import Case, Tol, Variant, randn
 
-# Every convolution kernel torch registers (aten, mkldnn, quantized, ...), by name, so
-# that no private route (torch._convolution, torch.mkldnn_convolution,
-# torch._C._nn.thnn_conv2d, torch.nn.grad.conv2d_weight, nn.Conv2d, ...) reaches one.
-# `(?!ert)` spares `convert_*`; im2col / col2im (F.unfold / F.fold) do not match and
-# stay allowed, as do F.pad (constant_pad_nd) and matmul.
-_ALL_OPS = getattr(torch._C, "_dispatch_get_all_op_names", lambda: [])()
-_CONV_OPS = tuple(sorted({
-    name.split(".")[0] for name in _ALL_OPS if re.search(r"conv(?!ert)", name.split("::")[-1])
-} | {"aten::convolution", "aten::_convolution", "aten::conv2d", "aten::conv1d", "aten::conv3d",
-     "aten::conv_transpose1d", "aten::conv_transpose2d", "aten::conv_transpose3d",
-     "aten::mkldnn_convolution", "aten::_slow_conv2d_forward", "aten::thnn_conv2d",
-     "aten::cudnn_convolution", "aten::convolution_backward"}))
-
-BAN = Ban(
-    functions=(
-        "torch.conv1d", "torch.conv2d", "torch.conv3d", "torch.conv_transpose1d",
-        "torch.conv_transpose2d", "torch.conv_transpose3d", "torch.convolution",
-        "torch._convolution", "torch._convolution_mode", "torch.conv_tbc",
-        "torch.mkldnn_convolution", "torch.cudnn_convolution",
-        "torch.cudnn_convolution_transpose", "torch.miopen_convolution",
-        "torch.nn.functional.conv1d", "torch.nn.functional.conv2d",
-        "torch.nn.functional.conv3d", "torch.nn.functional.conv_transpose1d",
-        "torch.nn.functional.conv_transpose2d", "torch.nn.functional.conv_transpose3d",
-        "torch.nn.functional.conv_tbc",
-        "torch.nn.grad.conv1d_input", "torch.nn.grad.conv1d_weight",
-        "torch.nn.grad.conv2d_input", "torch.nn.grad.conv2d_weight",
-        "torch.nn.grad.conv3d_input", "torch.nn.grad.conv3d_weight",
-    ),
-    aten=_CONV_OPS,
-    reason="the convolution is what this kata asks you to write; build it from F.pad, "
-           "F.unfold (or slicing) and matmul / einsum",
+BAN = CONV.because(
+    "the convolution is what this kata asks you to write; build it from F.pad, "
+    "F.unfold (or slicing) and matmul / einsum"
 )
 
 # (name, N, C_in, H, W, C_out, kH, kW, stride, padding, with bias)

@@ -2,35 +2,16 @@
 (a grouped depthwise one and a 1x1 one) in float64."""
 
 import math
-import re
 
 import torch
 import torch.nn.functional as F
 
-from study.kata.toolkit import Ban, Case, Tol, Variant, randn
+from study.kata.presets import CONV
+from study.kata.toolkit import Case, Tol, Variant, randn
 
-# Every convolution kernel torch registers (aten, mkldnn, cudnn, quantized, ...), by name;
-# `(?!ert)` spares `convert_*`. F.unfold (im2col), F.pad and matmul stay allowed.
-_ALL_OPS = getattr(torch._C, "_dispatch_get_all_op_names", lambda: [])()
-_CONV_OPS = tuple(sorted({
-    name.split(".")[0] for name in _ALL_OPS if re.search(r"conv(?!ert)", name.split("::")[-1])
-} | {"aten::convolution", "aten::_convolution", "aten::conv2d", "aten::mkldnn_convolution",
-     "aten::_slow_conv2d_forward", "aten::thnn_conv2d", "aten::cudnn_convolution",
-     "aten::convolution_backward", "aten::_conv_depthwise2d"}))
-
-BAN = Ban(
-    functions=(
-        "torch.conv1d", "torch.conv2d", "torch.conv3d", "torch.conv_transpose1d",
-        "torch.conv_transpose2d", "torch.conv_transpose3d", "torch.convolution",
-        "torch._convolution", "torch._convolution_mode", "torch.conv_tbc",
-        "torch.mkldnn_convolution", "torch.cudnn_convolution",
-        "torch.nn.functional.conv1d", "torch.nn.functional.conv2d",
-        "torch.nn.functional.conv3d", "torch.nn.functional.conv_transpose2d",
-        "torch.nn.grad.conv2d_input", "torch.nn.grad.conv2d_weight",
-    ),
-    aten=_CONV_OPS,
-    reason="the depthwise and pointwise convolutions are what this kata asks you to write; "
-           "build them from F.pad, Tensor.unfold (or F.unfold) and einsum / matmul",
+BAN = CONV.because(
+    "the depthwise and pointwise convolutions are what this kata asks you to write; "
+    "build them from F.pad, Tensor.unfold (or F.unfold) and einsum / matmul"
 )
 
 # (name, N, C_in, H, W, C_out, k, stride, padding)

@@ -4,16 +4,12 @@ F.binary_cross_entropy_with_logits."""
 import torch
 import torch.nn.functional as F
 
-from study.kata.toolkit import Ban, Case, Tol, Variant, randn
+from study.kata.presets import BCE
+from study.kata.toolkit import Case, Tol, Variant, randn
 
-BAN = Ban(
-    functions=("torch.nn.functional.binary_cross_entropy_with_logits",
-               "torch.nn.functional.binary_cross_entropy", "torch.binary_cross_entropy_with_logits",
-               "torch.nn.BCEWithLogitsLoss", "torch.nn.BCELoss"),
-    aten=("aten::binary_cross_entropy_with_logits", "aten::binary_cross_entropy",
-          "aten::binary_cross_entropy_backward"),
-    reason="the GAN losses are what this kata asks you to write; build them from "
-           "softplus or logsigmoid",
+BAN = BCE.because(
+    "the GAN losses are what this kata asks you to write; build them from "
+    "softplus or logsigmoid"
 )
 
 

@@ -6,18 +6,12 @@ import math
 import torch
 import torch.nn.functional as F
 
+from study.kata.presets import BCE
 from study.kata.toolkit import Ban, Case, Tol, Variant, rand, randn
 
-BAN = Ban(
-    functions=("torch.nn.functional.binary_cross_entropy_with_logits",
-               "torch.nn.functional.binary_cross_entropy", "torch.binary_cross_entropy_with_logits",
-               "torch.nn.BCEWithLogitsLoss", "torch.nn.BCELoss"),
-    aten=("aten::binary_cross_entropy_with_logits", "aten::binary_cross_entropy",
-          "aten::binary_cross_entropy_backward"),
-    modules=("torch.distributions",),
-    reason="the reconstruction term and the KL are what this kata asks you to write; "
-           "build them from softplus (or logsigmoid), exp and sums",
-)
+BAN = Ban(BCE.functions, BCE.aten, modules=("torch.distributions",),
+          reason="the reconstruction term and the KL are what this kata asks you to write; "
+                 "build them from softplus (or logsigmoid), exp and sums")
 
 
 def _tol(logits, mu, logvar) -> Tol:

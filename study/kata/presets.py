@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
+import re
+
+import torch
+
 from study.kata.bans import Ban
+
+
+def registered_ops(pattern: str) -> tuple[str, ...]:
+    """Every op torch registers (aten, mkldnn, cudnn, quantized, ...) whose name matches."""
+    names = getattr(torch._C, "_dispatch_get_all_op_names", lambda: [])()
+    return tuple(sorted({n.split(".")[0] for n in names
+                         if re.search(pattern, n.split(".")[0].split("::")[-1])}))
 
 # Every route to a ready-made attention: the public functions and modules, their private
 # kernels (caught at dispatch, so aliases, getattr and torch.ops.aten.* are caught too),
@@ -67,4 +78,36 @@ RNN = Ban(
           "aten::rnn_tanh", "aten::rnn_relu"),
     modules=("torch.nn.modules.rnn", "torch.ao.nn.quantizable", "torch.ao.nn.quantized",
              "torch._decomp.decompositions", "torch.export._patches"),
+)
+
+# Every convolution kernel, by name, so no private route (torch._convolution,
+# torch.mkldnn_convolution, torch._C._nn.thnn_conv2d, torch.nn.grad.conv2d_weight,
+# nn.Conv2d, ...) reaches one. `(?!ert)` spares `convert_*`; im2col / col2im (F.unfold,
+# F.fold), F.pad (constant_pad_nd) and matmul do not match and stay allowed.
+CONV = Ban(
+    functions=tuple(f"torch.{n}" for n in (
+        "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
+        "conv_transpose3d", "convolution", "_convolution", "_convolution_mode", "conv_tbc",
+        "mkldnn_convolution", "cudnn_convolution", "cudnn_convolution_transpose",
+        "miopen_convolution"))
+    + tuple(f"torch.nn.functional.{n}" for n in (
+        "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
+        "conv_transpose3d", "conv_tbc"))
+    + tuple(f"torch.nn.grad.conv{d}d_{w}" for d in (1, 2, 3) for w in ("input", "weight")),
+    aten=tuple(sorted(set(registered_ops(r"conv(?!ert)")) | {
+        "aten::convolution", "aten::_convolution", "aten::conv1d", "aten::conv2d",
+        "aten::conv3d", "aten::conv_transpose1d", "aten::conv_transpose2d",
+        "aten::conv_transpose3d", "aten::mkldnn_convolution", "aten::_slow_conv2d_forward",
+        "aten::thnn_conv2d", "aten::cudnn_convolution", "aten::convolution_backward",
+        "aten::_conv_depthwise2d"})),
+)
+
+# Binary cross-entropy, functional and module forms, and its kernels.
+BCE = Ban(
+    functions=("torch.nn.functional.binary_cross_entropy_with_logits",
+               "torch.nn.functional.binary_cross_entropy",
+               "torch.binary_cross_entropy_with_logits", "torch.nn.BCEWithLogitsLoss",
+               "torch.nn.BCELoss"),
+    aten=("aten::binary_cross_entropy_with_logits", "aten::binary_cross_entropy",
+          "aten::binary_cross_entropy_backward"),
 )
