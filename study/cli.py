@@ -59,7 +59,11 @@ def cmd_review(args: argparse.Namespace) -> int:
     from study.plain import PlainReview
 
     if not args.plain:
-        raise UsageError("the full-screen review arrives with the TUI; use `study review --plain`")
+        if not (sys.stdin.isatty() and sys.stdout.isatty()):
+            raise UsageError("not a terminal: use `study review --plain` for line-mode review")
+        from study.tui.app import run
+
+        return run(args.home, start="review")
     with _open(args) as study:
         _auto_backup(study)
         return PlainReview(study, sys.stdin, sys.stdout, limit=args.limit).run()
@@ -325,9 +329,9 @@ def _solution_path(study: Any, kata: Any, given: str | None) -> Path:
 
 
 def _check_request(study: Any, kata: Any, solution: Path, device: str | None) -> dict:
-    return {"kata": kata.id, "folder": str(kata.folder), "function": kata.function,
-            "signature": kata.signature, "solution": str(solution),
-            "device": device or study.settings.kata_device, "timeout_s": kata.timeout_s}
+    from study.katas import check_request
+
+    return check_request(study, kata, solution, device)
 
 
 def _run_check(study: Any, request: dict) -> dict:
@@ -547,10 +551,15 @@ def cmd_import_json(args: argparse.Namespace) -> int:
 
 
 def cmd_default(args: argparse.Namespace) -> int:
-    # The full-screen app arrives with the TUI; until then, show today's plan.
-    rc = cmd_today(args)
-    print("\nStart reviewing with `study review --plain`; `study --help` lists every command.")
-    return rc
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        # Not a terminal (a pipe, a script): print the plan instead of drawing a screen.
+        rc = cmd_today(args)
+        print("\nIn a terminal, `study` opens the app; `study review --plain` reviews line by "
+              "line; `study --help` lists every command.")
+        return rc
+    from study.tui.app import run
+
+    return run(args.home)
 
 
 # -- parser ---------------------------------------------------------------------

@@ -41,6 +41,7 @@ class Study:
     problems: list[Problem] = field(default_factory=list)
     _load_full: Callable[[], Content] | None = None
     _content: Content | None = None
+    _roots: list[tuple[Path, str]] | None = None  # injected roots (tests), else from settings
 
     def now(self) -> datetime:
         return clock.now()
@@ -56,6 +57,12 @@ class Study:
             assert self._load_full is not None
             self._content = self._load_full()
         return self._content
+
+    def reload_content(self) -> list[Problem]:
+        """Read the content again (after an edit); the store and its history stay."""
+        self.index, self.problems, self._load_full = _load(self.home, self.settings, self._roots)
+        self._content = None
+        return self.problems
 
     def close(self) -> None:
         self.store.close()
@@ -92,15 +99,20 @@ def open_study(
     settings = settings or load_settings(home_path)
     days = DayClock(clock.local_zone(settings.timezone), settings.day_rollover_hour)
     srs = make_srs(settings)
+    index, problems, full = _load(home_path, settings, roots)
+    store = Store(home_path / DB_FILE, srs, days)
+    return Study(home_path, settings, index, store, srs, days, problems, full, _roots=roots)
+
+
+def _load(
+    home: Path, settings: Settings, roots: list[tuple[Path, str]] | None
+) -> tuple[ContentIndex, list[Problem], Callable[[], Content]]:
     if roots is None:
         from study.contentcache import cached_load
 
-        index, problems, full = cached_load(content_roots(settings, home_path), home_path)
-    else:
-        from study.loader import load
+        return cached_load(content_roots(settings, home), home)
+    from study.loader import load
 
-        result = load(roots)
-        index, problems = ContentIndex.of(result.content), result.problems
-        full = (lambda content: lambda: content)(result.content)
-    store = Store(home_path / DB_FILE, srs, days)
-    return Study(home_path, settings, index, store, srs, days, problems, full)
+    result = load(roots)
+    content = result.content
+    return ContentIndex.of(content), result.problems, lambda: content

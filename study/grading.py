@@ -71,3 +71,30 @@ def check_mcq(card: Card, picks: list[int]) -> bool:
 
 def suggested_rating(correct: bool) -> int:
     return GOOD if correct else AGAIN
+
+
+def diff(given: str, expected: str) -> list[tuple[str, str]]:
+    """Character diff of an answer against the accepted one: (op, text) with op in
+    'same' (typed and right), 'extra' (typed, not in the answer), 'missing' (not typed)."""
+    import difflib
+
+    out: list[tuple[str, str]] = []
+    sm = difflib.SequenceMatcher(a=given, b=expected, autojunk=False)
+    for op, i1, i2, j1, j2 in sm.get_opcodes():
+        if op == "equal":
+            out.append(("same", given[i1:i2]))
+            continue
+        if i2 > i1:
+            out.append(("extra", given[i1:i2]))
+        if j2 > j1:
+            out.append(("missing", expected[j1:j2]))
+    return out
+
+
+def closest_answer(card: Card, given: str) -> str:
+    """The accepted answer nearest to what was typed, to diff against."""
+    import difflib
+
+    norm = normalize(given, card.normalize)
+    return max(card.answers, key=lambda a: difflib.SequenceMatcher(
+        a=norm, b=normalize(a, card.normalize)).ratio())

@@ -153,3 +153,43 @@ def regrade(study: Study, kata: Kata, rating: int, now: datetime) -> tuple[int, 
 
 def has_attempt(study: Study, kata: Kata) -> bool:
     return bool(study.store.attempts(kata.id))
+
+
+def check_request(study: Study, kata: Kata, solution: Path, device: str | None = None) -> dict:
+    """What the kata worker needs to check a solution file."""
+    return {"kata": kata.id, "folder": str(kata.folder), "function": kata.function,
+            "signature": kata.signature, "solution": str(solution),
+            "device": device or study.settings.kata_device, "timeout_s": kata.timeout_s}
+
+
+def save_workspace(study: Study, kata: Kata, text: str) -> Path:
+    """Write the learner's code atomically: a crash never leaves half a file."""
+    path = workspace_file(study, kata)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".py.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+    return path
+
+
+def drill_katas(study: Study, n: int, now: datetime) -> list[Kata]:
+    """Katas for an interview drill: due ones first, then the ones you fail most,
+    then new ones from topics you have started, in curriculum order."""
+    states = study.store.states()
+    counts = study.store.attempt_counts()
+    now_ms = to_ms(now)
+    order = {it.id: i for i, it in enumerate(study.items)}
+    katas = sorted(study.index.katas.values(), key=lambda k: order.get(k.id, 1 << 30))
+
+    def key(k: Kata) -> tuple[int, float, int]:
+        s = states.get(k.id)
+        if s is not None and s.suspended:
+            return (9, 0.0, order.get(k.id, 0))
+        if s is not None and not s.is_new and (s.due_ms or 0) <= now_ms:
+            return (0, 0.0, order.get(k.id, 0))
+        passed, total = counts.get(k.id, (0, 0))
+        if total:
+            return (1, passed / total, order.get(k.id, 0))
+        return (2, 0.0, order.get(k.id, 0))
+
+    return sorted(katas, key=key)[:n]

@@ -51,15 +51,18 @@ class Plan:
         }
 
     def next_entry(
-        self, now: datetime, kinds: tuple[str, ...] = ("card", "kata")
+        self, now: datetime, kinds: tuple[str, ...] = ("card", "kata"),
+        skip: frozenset[str] = frozenset(),
     ) -> PlanEntry | None:
-        """What to show now: the plan's head, else a learning item due soon."""
+        """What to show now: the plan's head, else a learning item due soon.
+
+        `skip`: items put off for now (a kata the learner left for later)."""
         for e in self.entries:
-            if e.item.kind in kinds:
+            if e.item.kind in kinds and e.item.id not in skip:
                 return e
         soon = to_ms(now + LEARN_AHEAD)
         ahead = [e for e in self.learning_later
-                 if (e.due_ms or 0) <= soon and e.item.kind in kinds]
+                 if (e.due_ms or 0) <= soon and e.item.kind in kinds and e.item.id not in skip]
         return min(ahead, key=lambda e: e.due_ms or 0) if ahead else None
 
 

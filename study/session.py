@@ -43,10 +43,11 @@ class Session:
         )
 
     def next(
-        self, now: datetime | None = None, kinds: tuple[str, ...] = ("card", "kata")
+        self, now: datetime | None = None, kinds: tuple[str, ...] = ("card", "kata"),
+        skip: frozenset[str] = frozenset(),
     ) -> PlanEntry | None:
         now = now or self.study.now()
-        return self.plan(now).next_entry(now, kinds)
+        return self.plan(now).next_entry(now, kinds, skip)
 
     def state(self, item: Item) -> ItemState:
         return self.study.store.state(item.id, item.kind)

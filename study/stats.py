@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from study.planner import Plan
@@ -42,3 +43,96 @@ def compute(study: Any, plan: Plan, now: datetime) -> dict[str, Any]:
         "leeches": sum(1 for s in states.values() if s.leech),
         "estimated_minutes": round(plan.estimated_minutes, 1),
     }
+
+
+# -- charts and tables for the dashboard and the stats screen -----------------------
+
+MATURE_DAYS = 21.0  # Anki's line between young and mature cards
+
+
+def daily_reviews(study: Any, today: date, days: int) -> list[int]:
+    """Grades per study day for the `days` days ending today, oldest first."""
+    first = today.toordinal() - days + 1
+    per_day = study.store.grades_per_day(first)
+    return [per_day.get(first + i, 0) for i in range(days)]
+
+
+def forecast(study: Any, now: datetime, days: int = 30) -> list[int]:
+    """Items falling due on each of the next `days` study days; overdue ones count today."""
+    out = [0] * days
+    today = study.days.day_of(now)
+    first_end = study.days.day_start(today + timedelta(days=1))
+    known = {it.id for it in study.items}
+    for s in study.store.states().values():
+        if s.suspended or s.is_new or s.due_ms is None or s.item_id not in known:
+            continue
+        due = s.due()
+        i = 0 if due < first_end else (study.days.day_of(due) - today).days
+        if 0 <= i < days:
+            out[i] += 1
+    return out
+
+
+@dataclass
+class TrackRow:
+    track: str
+    title: str
+    items: int
+    started: int
+    mature: int
+    passed: int  # grades in review state, last 30 days
+    reviewed: int
+
+    @property
+    def retention(self) -> float | None:
+        return self.passed / self.reviewed if self.reviewed else None
+
+
+def by_track(study: Any, today: date, window_days: int = 30) -> list[TrackRow]:
+    """Per track: items, started, mature, true retention over the last `window_days`."""
+    topics = study.index.topics
+    rows = {t.id: TrackRow(t.id, t.title, 0, 0, 0, 0, 0)
+            for t in sorted(study.index.tracks.values(), key=lambda t: t.order)}
+    states = study.store.states()
+    outcomes = study.store.review_outcomes(today.toordinal() - window_days + 1)
+    for it in study.items:
+        topic = topics.get(it.topic)
+        row = rows.get(topic.track) if topic else None
+        if row is None:
+            continue
+        row.items += 1
+        s = states.get(it.id)
+        if s is not None and s.reps > 0:
+            row.started += 1
+            if (s.stability or 0) >= MATURE_DAYS:
+                row.mature += 1
+        passed, total = outcomes.get(it.id, (0, 0))
+        row.passed += passed
+        row.reviewed += total
+    return list(rows.values())
+
+
+def kata_rates(study: Any) -> list[tuple[str, int, int]]:
+    """(kata id, passed attempts, attempts) for katas with attempts, in curriculum order."""
+    counts = study.store.attempt_counts()
+    return [(k, *counts[k]) for k in study.index.katas if k in counts]
+
+
+def leeches(study: Any) -> list[str]:
+    return sorted(i for i, s in study.store.states().items() if s.leech)
+
+
+def bars(values: list[int], height: int = 6) -> list[str]:
+    """A small vertical bar chart in block characters, `height` rows, top row first."""
+    blocks = " ▁▂▃▄▅▆▇█"
+    top = max(values, default=0)
+    if top <= 0:
+        return [" " * len(values)] * (height - 1) + ["▁" * len(values)]
+    rows = []
+    for r in range(height - 1, -1, -1):
+        line = []
+        for v in values:
+            eighths = round(v / top * height * 8) - r * 8
+            line.append(blocks[max(0, min(8, eighths))])
+        rows.append("".join(line))
+    return rows

@@ -79,7 +79,10 @@ class Store:
         self.days = day_clock
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            self.conn = sqlite3.connect(self.path, isolation_level=None, timeout=30.0)
+            # check_same_thread off: the TUI opens the store in a worker thread and uses it
+            # from the UI thread; calls are never concurrent (one owner at a time).
+            self.conn = sqlite3.connect(self.path, isolation_level=None, timeout=30.0,
+                                        check_same_thread=False)
             self.conn.execute("PRAGMA busy_timeout = 30000")
             self._enable_wal()
             # FULL: a committed grade survives power loss, not only a crash.
@@ -304,6 +307,34 @@ class Store:
             f"AND state_before = ? AND {self._LIVE_GRADES}", (since_day, REVIEW),
         ).fetchone()
         return int(row[0]), int(row[1])
+
+    def grades_per_day(self, since_day: int) -> dict[int, int]:
+        """day ordinal -> live grades that day, from a day on."""
+        rows = self.conn.execute(
+            f"SELECT day, COUNT(*) FROM reviews WHERE day >= ? AND {self._LIVE_GRADES} "
+            "GROUP BY day", (since_day,)).fetchall()
+        return {int(d): int(n) for d, n in rows}
+
+    def review_outcomes(self, since_day: int) -> dict[str, tuple[int, int]]:
+        """item_id -> (passed, total) of its grades in review state since a day."""
+        rows = self.conn.execute(
+            f"SELECT item_id, COALESCE(SUM(rating > 1), 0), COUNT(*) FROM reviews "
+            f"WHERE day >= ? AND state_before = ? AND {self._LIVE_GRADES} GROUP BY item_id",
+            (since_day, REVIEW)).fetchall()
+        return {r[0]: (int(r[1]), int(r[2])) for r in rows}
+
+    def attempt_counts(self) -> dict[str, tuple[int, int]]:
+        """kata_id -> (passed attempts, all attempts)."""
+        rows = self.conn.execute(
+            "SELECT kata_id, SUM(status = 'passed'), COUNT(*) FROM attempts GROUP BY kata_id"
+        ).fetchall()
+        return {r[0]: (int(r[1]), int(r[2])) for r in rows}
+
+    def session_grades(self, since_ms: int) -> list[tuple[str, int, int | None]]:
+        """(item_id, rating, duration_ms) of live grades since a time, oldest first."""
+        return [(r[0], int(r[1]), r[2]) for r in self.conn.execute(
+            f"SELECT item_id, rating, duration_ms FROM reviews WHERE ts >= ? AND "
+            f"{self._LIVE_GRADES} ORDER BY id", (since_ms,))]
 
     def mean_duration_ms(self, new: bool) -> float | None:
         """Typical answer time (median of the last 500) for new or seen items."""

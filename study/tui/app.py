@@ -1,0 +1,190 @@
+"""The study app: a dashboard, then today's session; browse, stats, settings, drills.
+
+`create_app()` is the factory: tests inject a temp home, settings, content
+roots and a fixed clock. The home is opened in a thread worker so the first
+frame paints at once; screens fill in when `StudyOpened` arrives.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from study.core import Study
+from study.settings import Settings
+from study.tui.messages import StudyFailed, StudyOpened
+
+
+class StudyApp(App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = "study"
+    BINDINGS = [
+        Binding("question_mark", "help", "Keys", key_display="?"),
+        Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
+    ]
+
+    def __init__(
+        self,
+        home: str | Path | None = None,
+        settings: Settings | None = None,
+        roots: list[tuple[Path, str]] | None = None,
+        now: Callable[[], datetime] | None = None,
+        start: str = "dashboard",
+    ) -> None:
+        super().__init__()
+        self._home = home
+        self._settings = settings
+        self._roots = roots
+        self._now = now
+        self._start = start
+        self.study: Study | None = None
+        self.open_error: str | None = None
+
+    # -- opening the home ---------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        from study.tui.components.dashboard import DashboardScreen
+
+        self.push_screen(DashboardScreen())
+        self.open_study()
+
+    @work(thread=True, exclusive=True, group="open")
+    def open_study(self) -> None:
+        from study.core import open_study
+
+        try:
+            study = open_study(self._home, self._settings, self._roots)
+            if self._now is not None:
+                study.now = self._now  # type: ignore[method-assign]
+            _auto_backup(study)
+        except Exception as exc:  # a broken settings file, a locked database: say so
+            self.post_message(StudyFailed(f"{type(exc).__name__}: {exc}"))
+            return
+        self.study = study
+        self.post_message(StudyOpened())
+
+    def on_study_opened(self, _: StudyOpened) -> None:
+        for screen in self.screen_stack:
+            if hasattr(screen, "study_ready"):
+                screen.study_ready()
+        if self.study is not None and self.study.problems:
+            self.notify(f"{len(self.study.problems)} content problem(s) skipped; run "
+                        "`study content check`", severity="warning", timeout=8)
+        if self._start == "review":
+            self._start = "dashboard"
+            self.action_review()
+
+    def on_study_failed(self, message: StudyFailed) -> None:
+        self.open_error = message.error
+        for screen in self.screen_stack:
+            if hasattr(screen, "study_failed"):
+                screen.study_failed(message.error)
+
+    def reopen(self, settings: Settings | None = None) -> None:
+        """After settings change: open the home again with them (history is in the DB)."""
+        if self.study is not None:
+            self.study.close()
+        self.study = None
+        self._settings = settings
+        self.open_study()
+
+    def on_unmount(self) -> None:
+        if self.study is not None:
+            self.study.close()
+
+    # -- navigation ----------------------------------------------------------------------
+
+    def _has_study(self) -> bool:
+        if self.study is None:
+            self.notify("still opening your study home…", timeout=2)
+            return False
+        return True
+
+    def action_review(self) -> None:
+        from study.tui.components.review import ReviewScreen
+
+        if self._has_study():
+            self.push_screen(ReviewScreen())
+
+    def action_drill(self) -> None:
+        from study.tui.components.drill import DrillScreen
+
+        if self._has_study():
+            self.push_screen(DrillScreen())
+
+    def action_browse(self) -> None:
+        from study.tui.components.browse import BrowseScreen
+
+        if self._has_study():
+            self.push_screen(BrowseScreen())
+
+    def action_stats(self) -> None:
+        from study.tui.components.stats import StatsScreen
+
+        if self._has_study():
+            self.push_screen(StatsScreen())
+
+    def action_settings(self) -> None:
+        from study.tui.components.settings import SettingsScreen
+
+        if self._has_study():
+            self.push_screen(SettingsScreen())
+
+    def action_dashboard(self) -> None:
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+
+    def action_help(self) -> None:
+        from study.tui.components.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        yield SystemCommand("Review: start or resume today's session",
+                            "Due reviews, new cards, then today's katas", self.action_review)
+        yield SystemCommand("Interview drill", "A timed run of katas, no hints",
+                            self.action_drill)
+        yield SystemCommand("Browse cards and katas", "Search, see history, suspend",
+                            self.action_browse)
+        yield SystemCommand("Stats", "Reviews per day, retention, forecast, kata pass rates",
+                            self.action_stats)
+        yield SystemCommand("Settings", "New per day, retention, rollover hour, kata device",
+                            self.action_settings)
+        yield SystemCommand("Dashboard", "Back to today's plan", self.action_dashboard)
+        yield SystemCommand("Keys", "The keys of this screen", self.action_help)
+        yield from super().get_system_commands(screen)
+
+
+def _auto_backup(study: Study) -> None:
+    """The daily backup, as the CLI does it; a failure never blocks reviewing."""
+    import sqlite3
+
+    from study.backup import auto_backup
+
+    with contextlib.suppress(OSError, sqlite3.Error):
+        auto_backup(study.store, study.home, study.days.day_of(study.now()),
+                    study.settings.backups_keep)
+
+
+def create_app(
+    home: str | Path | None = None,
+    settings: Settings | None = None,
+    roots: list[tuple[Path, str]] | None = None,
+    now: Callable[[], datetime] | None = None,
+    start: str = "dashboard",
+) -> StudyApp:
+    return StudyApp(home=home, settings=settings, roots=roots, now=now, start=start)
+
+
+def run(home: str | Path | None = None, start: str = "dashboard") -> int:
+    create_app(home, start=start).run()
+    return 0

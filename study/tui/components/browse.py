@@ -1,0 +1,154 @@
+"""Browse: search cards and katas, see an item's FSRS state and history, suspend."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.markup import escape
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input, Markdown, Static
+
+from study import browse, cardtext
+from study.scheduler import STATE_NAMES
+
+MAX_ROWS = 2000
+
+
+class BrowseScreen(Screen[None]):
+    BINDINGS = [
+        Binding("slash", "search", "Search", key_display="/"),
+        Binding("s", "toggle_suspend", "Suspend/unsuspend"),
+        Binding("k", "open_kata", "Open kata"),
+        Binding("escape", "leave_search", show=False),
+        Binding("q", "app.pop_screen", "Back"),
+    ]
+
+    def __init__(self, query: str = "") -> None:
+        super().__init__()
+        self.initial = query
+        self.rows: list[browse.Row] = []
+        self.shown: list[browse.Row] = []
+
+    @property
+    def study(self) -> Any:
+        return self.app.study  # type: ignore[attr-defined]
+
+    def compose(self) -> ComposeResult:
+        yield Input(value=self.initial, id="query",
+                    placeholder="search: words  tag:x  track:cnn  is:due|new|leech|suspended|kata"
+                                "  type:cloze  -term")
+        yield Static("", id="browse-count")
+        with Horizontal(id="browse-main"):
+            yield DataTable(id="items", cursor_type="row", zebra_stripes=True)
+            with VerticalScroll(id="detail-box"):
+                yield Static("", id="detail-state")
+                yield Markdown("", id="detail-text")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#items", DataTable)
+        table.add_columns("item", "type", "state", "text")
+        self.rows = browse.rows(self.study, self.study.now())
+        self._search(self.initial)
+        table.focus()
+
+    def _search(self, text: str) -> None:
+        try:
+            query = browse.parse_query(text)
+        except browse.QueryError as exc:
+            self.query_one("#browse-count", Static).update(f"[red]{escape(str(exc))}[/]")
+            return
+        self.shown = browse.search(self.rows, query, self.study.now())
+        table = self.query_one("#items", DataTable)
+        table.clear()
+        for row in self.shown[:MAX_ROWS]:
+            table.add_row(escape(row.item.id), row.type, row.status, escape(row.title[:60]),
+                          key=row.item.id)
+        more = f" (first {MAX_ROWS})" if len(self.shown) > MAX_ROWS else ""
+        self.query_one("#browse-count", Static).update(
+            f"{len(self.shown)} of {len(self.rows)} items{more}")
+        if self.shown:
+            self._detail(self.shown[0])
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self._search(event.value)
+
+    def on_input_submitted(self, _: Input.Submitted) -> None:
+        self.query_one("#items", DataTable).focus()
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        row = self._row(event.row_key.value if event.row_key else None)
+        if row is not None:
+            self._detail(row)
+
+    def _row(self, item_id: str | None) -> browse.Row | None:
+        return next((r for r in self.shown if r.item.id == item_id), None)
+
+    def _current(self) -> browse.Row | None:
+        table = self.query_one("#items", DataTable)
+        if not self.shown or table.cursor_row < 0:
+            return None
+        key = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
+        return self._row(key)
+
+    def _detail(self, row: browse.Row) -> None:
+        study = self.study
+        now = study.now()
+        d = browse.detail(study, row.item, now)
+        s = d.state
+        lines = [f"[b]{escape(row.item.id)}[/] · {row.type} · track {escape(row.track)}"]
+        lines.append(f"state [b]{STATE_NAMES[s.state]}[/]"
+                     + (" · [red]suspended[/]" if s.suspended else "")
+                     + (" · [yellow]leech[/]" if s.leech else ""))
+        if s.reps:
+            lines.append(f"reps {s.reps} · lapses {s.lapses}")
+            lines.append(f"stability {s.stability or 0:.1f} d · difficulty {s.difficulty or 0:.2f}")
+        if d.retrievability is not None:
+            lines.append(f"retrievability now [b]{d.retrievability:.0%}[/]")
+        if d.due is not None:
+            lines.append(f"due {d.due.astimezone(study.days.zone):%Y-%m-%d %H:%M}")
+        if d.history:
+            lines.append("")
+            lines.append("[b]History[/]")
+            for when, what in d.history[-12:]:
+                lines.append(f"  {when.astimezone(study.days.zone):%Y-%m-%d %H:%M}  {what}")
+        self.query_one("#detail-state", Static).update("\n".join(lines))
+        if row.item.kind == "kata":
+            text = cardtext.kata_prompt(study.index.katas[row.item.id])
+        else:
+            card = study.content.card_for(row.item.id)
+            text = "" if card is None else (
+                cardtext.front(card, row.item.id)
+                + ("\n\n" + cardtext.choices(card) if card.type == "mcq" else "")
+                + "\n\n---\n\n" + cardtext.back(card, row.item.id))
+        self.query_one("#detail-text", Markdown).update(text)
+
+    def action_search(self) -> None:
+        self.query_one("#query", Input).focus()
+
+    def action_leave_search(self) -> None:
+        self.query_one("#items", DataTable).focus()
+
+    def action_toggle_suspend(self) -> None:
+        row = self._current()
+        if row is None:
+            return
+        study = self.study
+        now = study.now()
+        s = study.store.state(row.item.id, row.item.kind)
+        event = "unsuspend" if s.suspended else "suspend"
+        row.state = study.store.action(row.item.id, row.item.kind, event, now)
+        table = self.query_one("#items", DataTable)
+        table.update_cell(row.item.id, table.ordered_columns[2].key, row.status)
+        self.app.notify(f"{event}ed {row.item.id}")
+        self._detail(row)
+
+    def action_open_kata(self) -> None:
+        from study.tui.components.kata import KataScreen
+
+        row = self._current()
+        if row is not None and row.item.kind == "kata":
+            self.app.push_screen(KataScreen(row.item.id))

@@ -1,0 +1,278 @@
+"""A kata: prompt and hints, an editor, checks in a worker, results, the grade.
+
+The check runs in a thread worker (the kata worker process does the work), so
+the UI stays live; its result arrives as `KataChecked` and is recorded on the
+UI thread through the same `katas.record` the CLI uses.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from rich.markup import escape
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Markdown, Static, TextArea
+
+from study import cardtext, katas
+from study.clock import to_ms
+from study.scheduler import RATING_NAMES, format_interval
+from study.tui.messages import KataChecked, KataCheckFailed
+
+
+@dataclass
+class Drill:
+    """An interview drill in progress: katas, a deadline, what happened to each."""
+
+    kata_ids: list[str]
+    deadline: float  # time.monotonic()
+    minutes: int
+    results: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+class KataScreen(Screen[str]):
+    BINDINGS = [
+        Binding("ctrl+r", "check", "Check", priority=True),
+        Binding("f5", "check", "Check", show=False, priority=True),
+        Binding("ctrl+g", "hint", "Hint", priority=True),
+        Binding("ctrl+o", "external", "$EDITOR", priority=True),
+        Binding("ctrl+s", "save", "Save", priority=True),
+        Binding("escape", "unfocus", "Leave editor"),
+        Binding("1", "grade(1)", "Again", show=False),
+        Binding("2", "grade(2)", "Hard", show=False),
+        Binding("3", "grade(3)", "Good", show=False),
+        Binding("4", "grade(4)", "Easy", show=False),
+        Binding("n", "done", "Next"),
+        Binding("q", "leave", "Back"),
+    ]
+
+    def __init__(self, kata_id: str, in_session: bool = False, drill: Drill | None = None):
+        super().__init__()
+        self.kata_id = kata_id
+        self.in_session = in_session
+        self.drill = drill
+        self.checking = False
+        self.last: dict[str, Any] | None = None
+        self.graded_rating: int | None = None
+        self.started = time.monotonic()
+
+    @property
+    def study(self) -> Any:
+        return self.app.study  # type: ignore[attr-defined]
+
+    @property
+    def kata(self) -> Any:
+        return self.study.index.katas[self.kata_id]
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="kata-bar")
+        with Horizontal(id="kata-main"):
+            with VerticalScroll(id="kata-prompt"):
+                yield Markdown("", id="prompt")
+                yield Markdown("", id="hints")
+            with Vertical(id="kata-work"):
+                yield TextArea.code_editor("", language="python", id="editor",
+                                           soft_wrap=False, show_line_numbers=True)
+                yield DataTable(id="results", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="kata-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        kata = self.kata
+        path, _ = katas.start(self.study, kata, self.study.now())
+        self.path = path
+        self.query_one("#prompt", Markdown).update(cardtext.kata_prompt(kata))
+        editor = self.query_one("#editor", TextArea)
+        editor.load_text(path.read_text(encoding="utf-8"))
+        table = self.query_one("#results", DataTable)
+        table.add_columns("", "case", "message")
+        table.display = False
+        self._show_hints()
+        self._tick()
+        self.set_interval(1.0, self._tick)
+        editor.focus()
+        self._status("[b]ctrl+r[/] check · [b]ctrl+g[/] hint · [b]ctrl+o[/] your $EDITOR · "
+                     "[b]Esc[/] then [b]n[/] next, [b]q[/] back")
+
+    # -- the bar: timer against the budget (or the drill's clock) --------------------------
+
+    def _tick(self) -> None:
+        kata = self.kata
+        if self.drill is not None:
+            left = self.drill.deadline - time.monotonic()
+            if left <= 0:
+                self._times_up()
+                return
+            clock = f"drill {len(self.drill.results) + 1}/{len(self.drill.kata_ids)} · " \
+                    f"[b]{_mmss(left)}[/] left"
+        else:
+            now = self.study.now()
+            since = katas._session_start_ms(self.study, kata, now)
+            elapsed = max(0.0, (to_ms(now) - since) / 1000)
+            budget = kata.time_budget_min * 60
+            style = "b red" if elapsed > budget else "b"
+            clock = f"⏱ [{style}]{_mmss(elapsed)}[/] / {_mmss(budget)}"
+        self.query_one("#kata-bar", Static).update(
+            f"[b]{escape(kata.title)}[/] · difficulty {kata.difficulty} · {clock}")
+
+    def _times_up(self) -> None:
+        assert self.drill is not None
+        self.drill.results.setdefault(self.kata_id, {"status": "time up", "passed": False})
+        self.app.notify("Time is up.", severity="warning")
+        self.dismiss("timeout")
+
+    # -- hints -------------------------------------------------------------------------------
+
+    def _show_hints(self) -> None:
+        shown = katas.shown_hints(self.study, self.kata, self.study.now())
+        total = len(self.kata.hints)
+        if self.drill is not None:
+            text = "*No hints in a drill.*"
+        elif not shown:
+            text = f"*{total} hint(s) available: ctrl+g reveals the next (it counts against " \
+                   "the grade).*"
+        else:
+            text = "\n\n".join(f"**Hint {i}.** {cardtext.math(h)}" for i, h in enumerate(shown, 1))
+            if len(shown) < total:
+                text += f"\n\n*{total - len(shown)} more: ctrl+g*"
+        self.query_one("#hints", Markdown).update(text)
+
+    def action_hint(self) -> None:
+        if self.drill is not None:
+            self.app.notify("No hints in an interview drill.")
+            return
+        got = katas.next_hint(self.study, self.kata, self.study.now())
+        if got is None:
+            self.app.notify("No more hints.")
+        self._show_hints()
+        self.query_one("#kata-prompt", VerticalScroll).scroll_end(animate=False)
+
+    # -- editing -----------------------------------------------------------------------------
+
+    def action_save(self) -> None:
+        katas.save_workspace(self.study, self.kata, self.query_one("#editor", TextArea).text)
+        self._status(f"saved {self.path}")
+
+    def action_external(self) -> None:
+        from study.tui.components.review import edit_file
+
+        self.action_save()
+        if edit_file(self.app, str(self.path), 1):
+            self.query_one("#editor", TextArea).load_text(self.path.read_text(encoding="utf-8"))
+            self._status("reloaded from your editor")
+
+    def action_unfocus(self) -> None:
+        self.set_focus(self.query_one("#results", DataTable) if self.last else None)
+
+    # -- checking ----------------------------------------------------------------------------
+
+    def action_check(self) -> None:
+        if self.checking:
+            return
+        code = self.query_one("#editor", TextArea).text
+        path = katas.save_workspace(self.study, self.kata, code)
+        request = katas.check_request(self.study, self.kata, path)
+        self.checking = True
+        results = self.query_one("#results", DataTable)
+        results.display = True
+        results.loading = True
+        self._status("checking… (the first check of the day starts PyTorch: a few seconds)")
+        self._run_check(request, code)
+
+    @work(thread=True, exclusive=True, group="check")
+    def _run_check(self, request: dict[str, Any], code: str) -> None:
+        from study.kata.client import KataClient, WorkerError
+
+        try:
+            result = KataClient(self.study.home).check(request)
+        except (WorkerError, OSError) as exc:
+            self.post_message(KataCheckFailed(self.kata_id, str(exc)))
+            return
+        self.post_message(KataChecked(self.kata_id, result, code))
+
+    def on_kata_check_failed(self, message: KataCheckFailed) -> None:
+        self.checking = False
+        self.query_one("#results", DataTable).loading = False
+        self._status(f"[b red]the check could not run:[/] {escape(message.error)}")
+
+    def on_kata_checked(self, message: KataChecked) -> None:
+        self.checking = False
+        result = message.result
+        table = self.query_one("#results", DataTable)
+        table.loading = False
+        if result.get("usage_error"):
+            self._status(f"[b red]{escape(result['usage_error'])}[/]")
+            return
+        self.last = result
+        table.clear()
+        for t in result["tests"]:
+            mark = "[green]✓[/]" if t["passed"] else "[red]✗[/]"
+            table.add_row(mark, escape(t["name"]), escape(t.get("message", "").strip()))
+        output = result.get("output", "").strip()
+        if output:
+            table.add_row("", "[dim]your code printed[/]", escape(output.splitlines()[-1]))
+        now = self.study.now()
+        rec = katas.record(self.study, self.kata, result, message.code, now)
+        if self.drill is not None:
+            self.drill.results[self.kata_id] = {
+                "status": result["status"], "passed": bool(result["passed"]),
+                "elapsed_s": time.monotonic() - self.started,
+            }
+        n_ok = sum(t["passed"] for t in result["tests"])
+        head = ("[b green]passed[/]" if result["passed"] else
+                f"[b red]{escape(result['status'])}[/]")
+        line = f"{head} · {n_ok}/{len(result['tests'])} cases · {result['duration_s']:.2f} s " \
+               f"on {escape(str(result['device']))}"
+        if rec.graded:
+            self.graded_rating = rec.rating
+            when = format_interval(rec.next_due - now) if rec.next_due else "?"
+            line += f" · graded [b]{RATING_NAMES[rec.rating]}[/] (next in {when}); " \
+                    "Esc then 1-4 to change"
+        else:
+            line += f" · suggested grade {RATING_NAMES[rec.rating]}"
+        if result["passed"]:
+            line += " · [b]n[/] next"
+        self._status(line)
+        first_fail = next((t for t in result["tests"] if not t["passed"]), None)
+        if first_fail and first_fail.get("message"):
+            self.app.notify(first_fail["message"][:400], title=first_fail["name"],
+                            severity="warning", timeout=8)
+
+    # -- grading and leaving -------------------------------------------------------------------
+
+    def action_grade(self, rating: int) -> None:
+        if self.drill is not None:
+            return
+        if self.last is None:
+            self._status("check your solution first (ctrl+r); grades follow the checks")
+            return
+        try:
+            _, due = katas.regrade(self.study, self.kata, rating, self.study.now())
+        except katas.KataError as exc:
+            self._status(escape(str(exc)))
+            return
+        self.graded_rating = rating
+        when = format_interval(due - self.study.now()) if due else "?"
+        self._status(f"saved: {self.kata_id} {RATING_NAMES[rating]} · next in {when} · "
+                     "[b]n[/] next")
+
+    def action_done(self) -> None:
+        self.action_save()
+        self.dismiss("done" if self.last is not None else "skipped")
+
+    def action_leave(self) -> None:
+        self.action_save()
+        self.dismiss("done" if self.last is not None else "skipped")
+
+    def _status(self, text: str) -> None:
+        self.query_one("#kata-status", Static).update(text)
+
+
+def _mmss(seconds: float) -> str:
+    s = int(max(0, seconds))
+    return f"{s // 60:02d}:{s % 60:02d}"

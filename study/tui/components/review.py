@@ -1,0 +1,349 @@
+"""Today's session: cards one at a time, katas pushed in between; ends in a summary.
+
+Every grade goes through `Session.grade`, which commits before returning, and
+only then is the next item shown.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import time
+from typing import Any
+
+from rich.markup import escape
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Markdown, Static
+
+from study import cardtext, grading
+from study.planner import PlanEntry
+from study.scheduler import RATING_NAMES, STATE_NAMES, format_interval
+from study.session import Session
+
+
+class ReviewScreen(Screen[None]):
+    BINDINGS = [
+        Binding("space", "reveal", "Reveal"),
+        Binding("enter", "reveal", "Reveal", show=False),
+        Binding("1", "key('1')", "Again", show=False),
+        Binding("2", "key('2')", "Hard", show=False),
+        Binding("3", "key('3')", "Good", show=False),
+        Binding("4", "key('4')", "Easy", show=False),
+        Binding("5", "key('5')", show=False),
+        Binding("6", "key('6')", show=False),
+        Binding("u", "undo", "Undo"),
+        Binding("s", "suspend", "Suspend"),
+        Binding("b", "bury", "Bury"),
+        Binding("e", "edit", "Edit"),
+        Binding("q", "leave", "Back"),
+        Binding("escape", "unfocus", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.entry: PlanEntry | None = None
+        self.revealed = False
+        self.picks: list[int] = []
+        self.suggested: int | None = None
+        self.shown_at = time.monotonic()
+        self.skip: set[str] = set()  # katas put off for now
+        self.graded_here = 0
+        self._session: Session | None = None
+
+    @property
+    def session(self) -> Session:
+        if self._session is None:
+            self._session = Session(self.app.study)  # type: ignore[attr-defined]
+        return self._session
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="progress")
+        with VerticalScroll(id="card"):
+            yield Static("", id="card-meta")
+            yield Markdown("", id="front")
+            yield Markdown("", id="choices")
+            yield Input(placeholder="type your answer, Enter to check", id="typed")
+            yield Static("", id="verdict")
+            yield Markdown("", id="back")
+        yield Static("", id="grades")
+        yield Static("", id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.show_next()
+
+    # -- showing -------------------------------------------------------------------------
+
+    def show_next(self, entry: PlanEntry | None = None) -> None:
+        study = self.app.study  # type: ignore[attr-defined]
+        if entry is None:
+            entry = self.session.next(skip=frozenset(self.skip))
+        self.entry = entry
+        if entry is None:
+            self._finish()
+            return
+        if entry.item.kind == "kata":
+            self._open_kata(entry)
+            return
+        card = study.content.card_for(entry.item.id)
+        if card is None:  # content changed under us (an edit removed it)
+            self.skip.add(entry.item.id)
+            self.show_next()
+            return
+        self.revealed = False
+        self.picks = []
+        self.suggested = None
+        self.shown_at = time.monotonic()
+        state = self.session.state(entry.item)
+        topic = study.index.topics.get(card.topic)
+        label = "new" if state.is_new else STATE_NAMES[state.state]
+        self.query_one("#card-meta", Static).update(
+            f"[dim]{label} · {escape(topic.title if topic else card.topic)} · {card.type}"
+            f" · {escape(entry.item.id)}[/]")
+        self.query_one("#front", Markdown).update(cardtext.front(card, entry.item.id))
+        choices = self.query_one("#choices", Markdown)
+        choices.display = card.type == "mcq"
+        if card.type == "mcq":
+            choices.update(cardtext.choices(card))
+        typed = self.query_one("#typed", Input)
+        typed.display = card.type == "typed"
+        typed.value = ""
+        typed.disabled = False
+        self.query_one("#verdict", Static).update("")
+        back = self.query_one("#back", Markdown)
+        back.update("")
+        back.display = False
+        self.query_one("#card", VerticalScroll).scroll_home(animate=False)
+        self._progress()
+        self._grades_bar()
+        if card.type == "typed":
+            typed.focus()
+        else:
+            self.set_focus(None)
+
+    def _progress(self) -> None:
+        plan = self.session.plan()
+        c = plan.counts
+        self.query_one("#progress", Static).update(
+            f"[b]{c['learning'] + c['review']}[/] due · [b]{c['new']}[/] new · "
+            f"[b]{c['kata']}[/] kata · done today "
+            f"[b]{plan.reviews_done_today + plan.new_done_today}[/]")
+
+    def _grades_bar(self) -> None:
+        bar = self.query_one("#grades", Static)
+        card = self._card()
+        if self.entry is None or card is None:
+            bar.update("")
+            return
+        if not self.revealed:
+            if card.type == "mcq":
+                multi = len(card.answer) > 1
+                bar.update("[b]1-9[/] pick" + (" (several), [b]Enter[/] check" if multi else "")
+                           + " · [b]space[/] show answer")
+            elif card.type == "typed":
+                bar.update("[b]Enter[/] check your answer · [b]Esc[/] leave the box")
+            else:
+                bar.update("[b]space[/] show answer")
+            return
+        preview = self.session.preview(self.entry.item)
+        parts = []
+        for r in (1, 2, 3, 4):
+            mark = "[reverse]" if r == (self.suggested or 3) else ""
+            end = "[/reverse]" if mark else ""
+            parts.append(f"{mark}[b]{r}[/b] {RATING_NAMES[r]} {format_interval(preview[r])}{end}")
+        bar.update("   ".join(parts))
+
+    def _card(self) -> Any:
+        if self.entry is None or self.entry.item.kind != "card":
+            return None
+        return self.app.study.content.card_for(self.entry.item.id)  # type: ignore[attr-defined]
+
+    # -- revealing and grading -----------------------------------------------------------
+
+    def action_reveal(self) -> None:
+        card = self._card()
+        if card is None:
+            return
+        if self.revealed:
+            self._grade(self.suggested or 3)
+            return
+        if card.type == "typed":
+            self.query_one("#typed", Input).focus()
+            return
+        if card.type == "mcq":
+            if self.picks:
+                right = grading.check_mcq(card, self.picks)
+                self.suggested = grading.suggested_rating(right)
+                self.query_one("#verdict", Static).update(
+                    "[b green]✓ right[/]" if right else "[b red]✗ not quite[/]")
+            self.query_one("#choices", Markdown).update(
+                cardtext.choices(card, self.picks, revealed=True))
+        self._reveal(card)
+
+    def _reveal(self, card: Any) -> None:
+        assert self.entry is not None
+        self.revealed = True
+        back = self.query_one("#back", Markdown)
+        back.update(cardtext.back(card, self.entry.item.id))
+        back.display = True
+        self._grades_bar()
+
+    def action_key(self, key: str) -> None:
+        card = self._card()
+        if card is None:
+            return
+        n = int(key)
+        if not self.revealed and card.type == "mcq":
+            if not 1 <= n <= len(card.choices):
+                return
+            if len(card.answer) > 1:  # several right answers: toggle, Enter checks
+                idx = n - 1
+                self.picks = sorted(set(self.picks) ^ {idx})
+                self.query_one("#choices", Markdown).update(cardtext.choices(card, self.picks))
+            else:
+                self.picks = [n - 1]
+                self.action_reveal()
+            return
+        if self.revealed and 1 <= n <= 4:
+            self._grade(n)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        card = self._card()
+        if card is None or card.type != "typed" or self.revealed:
+            return
+        given = event.value
+        right = grading.check_typed(card, given)
+        self.suggested = grading.suggested_rating(right)
+        verdict = Text()
+        if right:
+            verdict.append("✓ right", style="bold green")
+        else:
+            verdict.append("✗ not quite: ", style="bold red")
+            for op, part in grading.diff(given.strip(), grading.closest_answer(card, given)):
+                style = {"same": "green", "extra": "red strike", "missing": "black on yellow"}[op]
+                verdict.append(part, style=style)
+            verdict.append("   (struck: yours, not in the answer; highlighted: missing)",
+                           style="dim")
+        self.query_one("#verdict", Static).update(verdict)
+        event.input.disabled = True
+        self._reveal(card)
+        self.set_focus(None)
+
+    def _grade(self, rating: int) -> None:
+        if self.entry is None:
+            return
+        entry = self.entry
+        duration = int((time.monotonic() - self.shown_at) * 1000)
+        result = self.session.grade(entry.item, rating, duration_ms=duration)  # committed here
+        self.graded_here += 1
+        nxt = result.after.due()
+        study = self.app.study  # type: ignore[attr-defined]
+        when = format_interval(nxt - study.now()) if nxt else "?"
+        note = ""
+        if self.suggested == 1 and rating > 1:
+            note = " (the answer was wrong; graded as you asked)"
+        self._status(f"saved: {entry.item.id} {RATING_NAMES[rating]} · next in {when}{note}")
+        if result.became_leech:
+            action = "suspended" if result.after.suspended else "tagged"
+            self.app.notify(f"Leech: {entry.item.id} lapsed {result.after.lapses} times and was "
+                            f"{action}. Consider rewriting it (e).", severity="warning",
+                            timeout=10)
+        self.show_next()
+
+    def _status(self, text: str) -> None:
+        self.query_one("#status", Static).update(escape(text))
+
+    # -- actions on the current card ------------------------------------------------------
+
+    def action_undo(self) -> None:
+        undone = self.session.undo()
+        if undone is None:
+            self._status("nothing to undo")
+            return
+        self._status(f"undone: {undone.item_id} ({RATING_NAMES.get(undone.rating, '?')})")
+        plan = self.session.plan()
+        entry = next((e for e in plan.entries + plan.learning_later
+                      if e.item.id == undone.item_id), None)
+        if entry is None:
+            item = next((it for it in self.app.study.items  # type: ignore[attr-defined]
+                         if it.id == undone.item_id), None)
+            entry = PlanEntry(item, "review") if item is not None else None
+        self.skip.discard(undone.item_id)
+        self.show_next(entry)
+
+    def action_suspend(self) -> None:
+        if self.entry is None:
+            return
+        self.session.suspend(self.entry.item)
+        self._status(f"suspended: {self.entry.item.id} (unsuspend it in Browse)")
+        self.show_next()
+
+    def action_bury(self) -> None:
+        if self.entry is None:
+            return
+        self.session.bury(self.entry.item)
+        self._status(f"buried until tomorrow: {self.entry.item.id}")
+        self.show_next()
+
+    def action_edit(self) -> None:
+        card = self._card()
+        if card is None or card.ref is None:
+            return
+        if not edit_file(self.app, str(card.ref.path), card.ref.line):
+            return
+        study = self.app.study  # type: ignore[attr-defined]
+        problems = [p for p in study.reload_content() if p.path == str(card.ref.path)]
+        if problems:
+            self.app.notify("\n".join(str(p) for p in problems[:3]), title="Content problems",
+                            severity="error", timeout=15)
+        self._status(f"reloaded {card.ref.path.name}")
+        self.show_next(self.entry)
+
+    def action_unfocus(self) -> None:
+        self.set_focus(None)
+
+    def action_leave(self) -> None:
+        self.app.pop_screen()
+
+    # -- katas and the end ------------------------------------------------------------------
+
+    def _open_kata(self, entry: PlanEntry) -> None:
+        from study.tui.components.kata import KataScreen
+
+        def back(result: str | None) -> None:
+            if result != "done":
+                self.skip.add(entry.item.id)  # left for later: go on with the rest
+            self.show_next()
+
+        self.app.push_screen(KataScreen(entry.item.id, in_session=True), back)
+
+    def _finish(self) -> None:
+        from study.tui.components.summary import SummaryScreen
+
+        self.app.switch_screen(SummaryScreen(skipped=sorted(self.skip)))
+
+
+def edit_file(app: Any, path: str, line: int) -> bool:
+    """Open `$EDITOR` (or `$VISUAL`, else vi) at a line, with the app suspended."""
+    import subprocess
+
+    from textual.app import SuspendNotSupported
+
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+    command = [*shlex.split(editor), f"+{line}", path]
+    try:
+        try:
+            with app.suspend():
+                subprocess.call(command)
+        except SuspendNotSupported:
+            if not app.is_headless:  # a web driver: no terminal to hand over
+                raise
+            subprocess.call(command, stdin=subprocess.DEVNULL)  # headless: scripted editors
+    except (OSError, SuspendNotSupported) as exc:
+        app.notify(f"could not run {editor!r}: {exc}", severity="error")
+        return False
+    return True

@@ -1,0 +1,79 @@
+"""Stats: reviews per day, the 30-day forecast, retention per track, kata pass rates."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from rich.markup import escape
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from study import stats
+
+DAYS = 30
+
+
+def chart(title: str, values: list[int], first_label: str, last_label: str,
+          height: int = 6) -> str:
+    rows = stats.bars(values, height)
+    top = max(values, default=0)
+    width = len(values)
+    out = [f"[b]{title}[/] [dim](max {top}/day, total {sum(values)})[/]"]
+    out += [f"[cyan]{r}[/]" for r in rows]
+    out.append(f"[dim]{first_label}{last_label:>{max(1, width - len(first_label))}}[/]")
+    return "\n".join(out)
+
+
+class StatsScreen(Screen[None]):
+    BINDINGS = [Binding("q,escape", "app.pop_screen", "Back")]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="stats-scroll"):
+            yield Static("", id="stats-head")
+            with Horizontal(id="stats-charts"):
+                yield Static("", id="chart-reviews", classes="chart")
+                yield Static("", id="chart-forecast", classes="chart")
+            yield Static("[b]True retention per track[/] [dim](grades of mature and young "
+                         "review cards, last 30 days)[/]", classes="heading")
+            yield DataTable(id="stats-tracks", zebra_stripes=True)
+            yield Static("[b]Katas[/]", classes="heading")
+            yield DataTable(id="stats-katas", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        from study.session import Session
+
+        study = self.app.study  # type: ignore[attr-defined]
+        now = study.now()
+        today = study.days.day_of(now)
+        info = stats.compute(study, Session(study).plan(now), now)
+        ret = info["retention_30d"]
+        self.query_one("#stats-head", Static).update(
+            f"reviews [b]{info['reviews_total']}[/] · today [b]{info['reviews_today']}[/] · "
+            f"streak [b]{info['streak_days']}[/] d · retention (30 d) "
+            f"[b]{f'{ret:.1%}' if ret is not None else '–'}[/] · seen "
+            f"[b]{info['items_seen']}[/]/{info['items_total']} · suspended {info['suspended']}"
+            f" · leeches {info['leeches']}")
+        past = stats.daily_reviews(study, today, DAYS)
+        first = today - timedelta(days=DAYS - 1)
+        self.query_one("#chart-reviews", Static).update(
+            chart("Reviews per day", past, f"{first:%d %b}", "today"))
+        ahead = stats.forecast(study, now, DAYS)
+        self.query_one("#chart-forecast", Static).update(
+            chart("Due, next 30 days", ahead, "today", f"{today + timedelta(days=DAYS - 1):%d %b}"))
+        tracks = self.query_one("#stats-tracks", DataTable)
+        tracks.add_columns("track", "items", "started", "mature", "reviews", "retention")
+        for row in stats.by_track(study, today):
+            r = f"{row.retention:.0%}" if row.retention is not None else "–"
+            tracks.add_row(escape(row.title), str(row.items), str(row.started), str(row.mature),
+                           str(row.reviewed), r)
+        table = self.query_one("#stats-katas", DataTable)
+        table.add_columns("kata", "passed", "attempts", "pass rate")
+        rates = stats.kata_rates(study)
+        for kid, passed, total in rates:
+            table.add_row(escape(kid), str(passed), str(total), f"{passed / total:.0%}")
+        if not rates:
+            table.add_row("no attempts yet", "", "", "")

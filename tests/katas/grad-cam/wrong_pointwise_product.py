@@ -1,0 +1,15 @@
+# expect: position by position
+"""Multiplies gradients and activations elementwise, without averaging the gradients."""
+import torch
+import torch.nn.functional as F
+
+
+def grad_cam(activations, gradients, output_size=None, normalize=True):
+    cam = F.relu((gradients * activations).sum(1))
+    if output_size is not None:
+        cam = F.interpolate(cam[:, None], size=output_size, mode="bilinear",
+                            align_corners=False)[:, 0]
+    if normalize:
+        peak = cam.amax(dim=(1, 2), keepdim=True)
+        cam = torch.where(peak > 0, cam / peak.clamp_min(1e-30), torch.zeros_like(cam))
+    return cam

@@ -1,0 +1,16 @@
+# expect: the projection shortcut has its own batch norm
+"""The projection shortcut is a bare 1x1 convolution, without its batch norm."""
+import torch.nn.functional as F
+
+
+def _bn(t, p, eps):
+    w, b, m, v = p
+    return F.batch_norm(t, m, v, w, b, training=False, eps=eps)
+
+
+def residual_block(x, conv1_weight, bn1, conv2_weight, bn2, stride=1, shortcut_weight=None,
+                   shortcut_bn=None, eps=1e-5):
+    out = F.relu(_bn(F.conv2d(x, conv1_weight, stride=stride, padding=1), bn1, eps))
+    out = _bn(F.conv2d(out, conv2_weight, padding=1), bn2, eps)
+    sc = x if shortcut_weight is None else F.conv2d(x, shortcut_weight, stride=stride)
+    return F.relu(out + sc)

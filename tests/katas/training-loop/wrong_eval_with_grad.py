@@ -1,0 +1,21 @@
+# expect: with gradients enabled
+"""Switches to eval mode but validates without torch.no_grad(): builds a useless graph."""
+import torch
+import torch.nn.functional as F
+
+
+def train_model(model, optimizer, train_x, train_y, val_x, val_y, batch_size, epochs):
+    train_losses, val_losses = [], []
+    for _ in range(epochs):
+        model.train()
+        total = 0.0
+        for xb, yb in zip(train_x.split(batch_size), train_y.split(batch_size)):
+            optimizer.zero_grad()
+            loss = F.cross_entropy(model(xb), yb)
+            loss.backward()
+            optimizer.step()
+            total += loss.item() * len(xb)
+        train_losses.append(total / len(train_x))
+        model.eval()
+        val_losses.append(F.cross_entropy(model(val_x), val_y).item())
+    return torch.tensor(train_losses), torch.tensor(val_losses)

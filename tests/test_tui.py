@@ -1,0 +1,473 @@
+"""The TUI driven with Textual's pilot: every flow a learner uses, on a temp home."""
+
+from __future__ import annotations
+
+import os
+import stat
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from tui_helpers import Clock, content_with_kata, make_app, opened
+
+from study.core import open_study
+from study.settings import Settings, load_settings
+from study.tui.components.browse import BrowseScreen
+from study.tui.components.dashboard import DashboardScreen
+from study.tui.components.kata import KataScreen
+from study.tui.components.review import ReviewScreen
+from study.tui.components.summary import SummaryScreen
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    return content_with_kata(tmp_path / "content")
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    return tmp_path / "home"
+
+
+def grades(home: Path, root: Path) -> list[tuple[str, int]]:
+    """What is in the database, read by a separate connection (what a crash would leave)."""
+    with open_study(home, Settings(timezone="UTC"), [(root, "bundled")]) as st:
+        rows = st.store.conn.execute(
+            f"SELECT item_id, rating FROM reviews WHERE {st.store._LIVE_GRADES} ORDER BY id")
+        return [(r[0], r[1]) for r in rows]
+
+
+def text_of(app, selector: str) -> str:  # type: ignore[no-untyped-def]
+    widget = app.screen.query_one(selector)
+    return str(getattr(widget, "renderable", None) or widget.render())
+
+
+def markdown_of(app, selector: str) -> str:  # type: ignore[no-untyped-def]
+    return app.screen.query_one(selector).source
+
+
+async def answer(app, pilot, rating: str = "3") -> str:  # type: ignore[no-untyped-def]
+    """Reveal (or answer) the card on screen and grade it; returns its id."""
+    screen = app.screen
+    item_id = screen.entry.item.id
+    card = app.study.content.card_for(item_id)
+    if card.type == "typed":
+        await pilot.press(*card.answers[0], "enter")
+    else:
+        await pilot.press("space")
+    await pilot.press(rating)
+    await pilot.pause()
+    return item_id
+
+
+async def test_dashboard_shows_todays_plan(home: Path, root: Path) -> None:
+    app = make_app(home, root)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await opened(app, pilot)
+        assert isinstance(app.screen, DashboardScreen)
+        today = text_of(app, "#today")
+        assert "new" in today and "5" in today  # new_per_day = 5
+        assert "start today's session" in today
+        assert "softmax" in today  # the kata of the day
+        assert "Monday 02 March 2026" in text_of(app, "#title")
+        assert app.screen.query_one("#tracks").row_count == 1
+
+
+async def test_review_grades_are_committed_before_the_next_card(home: Path, root: Path) -> None:
+    app = make_app(home, root)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await opened(app, pilot)
+        await pilot.press("r")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        first = screen.entry.item.id
+        assert not screen.query_one("#back").display
+        await pilot.press("space")
+        assert screen.revealed and screen.query_one("#back").display
+        bar = text_of(app, "#grades")
+        for name in ("Again", "Hard", "Good", "Easy"):
+            assert name in bar
+        await pilot.press("3")
+        await pilot.pause()
+        # On disk before the next card is on screen:
+        assert grades(home, root) == [(first, 3)]
+        assert screen.entry.item.id != first
+        assert "saved" in text_of(app, "#status")
+
+
+async def test_undo_suspend_bury(home: Path, root: Path) -> None:
+    app = make_app(home, root)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await opened(app, pilot)
+        await pilot.press("r")
+        await pilot.pause()
+        screen = app.screen
+        first = screen.entry.item.id
+        await pilot.press("space", "4")
+        assert grades(home, root) == [(first, 4)]
+        await pilot.press("u")
+        await pilot.pause()
+        assert grades(home, root) == []
+        assert screen.entry.item.id == first  # the undone card comes back
+        await pilot.press("s")  # suspend it
+        await pilot.press("b")  # bury the next
+        await pilot.pause()
+        with open_study(home, Settings(timezone="UTC"), [(root, "bundled")]) as st:
+            states = st.store.states()
+        assert states[first].suspended
+        assert sum(1 for s in states.values() if (s.buried_until_ms or 0) > 0) == 1
+
+
+async def test_cloze_mcq_and_typed(home: Path, root: Path) -> None:
+    # Only the topic with the special cards; new cards in curriculum order.
+    app = make_app(home, root, new_per_day=20)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await opened(app, pilot)
+        await pilot.press("r")
+        await pilot.pause()
+        screen = app.screen
+        seen: dict[str, int] = {}
+        for _ in range(12):
+            entry = screen.entry
+            if entry is None or entry.item.kind != "card":
+                break
+            card = app.study.content.card_for(entry.item.id)
+            if card.type == "cloze":
+                front = markdown_of(app, "#front")
+                assert "**[...]**" in front
+                await pilot.press("space")
+                assert "**first**" in markdown_of(app, "#back") or \
+                       "**second**" in markdown_of(app, "#back")
+                await pilot.press("3")
+            elif card.type == "mcq":
+                assert "1. aa" in markdown_of(app, "#choices")
+                await pilot.press("1")  # wrong: the answer is 2 (bb)
+                assert screen.revealed and screen.suggested == 1
+                assert "✗" in markdown_of(app, "#choices")
+                await pilot.press("enter")  # Enter takes the suggestion: Again
+            elif card.type == "typed":
+                assert app.focused is screen.query_one("#typed")
+                await pilot.press(*"hello, wurld", "enter")
+                verdict = text_of(app, "#verdict")
+                assert "not quite" in verdict
+                await pilot.press("1")
+            else:
+                await pilot.press("space", "3")
+            seen[card.type] = seen.get(card.type, 0) + 1
+            await pilot.pause()
+        assert seen.get("cloze") and seen.get("mcq") and seen.get("typed")
+    ratings = dict(grades(home, root))
+    assert ratings["alpha-mcq"] == 1 and ratings["alpha-typed"] == 1
+
+
+async def test_typed_right_answer_suggests_good(home: Path, root: Path) -> None:
+    app = make_app(home, root, new_per_day=20)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await opened(app, pilot)
+        await pilot.press("r")
+        await pilot.pause()
+        screen = app.screen
+        for _ in range(12):
+            card = app.study.content.card_for(screen.entry.item.id)
+            if card.type == "typed":
+                break
+            await pilot.press("space")
+            if card.type == "mcq" and not screen.revealed:
+                await pilot.press("2")
+            await pilot.press("3")
+            await pilot.pause()
+        await pilot.press(*"Hello World!", "enter")
+        assert "right" in text_of(app, "#verdict") and screen.suggested == 3
+
+
+async def test_resume_after_relaunch(home: Path, root: Path) -> None:
+    clock = Clock()
+    app = make_app(home, root, clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await opened(app, pilot)
+        await pilot.press("r")
+        await pilot.pause()
+        done = [await answer(app, pilot) for _ in range(3)]
+        await pilot.press("q")  # leave the session
+        await pilot.pause()
+        assert isinstance(app.screen, DashboardScreen)
+        assert "resume (3 done today)" in text_of(app, "#today")
+    clock.at += timedelta(minutes=1)
+    again = make_app(home, root, clock)
+    async with again.run_test(size=(100, 30)) as pilot:
+        await opened(again, pilot)
+        assert "resume (3 done today)" in text_of(again, "#today")
+        await pilot.press("r")
+        await pilot.pause()
+        assert again.screen.entry.item.id not in done
+        # and undo after the relaunch still takes back today's last grade
+        await pilot.press("u")
+        await pilot.pause()
+        assert again.screen.entry.item.id == done[-1]
+    assert [i for i, _ in grades(home, root)] == done[:2]
+
+
+async def test_session_ends_in_a_summary(home: Path, root: Path) -> None:
+    app = make_app(home, root, new_per_day=2, new_katas_per_day=0)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await opened(app, pilot)
+        await pilot.press("r")
+        await pilot.pause()
+        for _ in range(2):
+            await answer(app, pilot, "4")  # Easy: graduates, nothing comes back today
+        assert isinstance(app.screen, SummaryScreen)
+        summary = text_of(app, "#summary")
+        assert "reviews today   2" in summary
+        assert "right           100%" in summary
+        assert "due tomorrow" in summary
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, DashboardScreen)
+
+
+async def test_edit_reloads_the_card(home: Path, root: Path, tmp_path: Path,
+                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    editor = tmp_path / "fake-editor"
+    # A scripted "editor": checks it got +LINE, then rewrites the first card's front.
+    editor.write_text(f"#!{sys.executable}\n"
+                      "import sys, re\n"
+                      "line, path = sys.argv[1], sys.argv[2]\n"
+                      "assert line.startswith('+') and int(line[1:]) > 0\n"
+                      "text = open(path).read()\n"
+                      "open(path, 'w').write(text.replace('deletion.', 'deletion, edited.', 1))\n")
+    editor.chmod(editor.stat().st_mode | stat.S_IEXEC)
+    monkeypatch.setenv("EDITOR", str(editor))
+    app = make_app(home, root)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await opened(app, pilot)
+        await pilot.press("r")
+        await pilot.pause()
+        assert "second deletion." in markdown_of(app, "#front")  # the cloze comes first
+        await pilot.press("e")
+        await pilot.pause()
+        assert "second deletion, edited." in markdown_of(app, "#front")
+        assert "reloaded" in text_of(app, "#status")
+
+
+async def test_kata_right_and_wrong(home: Path, root: Path,
+                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("STUDY_KATA_WORKER", "0")  # a fresh process per check: nothing lingers
+    app = make_app(home, root, new_per_day=0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await opened(app, pilot)
+        await pilot.press("r")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, KataScreen) and screen.kata_id == "softmax"
+        editor = screen.query_one("#editor")
+        assert "NotImplementedError" in editor.text  # the starter, in the editor
+        assert "Numerically stable softmax" in markdown_of(app, "#prompt")
+        # a wrong solution: no max shift -> fails, graded Again, message shown
+        editor.load_text("import torch\n\ndef softmax(x, dim=-1):\n"
+                         "    e = torch.exp(x)\n    return e / e.sum(dim=dim, keepdim=True)\n")
+        await pilot.press("ctrl+r")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        status = text_of(app, "#kata-status")
+        assert "failed" in status and "graded Again" in status
+        table = screen.query_one("#results")
+        assert table.row_count >= 3
+        assert grades(home, root) == [("softmax", 1)]
+        saved = (home / "workspace" / "softmax" / "softmax.py").read_text()
+        assert "torch.exp(x)" in saved  # saved on every check
+        # a hint, then the right solution -> passes; a hint means Hard
+        await pilot.press("ctrl+g")
+        assert "Hint 1" in markdown_of(app, "#hints")
+        editor.load_text((root / "exercises" / "softmax" / "solution.py").read_text())
+        await pilot.press("ctrl+r")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        status = text_of(app, "#kata-status")
+        assert "passed" in status and "graded Hard" in status
+        assert grades(home, root) == [("softmax", 2)]  # the latest attempt replaces the grade
+        # the learner's word over the suggestion
+        await pilot.press("escape", "3")
+        assert grades(home, root) == [("softmax", 3)]
+        await pilot.press("n")
+        await pilot.pause()
+        assert not isinstance(app.screen, KataScreen)
+
+
+async def test_kata_check_does_not_block_the_ui(home: Path, root: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    from study.kata import client
+
+    release = threading.Event()
+
+    def slow_check(self, request):  # type: ignore[no-untyped-def]
+        release.wait(10)
+        return {"kata": "softmax", "passed": True, "status": "passed", "device": "cpu",
+                "duration_s": 0.1, "tests": [{"name": "case", "passed": True, "message": ""}]}
+
+    monkeypatch.setattr(client.KataClient, "check", slow_check)
+    app = make_app(home, root, new_per_day=0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await opened(app, pilot)
+        await pilot.press("r")
+        await pilot.pause()
+        screen = app.screen
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert screen.checking and screen.query_one("#results").loading
+        await pilot.press("ctrl+g")  # the UI answers while the check runs
+        assert "Hint 1" in markdown_of(app, "#hints")
+        release.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert not screen.checking and "passed" in text_of(app, "#kata-status")
+
+
+async def test_browse_search_detail_and_suspend(home: Path, root: Path) -> None:
+    app = make_app(home, root)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await opened(app, pilot)
+        await pilot.press("b")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, BrowseScreen)
+        await pilot.press("slash", *"is:kata")
+        await pilot.pause()
+        assert screen.query_one("#items").row_count == 1
+        await pilot.press("ctrl+a", "ctrl+k", *"tag:cloze", "enter")
+        await pilot.pause()
+        assert screen.query_one("#items").row_count == 2  # two deletions of one note
+        assert "alpha-cloze" in text_of(app, "#detail-state")
+        await pilot.press("s")
+        await pilot.pause()
+        assert "suspended" in text_of(app, "#detail-state")
+        with open_study(home, Settings(timezone="UTC"), [(root, "bundled")]) as st:
+            assert st.store.state("alpha-cloze#c1").suspended
+        await pilot.press("s")  # and back
+        with open_study(home, Settings(timezone="UTC"), [(root, "bundled")]) as st:
+            assert not st.store.state("alpha-cloze#c1").suspended
+
+
+async def test_browse_bad_query_is_explained(home: Path, root: Path) -> None:
+    app = make_app(home, root)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await opened(app, pilot)
+        await pilot.press("b", "slash", *"is:nope")
+        await pilot.pause()
+        assert "use one of" in text_of(app, "#browse-count")
+
+
+async def test_stats_screen(home: Path, root: Path) -> None:
+    clock = Clock()
+    app = make_app(home, root, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await opened(app, pilot)
+        await pilot.press("r")
+        await pilot.pause()
+        for _ in range(3):
+            await answer(app, pilot)
+        await pilot.press("q", "t")
+        await pilot.pause()
+        assert "total 3" in text_of(app, "#chart-reviews")
+        assert "Due, next 30 days" in text_of(app, "#chart-forecast")
+        assert app.screen.query_one("#stats-tracks").row_count == 1
+
+
+async def test_settings_are_saved_and_applied(home: Path, root: Path) -> None:
+    app = make_app(home, root)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await opened(app, pilot)
+        await pilot.press("comma")
+        await pilot.pause()
+        box = app.screen.query_one("#new_per_day")
+        box.value = "2"
+        app.screen.query_one("#desired_retention").value = "1.5"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "desired_retention" in text_of(app, "#settings-error")  # refused, explained
+        app.screen.query_one("#desired_retention").value = "0.85"
+        app.screen.query_one("#day_rollover_hour").value = "5"
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, DashboardScreen)
+        assert app.study.settings.new_per_day == 2
+        assert "2" in text_of(app, "#today")
+    saved = load_settings(home, environ={})
+    assert (saved.new_per_day, saved.desired_retention, saved.day_rollover_hour) == (2, 0.85, 5)
+
+
+async def test_interview_drill(home: Path, root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from study.kata import client
+
+    def fake_check(self, request):  # type: ignore[no-untyped-def]
+        return {"kata": request["kata"], "passed": False, "status": "failed", "device": "cpu",
+                "duration_s": 0.1, "tests": [{"name": "c", "passed": False, "message": "wrong"}]}
+
+    monkeypatch.setattr(client.KataClient, "check", fake_check)
+    app = make_app(home, root)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await opened(app, pilot)
+        await pilot.press("i")
+        await pilot.pause()
+        intro = text_of(app, "#drill-intro")
+        assert "1 katas in 15 minutes" in intro  # one kata in this tree: 15 min
+        await pilot.press("enter")
+        await pilot.pause()
+        kata = app.screen
+        assert isinstance(kata, KataScreen) and kata.drill is not None
+        await pilot.press("ctrl+g")  # no hints in a drill
+        assert "No hints" in markdown_of(app, "#hints")
+        await pilot.press("ctrl+r")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("escape", "n")
+        await pilot.pause()
+        assert "Drill over" in text_of(app, "#drill-intro")
+        assert app.screen.query_one("#drill-results").row_count == 1
+    with open_study(home, Settings(timezone="UTC"), [(root, "bundled")]) as st:
+        assert [a[2] for a in st.store.attempts("softmax")] == ["failed"]  # recorded
+
+
+async def test_help_and_command_palette(home: Path, root: Path) -> None:
+    app = make_app(home, root)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await opened(app, pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert "Review" in text_of(app, "#help") and "ctrl+p" in text_of(app, "#help")
+        await pilot.press("escape")
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"stats")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        from study.tui.components.stats import StatsScreen
+
+        assert isinstance(app.screen, StatsScreen)
+
+
+async def test_broken_settings_file_is_reported_not_crashed(home: Path, root: Path) -> None:
+    from study.tui.app import create_app
+
+    home.mkdir(parents=True)
+    (home / "settings.toml").write_text("new_per_day = 'many'\n")
+    app = create_app(home, roots=[(root, "bundled")])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await opened(app, pilot)
+        assert "new_per_day" in text_of(app, "#today")
+
+
+def test_study_without_a_terminal_prints_the_plan(home: Path) -> None:
+    import subprocess
+
+    env = {**os.environ, "STUDY_HOME": str(home)}
+    out = subprocess.run([sys.executable, "-m", "study"], capture_output=True, text=True,
+                         env=env, stdin=subprocess.DEVNULL, timeout=60)
+    assert out.returncode == 0 and "Today" in out.stdout and "opens the app" in out.stdout

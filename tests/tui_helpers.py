@@ -1,0 +1,51 @@
+"""Shared set-up for the TUI tests: a small content tree with one real kata, a fixed clock."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from datetime import datetime
+from pathlib import Path
+
+from conftest import REPO, write_mini
+
+from study.settings import Settings
+from study.tui.app import StudyApp, create_app
+
+NOW = datetime.fromisoformat("2026-03-02T09:00:00+00:00")
+
+
+class Clock:
+    """A clock tests can move: `clock.now` is what the app reads."""
+
+    def __init__(self, at: datetime = NOW) -> None:
+        self.at = at
+
+    def now(self) -> datetime:
+        return self.at
+
+
+def content_with_kata(root: Path) -> Path:
+    """The mini curriculum plus the real softmax kata on its first topic."""
+    write_mini(root)
+    dest = root / "exercises" / "softmax"
+    shutil.copytree(REPO / "exercises" / "softmax", dest,
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    meta = dest / "kata.yaml"
+    text = re.sub(r"(?m)^topic: .*$", "topic: alpha", meta.read_text())
+    text = re.sub(r"(?m)^also_topics: .*$", "also_topics: []", text)
+    meta.write_text(text)
+    return root
+
+
+def make_app(home: Path, root: Path, clock: Clock | None = None,
+             **settings: object) -> StudyApp:
+    s = Settings(**{"timezone": "UTC", "new_per_day": 5, **settings})  # type: ignore[arg-type]
+    return create_app(home, settings=s, roots=[(root, "bundled")],
+                      now=(clock or Clock()).now)
+
+
+async def opened(app: StudyApp, pilot: object) -> None:
+    """Wait until the home is open and the dashboard has filled in."""
+    await app.workers.wait_for_complete()
+    await pilot.pause()  # type: ignore[attr-defined]
