@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from study import cloze
 from study.clock import from_ms, to_ms
 from study.models import Item
 from study.scheduler import LEARNING, NEW, RELEARNING, REVIEW, STATE_NAMES, ItemState
@@ -101,7 +102,11 @@ def rows(study: Any, now: datetime) -> list[Row]:
                 continue
             typ, tags = card.type, list(card.tags)
             main = card.front or card.text or card.question
-            title = main if card.type != "cloze" else f"{main} ({it.id.rsplit('#', 1)[1]})"
+            if card.type == "cloze":  # the deletion this item asks for, in brackets
+                number = int(it.id.rsplit("#c", 1)[1])
+                title = f"{cloze.render(main, number, reveal=True)} (c{number})"
+            else:
+                title = main
             text = " ".join((card.id, main, card.back, card.explain, " ".join(card.choices),
                              card.explanation, " ".join(card.answers), card.front_zh))
         s = states.get(it.id)

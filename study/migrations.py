@@ -94,7 +94,13 @@ CREATE TABLE anki_export (
 );
 """
 
-MIGRATIONS: list[str] = [V1, V2, V3]
+V4 = """
+-- Day-range statistics (streak, reviews per day, the heatmap) read only this
+-- index instead of the whole log: it covers day, event and the row id.
+CREATE INDEX reviews_day_event ON reviews (day, event);
+"""
+
+MIGRATIONS: list[str] = [V1, V2, V3, V4]
 LATEST = len(MIGRATIONS)
 
 

@@ -19,6 +19,13 @@ def streak(study_days: list[int], today: int) -> int:
     return n
 
 
+def current_streak(store: Any, today: int) -> int:
+    """The streak, reading only recent days unless it is longer than that."""
+    window = 64
+    n = streak(store.study_days(today - window), today)
+    return n if n < window - 1 else streak(store.study_days(), today)
+
+
 def compute(study: Any, plan: Plan, now: datetime) -> dict[str, Any]:
     store = study.store
     today = study.days.day_of(now)
@@ -34,7 +41,7 @@ def compute(study: Any, plan: Plan, now: datetime) -> dict[str, Any]:
         "katas_today": counts["kata"],
         "new_introduced_today": plan.new_done_today,
         "learning_later_today": len(plan.learning_later),
-        "streak_days": streak(store.study_days(), today.toordinal()),
+        "streak_days": current_streak(store, today.toordinal()),
         "retention_30d": round(passed / total, 4) if total else None,
         "retention_30d_reviews": total,
         "items_total": len(study.items),
@@ -136,3 +143,24 @@ def bars(values: list[int], height: int = 6) -> list[str]:
             line.append(blocks[max(0, min(8, eighths))])
         rows.append("".join(line))
     return rows
+
+
+@dataclass
+class Dashboard:
+    """Everything the dashboard draws, computed off the UI thread."""
+
+    today: date
+    plan: Plan
+    info: dict[str, Any]
+    daily: list[int]
+    tracks: list[TrackRow]
+    leeches: list[str]
+
+
+def dashboard(study: Any, now: datetime, days: int) -> Dashboard:
+    from study.session import Session
+
+    today = study.days.day_of(now)
+    plan = Session(study).plan(now)
+    return Dashboard(today, plan, compute(study, plan, now), daily_reviews(study, today, days),
+                     by_track(study, today), leeches(study))

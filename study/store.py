@@ -264,8 +264,10 @@ class Store:
 
     # -- queries for planning and stats -----------------------------------------------
 
+    # Grades not undone. NOT IN over the (small, indexed) set of undone ids is
+    # computed once per query; a correlated NOT EXISTS costs a lookup per row.
     _LIVE_GRADES = (
-        "event = 'grade' AND NOT EXISTS (SELECT 1 FROM reviews u WHERE u.undoes = reviews.id)"
+        "event = 'grade' AND id NOT IN (SELECT undoes FROM reviews WHERE undoes IS NOT NULL)"
     )
 
     def graded_today(self, day: date) -> dict[str, tuple[int, int]]:
@@ -293,11 +295,11 @@ class Store:
         q = f"SELECT COUNT(*) FROM reviews WHERE day = ? AND {self._LIVE_GRADES}"
         return int(self.conn.execute(q, (day.toordinal(),)).fetchone()[0])
 
-    def study_days(self) -> list[int]:
+    def study_days(self, since_day: int = 0) -> list[int]:
         """Distinct study days (ordinals) with at least one live grade, newest first."""
         rows = self.conn.execute(
-            f"SELECT DISTINCT day FROM reviews WHERE {self._LIVE_GRADES} ORDER BY day DESC"
-        ).fetchall()
+            f"SELECT DISTINCT day FROM reviews WHERE day >= ? AND {self._LIVE_GRADES} "
+            "ORDER BY day DESC", (since_day,)).fetchall()
         return [r[0] for r in rows]
 
     def retention(self, since_day: int) -> tuple[int, int]:
@@ -318,7 +320,9 @@ class Store:
     def review_outcomes(self, since_day: int) -> dict[str, tuple[int, int]]:
         """item_id -> (passed, total) of its grades in review state since a day."""
         rows = self.conn.execute(
+            # by day first: a recent window is a small part of the log
             f"SELECT item_id, COALESCE(SUM(rating > 1), 0), COUNT(*) FROM reviews "
+            f"INDEXED BY reviews_day "
             f"WHERE day >= ? AND state_before = ? AND {self._LIVE_GRADES} GROUP BY item_id",
             (since_day, REVIEW)).fetchall()
         return {r[0]: (int(r[1]), int(r[2])) for r in rows}

@@ -50,3 +50,22 @@ def test_wheel_installs_and_checks_its_bundled_content(tmp_path: Path) -> None:
     here = subprocess.run([sys.executable, "-m", "study", "content", "check"],
                           capture_output=True, text=True, env=env | {"PATH": "/usr/bin:/bin"})
     assert check.stdout == here.stdout
+    # The app's stylesheet travels with it: the installed app opens and draws its dashboard.
+    script = (
+        "import asyncio\n"
+        "from study.tui.app import create_app\n"
+        "async def main():\n"
+        "    app = create_app()\n"
+        "    async with app.run_test(size=(100, 30)) as pilot:\n"
+        "        for _ in range(300):\n"
+        "            try: await app.workers.wait_for_complete()\n"
+        "            except Exception: pass\n"
+        "            await pilot.pause()\n"
+        "            if getattr(app.screen, 'loaded', False): break\n"
+        "            await asyncio.sleep(0.02)\n"
+        "        print(type(app.screen).__name__, app.screen.loaded)\n"
+        "asyncio.run(main())\n"
+    )
+    tui = subprocess.run([str(py), "-c", script], cwd=run_dir, env=env, capture_output=True,
+                         text=True, timeout=120)
+    assert tui.stdout.strip() == "DashboardScreen True", tui.stdout + tui.stderr

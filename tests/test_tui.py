@@ -9,7 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from tui_helpers import Clock, content_with_kata, make_app, opened
+from tui_helpers import Clock, content_with_kata, make_app, opened, settle
 
 from study.core import open_study
 from study.settings import Settings, load_settings
@@ -193,7 +193,7 @@ async def test_resume_after_relaunch(home: Path, root: Path) -> None:
         await pilot.pause()
         done = [await answer(app, pilot) for _ in range(3)]
         await pilot.press("q")  # leave the session
-        await pilot.pause()
+        await opened(app, pilot)
         assert isinstance(app.screen, DashboardScreen)
         assert "resume (3 done today)" in text_of(app, "#today")
     clock.at += timedelta(minutes=1)
@@ -270,7 +270,7 @@ async def test_kata_right_and_wrong(home: Path, root: Path,
         editor.load_text("import torch\n\ndef softmax(x, dim=-1):\n"
                          "    e = torch.exp(x)\n    return e / e.sum(dim=dim, keepdim=True)\n")
         await pilot.press("ctrl+r")
-        await app.workers.wait_for_complete()
+        await settle(app)
         await pilot.pause()
         status = text_of(app, "#kata-status")
         assert "failed" in status and "graded Again" in status
@@ -284,7 +284,7 @@ async def test_kata_right_and_wrong(home: Path, root: Path,
         assert "Hint 1" in markdown_of(app, "#hints")
         editor.load_text((root / "exercises" / "softmax" / "solution.py").read_text())
         await pilot.press("ctrl+r")
-        await app.workers.wait_for_complete()
+        await settle(app)
         await pilot.pause()
         status = text_of(app, "#kata-status")
         assert "passed" in status and "graded Hard" in status
@@ -323,7 +323,7 @@ async def test_kata_check_does_not_block_the_ui(home: Path, root: Path,
         await pilot.press("ctrl+g")  # the UI answers while the check runs
         assert "Hint 1" in markdown_of(app, "#hints")
         release.set()
-        await app.workers.wait_for_complete()
+        await settle(app)
         await pilot.pause()
         assert not screen.checking and "passed" in text_of(app, "#kata-status")
 
@@ -393,8 +393,7 @@ async def test_settings_are_saved_and_applied(home: Path, root: Path) -> None:
         app.screen.query_one("#desired_retention").value = "0.85"
         app.screen.query_one("#day_rollover_hour").value = "5"
         await pilot.press("ctrl+s")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await opened(app, pilot)
         assert isinstance(app.screen, DashboardScreen)
         assert app.study.settings.new_per_day == 2
         assert "2" in text_of(app, "#today")
@@ -424,7 +423,7 @@ async def test_interview_drill(home: Path, root: Path, monkeypatch: pytest.Monke
         await pilot.press("ctrl+g")  # no hints in a drill
         assert "No hints" in markdown_of(app, "#hints")
         await pilot.press("ctrl+r")
-        await app.workers.wait_for_complete()
+        await settle(app)
         await pilot.pause()
         await pilot.press("escape", "n")
         await pilot.pause()

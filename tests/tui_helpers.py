@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import re
 import shutil
 from datetime import datetime
 from pathlib import Path
 
 from conftest import REPO, write_mini
+from textual.worker import WorkerCancelled
 
 from study.settings import Settings
 from study.tui.app import StudyApp, create_app
@@ -46,6 +49,21 @@ def make_app(home: Path, root: Path, clock: Clock | None = None,
 
 
 async def opened(app: StudyApp, pilot: object) -> None:
-    """Wait until the home is open and the dashboard has filled in."""
-    await app.workers.wait_for_complete()
-    await pilot.pause()  # type: ignore[attr-defined]
+    """Wait until the home is open and the dashboard has filled in (or failed to)."""
+    from study.tui.components.dashboard import DashboardScreen
+
+    for _ in range(500):
+        with contextlib.suppress(WorkerCancelled):  # a reload replaced an earlier one
+            await app.workers.wait_for_complete()
+        await pilot.pause()  # type: ignore[attr-defined]
+        dash = next((s for s in app.screen_stack if isinstance(s, DashboardScreen)), None)
+        if app.open_error or (dash is not None and dash.loaded and app.study is not None):
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("the dashboard never filled in")
+
+
+async def settle(app: StudyApp) -> None:
+    """Wait for running workers (a check, a reload); a replaced reload is not an error."""
+    with contextlib.suppress(WorkerCancelled):
+        await app.workers.wait_for_complete()

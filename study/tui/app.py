@@ -11,16 +11,18 @@ import contextlib
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from study.core import Study
-from study.settings import Settings
 from study.tui.messages import StudyFailed, StudyOpened
+
+if TYPE_CHECKING:  # the core loads in the opening worker, after the first frame
+    from study.core import Study
+    from study.settings import Settings
 
 
 class StudyApp(App[None]):

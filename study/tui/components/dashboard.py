@@ -2,20 +2,31 @@
 
 from __future__ import annotations
 
-from datetime import date
+from typing import Any
 
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
+from textual.worker import get_current_worker
 
 from study.tui.components.heatmap import Heatmap
 
-HEATMAP_WEEKS = 17
+HEATMAP_WEEKS = 53  # a year at most; the widget shows what fits
+
+
+class DashboardLoaded(Message):
+    def __init__(self, data: Any) -> None:
+        super().__init__()
+        self.data = data
 
 
 class DashboardScreen(Screen[None]):
+    loaded = False  # True once the numbers are drawn (tests and benchmarks wait for it)
+
     BINDINGS = [
         Binding("r", "app.review", "Review"),
         Binding("i", "app.drill", "Drill"),
@@ -38,8 +49,6 @@ class DashboardScreen(Screen[None]):
     def on_mount(self) -> None:
         table = self.query_one("#tracks", DataTable)
         table.add_columns("Track", "Started", "Mature", "Retention")
-        if getattr(self.app, "study", None) is not None:
-            self.study_ready()
 
     def on_screen_resume(self) -> None:
         if getattr(self.app, "study", None) is not None:
@@ -49,16 +58,29 @@ class DashboardScreen(Screen[None]):
         self.query_one("#today", Static).update(f"[b red]Cannot open your study home[/]\n{error}")
 
     def study_ready(self) -> None:
+        if getattr(self.app, "study", None) is not None:
+            self.loaded = False
+            self._load()
+
+    @work(thread=True, exclusive=True, group="dashboard")
+    def _load(self) -> None:
         from study import stats
-        from study.session import Session
 
         study = self.app.study  # type: ignore[attr-defined]
         if study is None:
             return
-        now = study.now()
-        today = study.days.day_of(now)
-        plan = Session(study).plan(now)
-        info = stats.compute(study, plan, now)
+        try:
+            data = stats.dashboard(study, study.now(), HEATMAP_WEEKS * 7)
+        except Exception:  # the database went away (settings reopened it): try again
+            if self.app.study is study:  # type: ignore[attr-defined]
+                raise
+            return
+        if not get_current_worker().is_cancelled:  # a newer load replaced this one
+            self.post_message(DashboardLoaded(data))
+
+    def on_dashboard_loaded(self, message: DashboardLoaded) -> None:
+        d = message.data
+        plan, info, today = d.plan, d.info, d.today
         c = plan.counts
         done = plan.reviews_done_today + plan.new_done_today
         total = sum(c.values())
@@ -85,22 +107,21 @@ class DashboardScreen(Screen[None]):
         if katas:
             lines.append(f"kata: {', '.join(katas)}")
         self.query_one("#today", Static).update("\n".join(lines))
-        self.query_one(Heatmap).show(today, stats.daily_reviews(study, today, HEATMAP_WEEKS * 7),
-                                     HEATMAP_WEEKS)
-        self._tracks(study, today)
-        leeches = stats.leeches(study)
+        self.query_one(Heatmap).show(today, d.daily)
+        self._tracks(d.tracks)
+        leeches = d.leeches
         self.query_one("#leeches", Static).update(
             f"[b]{len(leeches)} leech(es)[/] to rewrite: {', '.join(leeches[:4])}"
             f"{' …' if len(leeches) > 4 else ''} (browse: is:leech)" if leeches else "")
+        self.loaded = True
 
-    def _tracks(self, study: object, today: date) -> None:
-        from study import stats
-
+    def _tracks(self, rows: list[Any]) -> None:
         table = self.query_one("#tracks", DataTable)
         table.clear()
-        for row in stats.by_track(study, today):
+        for row in rows:
             pct = row.started / row.items if row.items else 0.0
-            bar = "█" * round(pct * 10) + "░" * (10 - round(pct * 10))
+            filled = round(pct * 10)
+            bar = f"[green]{'━' * filled}[/][dim]{'━' * (10 - filled)}[/]"
             ret = f"{row.retention:.0%}" if row.retention is not None else "–"
             table.add_row(row.title, f"{bar} {row.started}/{row.items}", str(row.mature), ret,
                           key=row.track)

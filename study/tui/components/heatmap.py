@@ -1,38 +1,57 @@
-"""A calendar heatmap of reviews per day: weeks as columns, weekdays as rows."""
+"""A calendar heatmap of reviews per day: weeks as columns, weekdays as rows.
+
+It draws as many weeks as fit its width (up to the days it was given), so a
+narrow terminal shows the recent months instead of wrapping.
+"""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
 from rich.text import Text
-from textual.widgets import Static
+from textual.widget import Widget
 
 # Five shades from "none" to "a lot", relative to the busiest day shown.
 SHADES = ("#2d333b", "#0e4429", "#006d32", "#26a641", "#39d353")
+LABEL = 4  # "Mo  " before the cells
 
 
-class Heatmap(Static):
-    def show(self, today: date, counts: list[int], weeks: int) -> None:
-        """`counts`: reviews per day, oldest first, ending today (7 * weeks days)."""
-        self.update(render(today, counts, weeks))
+class Heatmap(Widget):
+    DEFAULT_CSS = "Heatmap { height: 10; }"
+
+    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 - Textual's name
+        super().__init__(id=id)
+        self.today: date | None = None
+        self.counts: list[int] = []
+
+    def show(self, today: date, counts: list[int]) -> None:
+        """`counts`: reviews per day, oldest first, ending today."""
+        self.today, self.counts = today, counts
+        self.refresh()
+
+    def render(self) -> Text:
+        if self.today is None:
+            return Text("")
+        weeks = max(1, (self.content_size.width - LABEL) // 2)
+        return render(self.today, self.counts, weeks)
 
 
 def render(today: date, counts: list[int], weeks: int) -> Text:
-    days = len(counts)
-    first = today - timedelta(days=days - 1)
-    # Align columns on Mondays: the first column starts at the Monday on or before `first`.
-    start = first - timedelta(days=first.weekday())
-    top = max(counts, default=0)
+    # Columns start on Mondays; the last column holds the current week.
+    start = today - timedelta(days=today.weekday()) - timedelta(weeks=weeks - 1)
+    first = today - timedelta(days=len(counts) - 1)
     by_day = {first + timedelta(days=i): n for i, n in enumerate(counts)}
+    shown = [n for d, n in by_day.items() if d >= start]
+    top = max(shown, default=0)
     text = Text()
-    month_row = "    "
+    month_row = " " * LABEL
     col = start
     while col <= today:
         month_row += col.strftime("%b")[:2] if col.day <= 7 else "  "
         col += timedelta(days=7)
     text.append(month_row.rstrip() + "\n", style="dim")
     for wd, name in enumerate(("Mo", "", "We", "", "Fr", "", "Su")):
-        text.append(f"{name:<3} ", style="dim")
+        text.append(f"{name:<{LABEL}}", style="dim")
         d = start + timedelta(days=wd)
         while d <= today:
             n = by_day.get(d)
@@ -43,7 +62,7 @@ def render(today: date, counts: list[int], weeks: int) -> Text:
                 text.append("■ ", style=SHADES[level])
             d += timedelta(days=7)
         text.append("\n")
-    text.append("    less ", style="dim")
+    text.append(" " * LABEL + "less ", style="dim")
     for shade in SHADES:
         text.append("■", style=shade)
     text.append(" more", style="dim")

@@ -116,7 +116,7 @@ class KataScreen(Screen[str]):
             elapsed = max(0.0, (to_ms(now) - since) / 1000)
             budget = kata.time_budget_min * 60
             style = "b red" if elapsed > budget else "b"
-            clock = f"⏱ [{style}]{_mmss(elapsed)}[/] / {_mmss(budget)}"
+            clock = f"time [{style}]{_mmss(elapsed)}[/] / {_mmss(budget)}"
         self.query_one("#kata-bar", Static).update(
             f"[b]{escape(kata.title)}[/] · difficulty {kata.difficulty} · {clock}")
 

@@ -1,0 +1,107 @@
+"""End to end in a real terminal: `study` under tmux, keys sent, the screen read back."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed"),
+]
+
+
+class Tmux:
+    def __init__(self, name: str, env: dict[str, str]) -> None:
+        self.name = name
+        self.env = env
+
+    def run(self, *args: str) -> str:
+        out = subprocess.run(["tmux", *args], capture_output=True, text=True, env=self.env,
+                             timeout=30)
+        return out.stdout
+
+    def start(self, command: str) -> None:
+        self.run("new-session", "-d", "-s", self.name, "-x", "100", "-y", "30", command)
+
+    def screen(self) -> str:
+        return self.run("capture-pane", "-p", "-t", self.name)
+
+    def keys(self, *keys: str) -> None:
+        self.run("send-keys", "-t", self.name, *keys)
+
+    def wait_for(self, *texts: str, timeout: float = 30.0) -> str:
+        deadline = time.monotonic() + timeout
+        screen = ""
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if any(t in screen for t in texts):
+                return screen
+            time.sleep(0.1)
+        raise AssertionError(f"none of {texts} appeared; the screen was:\n{screen}")
+
+    def alive(self) -> bool:
+        return subprocess.run(["tmux", "has-session", "-t", self.name], env=self.env,
+                              capture_output=True).returncode == 0
+
+    def kill(self) -> None:
+        subprocess.run(["tmux", "kill-session", "-t", self.name], env=self.env,
+                       capture_output=True)
+
+
+def grades(home: Path) -> int:
+    with sqlite3.connect(home / "study.db") as conn:
+        return conn.execute(
+            "SELECT COUNT(*) FROM reviews r WHERE event = 'grade' AND NOT EXISTS "
+            "(SELECT 1 FROM reviews u WHERE u.undoes = r.id)").fetchone()[0]
+
+
+def test_review_three_cards_quit_and_relaunch(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    env = {**os.environ, "TMUX_TMPDIR": str(tmp_path), "TERM": "xterm-256color",
+           "STUDY_HOME": str(home)}
+    env.pop("TMUX", None)
+    command = f"{sys.executable} -m study"
+    tmux = Tmux("study-e2e", env)
+    tmux.start(command)
+    try:
+        tmux.wait_for("start today's session", timeout=60)
+        tmux.keys("r")
+        tmux.wait_for("show answer", "pick", "check your answer")
+        for n in range(3):
+            screen = tmux.wait_for("show answer", "pick", "check your answer")
+            if "check your answer" in screen:  # a typed card: answer something
+                tmux.keys("x", "Enter")
+            elif "pick" in screen:  # multiple choice: pick the first
+                tmux.keys("1")
+            else:
+                tmux.keys("Space")
+            tmux.wait_for("Again")
+            tmux.keys("3")
+            tmux.wait_for(f"done today {n + 1}")
+        assert grades(home) == 3  # committed while the app is still running
+        tmux.keys("Escape")  # out of the answer box, if the next card is a typed one
+        time.sleep(0.3)  # a lone Escape is told apart from an escape sequence by time
+        tmux.keys("q")
+        tmux.wait_for("resume (3 done today)")
+        tmux.keys("q")
+        deadline = time.monotonic() + 15
+        while tmux.alive() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not tmux.alive(), "q on the dashboard should quit"
+
+        tmux.start(command)  # relaunch: today's work is counted
+        tmux.wait_for("resume (3 done today)", timeout=60)
+        tmux.keys("r")
+        screen = tmux.wait_for("done today 3")
+        assert "due" in screen and "new" in screen
+    finally:
+        tmux.kill()
+    assert grades(home) == 3
