@@ -16,12 +16,15 @@ BAN = Ban(
                "torch.nn.functional.pairwise_distance", "torch.pairwise_distance",
                "torch.nn.functional.one_hot", "torch.nn.functional.normalize",
                "torch.nn.functional.cosine_similarity", "torch.cosine_similarity",
-               "torch._euclidean_dist", "torch._cdist_forward"),
+               "torch._euclidean_dist", "torch._cdist_forward",
+               # leaving torch for lists or NumPy would hide a loop from the op count
+               "torch.Tensor.tolist", "torch.Tensor.numpy", "torch.Tensor.item"),
     aten=("aten::cdist", "aten::_cdist_forward", "aten::_euclidean_dist", "aten::pdist",
           "aten::_pdist_forward", "aten::pairwise_distance", "aten::one_hot",
           "aten::cosine_similarity"),
     reason="these puzzles are about writing the broadcast yourself: torch.cdist, pdist, "
-           "pairwise_distance, F.one_hot and F.normalize would do it for you",
+           "pairwise_distance, F.one_hot and F.normalize would do it for you, and "
+           ".tolist()/.numpy()/.item() loops leave tensors behind (stay in torch)",
 )
 
 _MAX_OPS = 100
@@ -62,11 +65,13 @@ def reference(case):
 
 
 def _case(name, n, m, d, c, seed, *, scale=1.0, mean=0.0, labels=None, zero_rows=(),
-          copy_rows=()):
+          copy_rows=(), tiny_rows=()):
     x = randn(n, d, seed=seed, scale=scale, mean=mean)
     y = randn(m, d, seed=seed + 1, scale=scale, mean=mean)
     for i in zero_rows:
         x[i] = 0.0
+    for i in tiny_rows:  # norm 1e-8: still normalised to length 1 (the clamp is 1e-12)
+        x[i] = x[i] * (1e-8 / x[i].norm())
     for i, j in copy_rows:  # y[j] = x[i]: a squared distance of exactly 0
         y[j] = x[i]
     if labels is None:
@@ -85,6 +90,8 @@ def cases():
     yield _case("a zero row in x (its normalised row is 0) and a class with no samples",
                 7, 5, 4, 5, seed=4, zero_rows=(2,),
                 labels=torch.tensor([0, 1, 1, 3, 0, 4, 3]))
+    yield _case("a row of x with a tiny norm (1e-8): it still normalises to unit length",
+                6, 4, 5, 3, seed=9, tiny_rows=(1,))
     yield _case("y holds copies of rows of x far from 0 (squared distance exactly 0)",
                 9, 6, 8, 3, seed=5, mean=20.0, copy_rows=((0, 0), (3, 2), (8, 5), (5, 4)))
     yield _case("every label the same class, 6 classes", 8, 3, 5, 6, seed=6,

@@ -81,7 +81,7 @@ def cases():
 
 
 def _cam(a, weights="mean", relu=True, combine="sum", upsample="bilinear",
-         order="upsample-first", norm="image"):
+         order="upsample-first", norm="image", relu_after_upsample=False):
     acts, grads = a["activations"], a["gradients"]
     if weights == "mean":
         alpha = grads.mean(dim=(2, 3), keepdim=True)
@@ -95,7 +95,7 @@ def _cam(a, weights="mean", relu=True, combine="sum", upsample="bilinear",
         alpha = grads
     weighted = alpha * acts
     cam = weighted.mean(dim=1) if combine == "mean" else weighted.sum(dim=1)
-    if relu:
+    if relu and not relu_after_upsample:
         cam = torch.relu(cam)
     size, normalize = a["output_size"], a["normalize"]
     if not normalize:
@@ -125,6 +125,8 @@ def _cam(a, weights="mean", relu=True, combine="sum", upsample="bilinear",
                                 align_corners=True)[:, 0]
         else:
             cam = F.interpolate(cam[:, None], size=tuple(size), mode=upsample)[:, 0]
+    if relu and relu_after_upsample:
+        cam = torch.relu(cam)
     if order != "normalise-first":
         cam = _norm(cam)
     return cam
@@ -175,6 +177,8 @@ VARIANTS = [
             "minimum (min-max scaling)", _distinct(norm="minmax")),
     Variant("normalise after upsampling: the maximum of the upsampled map is not the "
             "maximum of the coarse one", _distinct(order="normalise-first")),
+    Variant("apply the ReLU before upsampling: interpolating the raw map blends negative "
+            "values into their positive neighbours", _distinct(relu_after_upsample=True)),
     Variant("bilinear upsampling with align_corners=False (F.interpolate's default "
             "grid); you used align_corners=True", _distinct(upsample="align")),
     Variant("the upsampling is bilinear (mode='bilinear'); you used nearest-neighbour",

@@ -165,7 +165,10 @@ def diagnose(case, got, want):
         return None
     if out.shape == ref.shape:
         if not torch.isfinite(out).all():
-            return "the result is not finite: is eps added to the running variance?"
+            return ("the result is not finite: F.batch_norm takes (input, running_mean, "
+                    "running_var, weight, bias) but each bn tuple is (weight, bias, "
+                    "running_mean, running_var): unpack it by name, not with *params; and "
+                    "eps goes inside the square root, added to the running variance")
         return None
     a = case.args
     n, _, h, w = a["x"].shape
