@@ -63,8 +63,8 @@ def back(card: Card, item_id: str) -> str:
         parts.append("Accepted: " + " · ".join(f"`{a}`" for a in card.answers))
     if card.back_zh:
         parts.append(math(card.back_zh))
-    if card.explain:
-        parts.append(f"*Why:* {math(card.explain)}")
+    if card.explain:  # may hold code blocks: a heading line of its own, never inline
+        parts.append(f"**Why**\n\n{math(card.explain)}")
     parts.append(f"*Source:* {card.source}")
     return "\n\n".join(p for p in parts if p.strip())
 

@@ -470,3 +470,48 @@ def test_study_without_a_terminal_prints_the_plan(home: Path) -> None:
     out = subprocess.run([sys.executable, "-m", "study"], capture_output=True, text=True,
                          env=env, stdin=subprocess.DEVNULL, timeout=60)
     assert out.returncode == 0 and "Today" in out.stdout and "opens the app" in out.stdout
+
+
+def _imports(path: Path) -> set[str]:
+    import ast
+
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            names |= {a.name.split(".")[0] for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def test_only_the_tui_imports_textual_and_it_never_imports_torch() -> None:
+    package = Path(__file__).resolve().parents[1] / "study"
+    for path in package.rglob("*.py"):
+        rel = path.relative_to(package)
+        imported = _imports(path)
+        if rel.parts[0] == "tui":
+            assert "torch" not in imported, f"{rel} imports torch: the app must open without it"
+        else:
+            assert "textual" not in imported, f"{rel} imports textual: the core is headless"
+
+
+def test_the_app_runs_a_session_without_loading_torch(tmp_path: Path, root: Path) -> None:
+    import subprocess
+
+    script = (
+        "import asyncio, sys\n"
+        "sys.path.insert(0, 'tests')\n"
+        "from tui_helpers import make_app, opened\n"
+        "from pathlib import Path\n"
+        "async def main():\n"
+        f"    app = make_app(Path({str(tmp_path / 'h')!r}), Path({str(root)!r}))\n"
+        "    async with app.run_test(size=(100, 30)) as pilot:\n"
+        "        await opened(app, pilot)\n"
+        "        for key in ('r', 'space', '3', 'q', 'b', 'q', 't', 'q'):\n"
+        "            await pilot.press(key); await pilot.pause()\n"
+        "    print('torch' in sys.modules)\n"
+        "asyncio.run(main())\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         cwd=Path(__file__).resolve().parents[1], timeout=120)
+    assert out.stdout.strip().splitlines()[-1] == "False", out.stdout + out.stderr

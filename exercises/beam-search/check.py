@@ -38,7 +38,12 @@ def _search(lp, start, eos, k, max_len, alpha, *, mode="ok", gaps=None):
         cands.sort(key=lambda c: c[1], reverse=True)
         if gaps is not None and len(cands) > k:
             gaps.append(cands[k - 1][1] - cands[k][1])
-        top = cands[:k]
+        if mode == "refill":
+            # retire the EOS ones among the top k, but refill the alive beam to k
+            fin = [c for c in cands[:k] if c[0][-1] == eos]
+            top = fin + [c for c in cands if c[0][-1] != eos][:k]
+        else:
+            top = cands[:k]
         beams = []
         for toks, s in top:
             if toks[-1] == eos and mode != "eos-ignored":
@@ -117,6 +122,8 @@ def cases():
                 eos_bias=0.5, differs=("greedy", "length-without-eos"))
     yield _case("beam 3, length_penalty 1, normalisation decides", 6, 2, 3, 10, 1.0,
                 seed=110, eos_bias=0.0, differs=("no-normalisation", "length-without-eos"))
+    yield _case("an EOS takes a beam slot: the beam shrinks", 6, 3, 4, 5, 1.0, seed=120,
+                eos_bias=1.0, differs=("refill",))
 
 
 def reference(case):
@@ -142,6 +149,9 @@ _TOKENS = ("out.0",)
 _BOTH = ("out.0", "out.1")
 
 VARIANTS = [
+    Variant("a hypothesis that ends in EOS uses up one of the beam_size slots of that step: "
+            "keep the beam_size best extensions, then retire the EOS ones (the beam shrinks; "
+            "do not refill it from lower-ranked extensions)", _variant("refill"), keys=_TOKENS),
     Variant("you decoded greedily (one hypothesis): keep the beam_size best of all "
             "beam × V extensions at every step", _greedy, keys=_TOKENS),
     Variant("you ranked the extensions by the last step's log-prob alone: a hypothesis's "

@@ -41,11 +41,13 @@ ARGS = ("x", "in_proj_weight", "in_proj_bias", "out_proj_weight", "out_proj_bias
         "norm_first", "activation", "eps")
 
 
-def _ln(x, w, b, eps, on=True):
+def _ln(x, w, b, eps, on=True, eps_outside=False):
     if not on:
         return x
     mu = x.mean(-1, keepdim=True)
     var = x.var(-1, unbiased=False, keepdim=True)
+    if eps_outside:
+        return (x - mu) / (torch.sqrt(var) + eps) * w + b
     return (x - mu) / torch.sqrt(var + eps) * w + b
 
 
@@ -53,7 +55,7 @@ def _layer(x, in_proj_weight, in_proj_bias, out_proj_weight, out_proj_bias, line
            linear1_bias, linear2_weight, linear2_bias, norm1_weight, norm1_bias, norm2_weight,
            norm2_bias, num_heads, key_padding_mask=None, norm_first=False, activation="relu",
            eps=1e-5, *, scale="dh", split="contiguous", mask_mode="ok", attn_residual=True,
-           ffn_residual=True, act=None, final_norm=False):
+           ffn_residual=True, act=None, final_norm=False, eps_outside=False):
     """One encoder layer, with switches for the classic mistakes."""
     B, T, D = x.shape
     H = num_heads
@@ -85,8 +87,8 @@ def _layer(x, in_proj_weight, in_proj_bias, out_proj_weight, out_proj_bias, line
         h = torch.relu(h) if a == "relu" else torch.nn.functional.gelu(h)
         return h @ linear2_weight.T + linear2_bias
 
-    n1 = lambda z: _ln(z, norm1_weight, norm1_bias, eps)  # noqa: E731
-    n2 = lambda z: _ln(z, norm2_weight, norm2_bias, eps)  # noqa: E731
+    n1 = lambda z: _ln(z, norm1_weight, norm1_bias, eps, eps_outside=eps_outside)  # noqa: E731
+    n2 = lambda z: _ln(z, norm2_weight, norm2_bias, eps, eps_outside=eps_outside)  # noqa: E731
     ra = 1.0 if attn_residual else 0.0
     rf = 1.0 if ffn_residual else 0.0
     if norm_first:
@@ -146,6 +148,8 @@ def cases():
                 seed=70, norm_first=True)
     yield _case("large inputs (x scale 5), post-LN, eps=1e-6", 2, 6, 16, 2, 20, seed=80,
                 scale=5.0, eps=1e-6, lengths=[6, 4])
+    yield _case("large eps (0.1), post-LN: eps goes inside the sqrt", 2, 5, 8, 2, 16,
+                seed=90, eps=0.1)
 
 
 def reference(case):
@@ -174,6 +178,8 @@ def _has_mask(a):
 
 
 VARIANTS = [
+    Variant("layer norm divides by sqrt(var + eps), not std + eps: eps goes inside the "
+            "square root", _variant(lambda a: a["eps"] >= 1e-3, eps_outside=True)),
     Variant("you did not scale the scores: divide each head's q·kᵀ by sqrt(dh), "
             "dh = D / num_heads", _variant(lambda a: a["x"].shape[-1] // a["num_heads"] > 1,
                                            scale="none")),
