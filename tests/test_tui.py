@@ -336,7 +336,8 @@ async def test_browse_search_detail_and_suspend(home: Path, root: Path) -> None:
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, BrowseScreen)
-        await pilot.press("slash", *"is:kata")
+        assert app.focused is screen.query_one("#query")  # typing searches at once
+        await pilot.press(*"is:kata")
         await pilot.pause()
         assert screen.query_one("#items").row_count == 1
         await pilot.press("ctrl+a", "ctrl+k", *"tag:cloze", "enter")
@@ -357,7 +358,9 @@ async def test_browse_bad_query_is_explained(home: Path, root: Path) -> None:
     app = make_app(home, root)
     async with app.run_test(size=(100, 30)) as pilot:
         await opened(app, pilot)
-        await pilot.press("b", "slash", *"is:nope")
+        await pilot.press("b")
+        await pilot.pause()
+        await pilot.press(*"is:nope")
         await pilot.pause()
         assert "use one of" in text_of(app, "#browse-count")
 

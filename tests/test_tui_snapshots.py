@@ -8,6 +8,7 @@ at the new SVGs before committing them.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from pathlib import Path
@@ -48,9 +49,20 @@ def keys(*pressed: str) -> Callable[[object], Awaitable[None]]:
             await pilot.press(key)
             await pilot.pause()
         await settle(pilot.app)
-        await pilot.pause()
+        await quiet(pilot)
 
     return run
+
+
+async def quiet(pilot) -> None:  # type: ignore[no-untyped-def]
+    """Markdown renders in the background: give it time, so a busy machine draws the same.
+    A blinking cursor would be on or off by chance: make it steady."""
+    for widget in pilot.app.screen.query("Input, TextArea"):
+        widget.cursor_blink = False
+    for _ in range(3):
+        await pilot.pause()
+        await asyncio.sleep(0.1)
+    await pilot.wait_for_scheduled_animations()
 
 
 SCREENS = {
@@ -78,7 +90,7 @@ async def open_kata(pilot) -> None:  # type: ignore[no-untyped-def]
     pilot.app.push_screen(KataScreen("softmax"))
     await pilot.pause()
     await pilot.press("ctrl+g")  # one hint shown
-    await pilot.pause()
+    await quiet(pilot)
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")

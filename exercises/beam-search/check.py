@@ -52,7 +52,8 @@ def _search(lp, start, eos, k, max_len, alpha, *, mode="ok", gaps=None):
                 beams.append((toks, s))
         if not beams:
             break
-    finished += beams  # hypotheses that reached max_len without EOS
+    if mode != "survivors-dropped" or not finished:
+        finished += beams  # hypotheses that reached max_len without EOS
 
     def length(toks):
         if mode == "length-without-eos" and toks[-1] == eos:
@@ -149,6 +150,9 @@ _TOKENS = ("out.0",)
 _BOTH = ("out.0", "out.1")
 
 VARIANTS = [
+    Variant("the hypotheses still alive after max_len are finished too (candidates for the "
+            "answer): compare them with the EOS-finished ones by their normalised score, not "
+            "only when nothing emitted EOS", _variant("survivors-dropped"), keys=_TOKENS),
     Variant("a hypothesis that ends in EOS uses up one of the beam_size slots of that step: "
             "keep the beam_size best extensions, then retire the EOS ones (the beam shrinks; "
             "do not refill it from lower-ranked extensions)", _variant("refill"), keys=_TOKENS),
@@ -174,3 +178,13 @@ VARIANTS = [
             "log-prob", _variant("raw-score", lambda a: a["length_penalty"] != 0),
             keys=_BOTH),
 ]
+
+
+def diagnose(case, got, want):
+    toks = got.get("out.0")
+    max_len = case.args["max_len"]
+    if isinstance(toks, torch.Tensor) and toks.dim() == 1 and toks.numel() > max_len:
+        return (f"at most max_len tokens: step 1 already emits the first token, so after step "
+                f"max_len = {max_len} a hypothesis has {max_len} tokens; you returned "
+                f"{toks.numel()}")
+    return None

@@ -55,10 +55,15 @@ def drive(fn, args, case):
 
 
 def _run(case, *, no_zero=False, no_eval=False, no_train=False, step_first=False,
-         mean_of_batches=False, eval_before=False):
+         mean_of_batches=False, eval_before=False, new_opt=False, loss_after_step=False,
+         div_full_batches=False):
     a = case.args
     model = _model(a, torch.float64, torch.device("cpu"))
-    opt = torch.optim.SGD(model.parameters(), lr=a["lr"], momentum=0.9)
+
+    def make_opt():
+        return torch.optim.SGD(model.parameters(), lr=a["lr"], momentum=0.9)
+
+    opt = make_opt()
     x, y, bs = a["train_x"], a["train_y"], a["batch_size"]
     train_losses, val_losses = [], []
 
@@ -73,6 +78,8 @@ def _run(case, *, no_zero=False, no_eval=False, no_train=False, step_first=False
             val_losses.append(validate())
         if not no_train or epoch == 0:
             model.train()
+        if new_opt:
+            opt = make_opt()  # momentum buffers start from zero again
         total, per_batch = 0.0, []
         for xb, yb in zip(x.split(bs), y.split(bs), strict=False):
             if not no_zero:
@@ -83,9 +90,14 @@ def _run(case, *, no_zero=False, no_eval=False, no_train=False, step_first=False
             loss.backward()
             if not step_first:
                 opt.step()
+            if loss_after_step:  # re-measured (still in training mode) after the update
+                with torch.no_grad():
+                    loss = F.cross_entropy(model(xb), yb)
             total += loss.item() * xb.shape[0]
             per_batch.append(loss.item())
+        n_batches = -(-x.shape[0] // bs)
         train_losses.append(sum(per_batch) / len(per_batch) if mean_of_batches
+                            else total / (n_batches * bs) if div_full_batches
                             else total / x.shape[0])
         if not eval_before:
             val_losses.append(validate())
@@ -131,6 +143,15 @@ VARIANTS = [
     Variant("the epoch's training loss is the plain mean of the batch losses, but the last "
             "batch is smaller: weight each batch's loss by its number of samples and divide "
             "by N", _v(_uneven, mean_of_batches=True), keys=("out.train_losses",)),
+    Variant("the epoch's training loss was divided by n_batches·batch_size: divide by N; "
+            "the last batch is short, so that count includes samples that do not exist",
+            _v(_uneven, div_full_batches=True), keys=("out.train_losses",)),
+    Variant("a new optimizer was created during training: use the optimizer you were given; "
+            "a new one each epoch loses its momentum (and any other state it has built up)",
+            _v(_multi_epoch, new_opt=True), keys=_WEIGHTS),
+    Variant("the recorded training loss was measured again after optimizer.step(), on the "
+            "updated weights: record the loss computed before optimizer.step(), the one you "
+            "called backward on", _v(loss_after_step=True), keys=("out.train_losses",)),
     Variant("the validation loss was computed before the epoch's training: evaluate after "
             "each epoch", _v(eval_before=True), keys=("out.val_losses",)),
 ]

@@ -41,11 +41,11 @@ ARGS = ("x", "in_proj_weight", "in_proj_bias", "out_proj_weight", "out_proj_bias
         "norm_first", "activation", "eps")
 
 
-def _ln(x, w, b, eps, on=True, eps_outside=False):
+def _ln(x, w, b, eps, on=True, eps_outside=False, unbiased=False):
     if not on:
         return x
     mu = x.mean(-1, keepdim=True)
-    var = x.var(-1, unbiased=False, keepdim=True)
+    var = x.var(-1, unbiased=unbiased, keepdim=True)
     if eps_outside:
         return (x - mu) / (torch.sqrt(var) + eps) * w + b
     return (x - mu) / torch.sqrt(var + eps) * w + b
@@ -55,7 +55,7 @@ def _layer(x, in_proj_weight, in_proj_bias, out_proj_weight, out_proj_bias, line
            linear1_bias, linear2_weight, linear2_bias, norm1_weight, norm1_bias, norm2_weight,
            norm2_bias, num_heads, key_padding_mask=None, norm_first=False, activation="relu",
            eps=1e-5, *, scale="dh", split="contiguous", mask_mode="ok", attn_residual=True,
-           ffn_residual=True, act=None, final_norm=False, eps_outside=False):
+           ffn_residual=True, act=None, final_norm=False, eps_outside=False, unbiased=False):
     """One encoder layer, with switches for the classic mistakes."""
     B, T, D = x.shape
     H = num_heads
@@ -84,11 +84,16 @@ def _layer(x, in_proj_weight, in_proj_bias, out_proj_weight, out_proj_bias, line
     def ffn(z):
         h = z @ linear1_weight.T + linear1_bias
         a = act or activation
-        h = torch.relu(h) if a == "relu" else torch.nn.functional.gelu(h)
+        if a == "relu":
+            h = torch.relu(h)
+        else:  # "gelu_tanh" is only the known mistake, never a case's activation
+            h = torch.nn.functional.gelu(h, approximate="tanh" if a == "gelu_tanh" else "none")
         return h @ linear2_weight.T + linear2_bias
 
-    n1 = lambda z: _ln(z, norm1_weight, norm1_bias, eps, eps_outside=eps_outside)  # noqa: E731
-    n2 = lambda z: _ln(z, norm2_weight, norm2_bias, eps, eps_outside=eps_outside)  # noqa: E731
+    n1 = lambda z: _ln(z, norm1_weight, norm1_bias, eps, eps_outside=eps_outside,  # noqa: E731
+                       unbiased=unbiased)
+    n2 = lambda z: _ln(z, norm2_weight, norm2_bias, eps, eps_outside=eps_outside,  # noqa: E731
+                       unbiased=unbiased)
     ra = 1.0 if attn_residual else 0.0
     rf = 1.0 if ffn_residual else 0.0
     if norm_first:
@@ -180,6 +185,12 @@ def _has_mask(a):
 VARIANTS = [
     Variant("layer norm divides by sqrt(var + eps), not std + eps: eps goes inside the "
             "square root", _variant(lambda a: a["eps"] >= 1e-3, eps_outside=True)),
+    Variant("layer norm uses the biased variance (divide by D, unbiased=False); you divided "
+            "by D-1 (torch.var's default)",
+            _variant(lambda a: a["x"].shape[-1] > 1, unbiased=True)),
+    Variant("the GELU is wrong: activation='gelu' means the exact erf GELU, not "
+            "approximate='tanh'",
+            _variant(lambda a: a["activation"] == "gelu", act="gelu_tanh")),
     Variant("you did not scale the scores: divide each head's q·kᵀ by sqrt(dh), "
             "dh = D / num_heads", _variant(lambda a: a["x"].shape[-1] // a["num_heads"] > 1,
                                            scale="none")),

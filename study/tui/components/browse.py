@@ -23,6 +23,7 @@ class BrowseScreen(Screen[None]):
         Binding("s", "toggle_suspend", "Suspend/unsuspend"),
         Binding("k", "open_kata", "Open kata"),
         Binding("escape", "leave_search", show=False),
+        Binding("down", "leave_search", show=False),
         Binding("q", "app.pop_screen", "Back"),
     ]
 
@@ -53,7 +54,9 @@ class BrowseScreen(Screen[None]):
         table.add_columns("item", "type", "state", "text")
         self.rows = browse.rows(self.study, self.study.now())
         self._search(self.initial)
-        table.focus()
+        # Typing goes to the search box first (keys typed ahead never act on a row);
+        # Enter or Down moves to the list.
+        self.query_one("#query", Input).focus()
 
     def _search(self, text: str) -> None:
         try:

@@ -82,17 +82,17 @@ class KataScreen(Screen[str]):
         yield Static("", id="kata-status")
         yield Footer()
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
         kata = self.kata
         path, _ = katas.start(self.study, kata, self.study.now())
         self.path = path
-        self.query_one("#prompt", Markdown).update(cardtext.kata_prompt(kata))
+        await self.query_one("#prompt", Markdown).update(cardtext.kata_prompt(kata))
         editor = self.query_one("#editor", TextArea)
         editor.load_text(path.read_text(encoding="utf-8"))
         table = self.query_one("#results", DataTable)
         table.add_columns("", "case", "message")
         table.display = False
-        self._show_hints()
+        await self._show_hints()
         self._tick()
         self.set_interval(1.0, self._tick)
         editor.focus()
@@ -128,7 +128,7 @@ class KataScreen(Screen[str]):
 
     # -- hints -------------------------------------------------------------------------------
 
-    def _show_hints(self) -> None:
+    async def _show_hints(self) -> None:
         shown = katas.shown_hints(self.study, self.kata, self.study.now())
         total = len(self.kata.hints)
         if self.drill is not None:
@@ -140,16 +140,16 @@ class KataScreen(Screen[str]):
             text = "\n\n".join(f"**Hint {i}.** {cardtext.math(h)}" for i, h in enumerate(shown, 1))
             if len(shown) < total:
                 text += f"\n\n*{total - len(shown)} more: ctrl+g*"
-        self.query_one("#hints", Markdown).update(text)
+        await self.query_one("#hints", Markdown).update(text)
 
-    def action_hint(self) -> None:
+    async def action_hint(self) -> None:
         if self.drill is not None:
             self.app.notify("No hints in an interview drill.")
             return
         got = katas.next_hint(self.study, self.kata, self.study.now())
         if got is None:
             self.app.notify("No more hints.")
-        self._show_hints()
+        await self._show_hints()
         self.query_one("#kata-prompt", VerticalScroll).scroll_end(animate=False)
 
     # -- editing -----------------------------------------------------------------------------
