@@ -31,11 +31,22 @@ def tmux(env: dict[str, str], *args: str) -> str:
     return subprocess.run(["tmux", *args], capture_output=True, text=True, env=env).stdout
 
 
-def one_launch(home: Path, env: dict[str, str]) -> tuple[float, float]:
+BARE_APP = (
+    "from textual.app import App\n"
+    "from textual.widgets import Footer, Static\n"
+    "class Bare(App):\n"
+    "    def compose(self):\n"
+    "        yield Static('study Today min')\n"
+    "        yield Footer()\n"
+    "Bare().run()\n"
+)
+
+
+def one_launch(home: Path, env: dict[str, str], command: str | None = None) -> tuple[float, float]:
     name = f"bench-{os.getpid()}"
     t0 = time.perf_counter()
     tmux(env, "new-session", "-d", "-s", name, "-x", "120", "-y", "40",
-         f"{sys.executable} -m study --home {home}")
+         command or f"{sys.executable} -m study --home {home}")
     first = ready = None
     try:
         while time.perf_counter() - t0 < 30:
@@ -46,7 +57,7 @@ def one_launch(home: Path, env: dict[str, str]) -> tuple[float, float]:
             if "Today" in screen and ("min" in screen):
                 ready = now
                 break
-            time.sleep(0.003)
+            time.sleep(0.01)  # polling spawns a tmux client: not too often on 2 cores
     finally:
         tmux(env, "kill-session", "-t", name)
     if first is None or ready is None:
@@ -67,12 +78,19 @@ def main() -> int:
     env = {**os.environ, "STUDY_NOW": NOW, "TERM": "xterm-256color",
            "TMUX_TMPDIR": tempfile.mkdtemp()}
     env.pop("TMUX", None)
-    one_launch(home, env)  # warm the OS file cache and the content cache
-    firsts, readies = [], []
+    # A user's Python caches compiled modules; a sandbox that turns that off would
+    # measure compiling study's sources on every launch instead.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    for _ in range(2):  # warm the OS file cache, the content cache and the bytecode cache
+        one_launch(home, env)
+    firsts, readies, bare = [], [], []
+    bare_file = Path(env["TMUX_TMPDIR"]) / "bare_app.py"
+    bare_file.write_text(BARE_APP)
     for _ in range(args.runs):
         f, r = one_launch(home, env)
         firsts.append(f)
         readies.append(r)
+        bare.append(one_launch(home, env, f"{sys.executable} {bare_file}")[0])
 
     # What the app imports before its first frame (in-process, same home).
     probe = subprocess.run(
@@ -88,6 +106,8 @@ def main() -> int:
     print(f"{'first paint (process start -> frame)':<44}{first * 1000:>7.0f} ms"
           f"{TARGET_FIRST_PAINT * 1000:>7.0f} ms  {'yes' if first <= TARGET_FIRST_PAINT else 'NO'}")
     print(f"{'dashboard ready (counts drawn)':<44}{ready * 1000:>7.0f} ms{'-':>10}")
+    print(f"{'for scale: a bare Textual app, first paint':<44}"
+          f"{statistics.median(bare) * 1000:>7.0f} ms{'-':>10}")
     print(f"{'torch imported by the app':<44}{torch_loaded:>10}{'False':>10}  "
           f"{'yes' if torch_loaded == 'False' else 'NO'}")
     runs = ", ".join(f"{f * 1000:.0f}/{r * 1000:.0f}"

@@ -1,4 +1,8 @@
-"""End to end in a real terminal: `study` under tmux, keys sent, the screen read back."""
+"""End to end in a real terminal: `study` under tmux, keys sent, the screen read back.
+
+Reviews three cards, quits, relaunches and finds them counted; grades one more and
+closes the terminal under it: nothing graded is lost.
+"""
 
 from __future__ import annotations
 
@@ -102,6 +106,17 @@ def test_review_three_cards_quit_and_relaunch(tmp_path: Path) -> None:
         tmux.keys("r")
         screen = tmux.wait_for("done today 3")
         assert "due" in screen and "new" in screen
+        # One more grade, then the terminal goes away without a goodbye.
+        screen = tmux.wait_for("show answer", "pick", "check your answer")
+        if "check your answer" in screen:
+            tmux.keys("x", "Enter")
+        elif "pick" in screen:
+            tmux.keys("1")
+        else:
+            tmux.keys("Space")
+        tmux.wait_for("Again")
+        tmux.keys("4")
+        tmux.wait_for("done today 4")
     finally:
-        tmux.kill()
-    assert grades(home) == 3
+        tmux.kill()  # SIGHUP to the app, as closing the terminal window does
+    assert grades(home) == 4

@@ -56,7 +56,8 @@ class StudyApp(App[None]):
         from study.tui.components.dashboard import DashboardScreen
 
         self.push_screen(DashboardScreen())
-        self.open_study()
+        # Open the home once the first frame is out: the worker would compete with it.
+        self.call_after_refresh(self.open_study)
 
     @work(thread=True, exclusive=True, group="open")
     def open_study(self) -> None:
