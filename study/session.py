@@ -31,14 +31,17 @@ class Session:
         self.graded: list[int] = []  # review ids graded in this session, for undo
         self._typical: tuple[float | None, float | None] | None = None
 
-    def plan(self, now: datetime | None = None) -> Plan:
+    def plan(self, now: datetime | None = None,
+             states: dict[str, ItemState] | None = None) -> Plan:
         st = self.study
         now = now or st.now()
         if self._typical is None:
             self._typical = (_seconds(st.store.mean_duration_ms(new=False)),
                              _seconds(st.store.mean_duration_ms(new=True)))
+        if states is None:
+            states = st.store.states()
         return plan(
-            st.index, st.store.states(), st.store.graded_today(st.days.day_of(now)),
+            st.index, states, st.store.graded_today(st.days.day_of(now)),
             st.settings, st.srs, st.days, now, self._typical,
         )
 

@@ -26,11 +26,12 @@ def current_streak(store: Any, today: int) -> int:
     return n if n < window - 1 else streak(store.study_days(), today)
 
 
-def compute(study: Any, plan: Plan, now: datetime) -> dict[str, Any]:
+def compute(study: Any, plan: Plan, now: datetime,
+            states: dict[str, Any] | None = None) -> dict[str, Any]:
     store = study.store
     today = study.days.day_of(now)
     passed, total = store.retention((today - timedelta(days=29)).toordinal())
-    states = store.states()
+    states = store.states() if states is None else states
     counts = plan.counts
     return {
         "day": today.isoformat(),
@@ -95,12 +96,13 @@ class TrackRow:
         return self.passed / self.reviewed if self.reviewed else None
 
 
-def by_track(study: Any, today: date, window_days: int = 30) -> list[TrackRow]:
+def by_track(study: Any, today: date, window_days: int = 30,
+             states: dict[str, Any] | None = None) -> list[TrackRow]:
     """Per track: items, started, mature, true retention over the last `window_days`."""
     topics = study.index.topics
     rows = {t.id: TrackRow(t.id, t.title, 0, 0, 0, 0, 0)
             for t in sorted(study.index.tracks.values(), key=lambda t: t.order)}
-    states = study.store.states()
+    states = study.store.states() if states is None else states
     outcomes = study.store.review_outcomes(today.toordinal() - window_days + 1)
     for it in study.items:
         topic = topics.get(it.topic)
@@ -125,8 +127,9 @@ def kata_rates(study: Any) -> list[tuple[str, int, int]]:
     return [(k, *counts[k]) for k in study.index.katas if k in counts]
 
 
-def leeches(study: Any) -> list[str]:
-    return sorted(i for i, s in study.store.states().items() if s.leech)
+def leeches(study: Any, states: dict[str, Any] | None = None) -> list[str]:
+    states = study.store.states() if states is None else states
+    return sorted(i for i, s in states.items() if s.leech)
 
 
 def bars(values: list[int], height: int = 6) -> list[str]:
@@ -161,6 +164,8 @@ def dashboard(study: Any, now: datetime, days: int) -> Dashboard:
     from study.session import Session
 
     today = study.days.day_of(now)
-    plan = Session(study).plan(now)
-    return Dashboard(today, plan, compute(study, plan, now), daily_reviews(study, today, days),
-                     by_track(study, today), leeches(study))
+    states = study.store.states()  # one read for all four
+    plan = Session(study).plan(now, states)
+    return Dashboard(today, plan, compute(study, plan, now, states),
+                     daily_reviews(study, today, days), by_track(study, today, states=states),
+                     leeches(study, states))

@@ -46,7 +46,7 @@ class SummaryScreen(Screen[None]):
             "",
             f"  reviews today   [b]{done}[/] ({items} items)",
             f"  right           [b]{right / done:.0%}[/]" if done else "  right           –",
-            f"  time            [b]{seconds / 60:.0f}[/] min",
+            f"  time            [b]{_duration(seconds)}[/]",
             f"  due tomorrow    [b]{tomorrow}[/]",
         ]
         if plan.learning_later:
@@ -55,3 +55,9 @@ class SummaryScreen(Screen[None]):
             lines.append(f"  left for later  {', '.join(self.skipped)}")
         lines += ["", "Every grade is saved. [b]Enter[/] back to the dashboard."]
         self.query_one("#summary", Static).update("\n".join(lines))
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 60:
+        return f"{seconds:.0f} s"
+    return f"{seconds / 60:.0f} min"
