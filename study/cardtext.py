@@ -21,6 +21,11 @@ def deletion(item_id: str) -> int:
 
 
 def front(card: Card, item_id: str) -> str:
+    text = _front(card, item_id)
+    return f"{text}\n\n*{math(card.front_zh)}*" if card.front_zh else text
+
+
+def _front(card: Card, item_id: str) -> str:
     if card.type == "cloze":
         # The active deletion stands out; the others read as plain text.
         return math(cloze.render(card.text, deletion(item_id), reveal=False, mark=("**[", "]**")))

@@ -266,6 +266,9 @@ async def test_kata_right_and_wrong(home: Path, root: Path,
         editor = screen.query_one("#editor")
         assert "NotImplementedError" in editor.text  # the starter, in the editor
         assert "Numerically stable softmax" in markdown_of(app, "#prompt")
+        await pilot.press("f2")  # no reference before an attempt
+        await pilot.pause()
+        assert app.screen is screen
         # a wrong solution: no max shift -> fails, graded Again, message shown
         editor.load_text("import torch\n\ndef softmax(x, dim=-1):\n"
                          "    e = torch.exp(x)\n    return e / e.sum(dim=dim, keepdim=True)\n")
@@ -292,6 +295,15 @@ async def test_kata_right_and_wrong(home: Path, root: Path,
         # the learner's word over the suggestion
         await pilot.press("escape", "3")
         assert grades(home, root) == [("softmax", 3)]
+        # after an attempt, the reference can be read
+        await pilot.press("f2")
+        await pilot.pause()
+        from study.tui.components.reference import ReferenceScreen
+
+        assert isinstance(app.screen, ReferenceScreen)
+        assert "x.amax(dim=dim, keepdim=True)" in app.screen.query_one("#reference").source
+        await pilot.press("escape")
+        await pilot.pause()
         await pilot.press("n")
         await pilot.pause()
         assert not isinstance(app.screen, KataScreen)

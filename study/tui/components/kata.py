@@ -42,6 +42,7 @@ class KataScreen(Screen[str]):
         Binding("ctrl+g", "hint", "Hint", priority=True),
         Binding("ctrl+o", "external", "$EDITOR", priority=True),
         Binding("ctrl+s", "save", "Save", priority=True),
+        Binding("f2", "reference", "Reference", priority=True),
         Binding("escape", "unfocus", "Leave editor"),
         Binding("1", "grade(1)", "Again", show=False),
         Binding("2", "grade(2)", "Hard", show=False),
@@ -236,12 +237,25 @@ class KataScreen(Screen[str]):
         else:
             line += f" · suggested grade {RATING_NAMES[rec.rating]}"
         if result["passed"]:
-            line += " · [b]n[/] next"
+            line += " · [b]n[/] next · [b]F2[/] the reference"
+        self.refresh_bindings()
         self._status(line)
         first_fail = next((t for t in result["tests"] if not t["passed"]), None)
         if first_fail and first_fail.get("message"):
             self.app.notify(first_fail["message"][:400], title=first_fail["name"],
                             severity="warning", timeout=8)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "reference":  # after an attempt, never during a drill
+            return self.drill is None and katas.has_attempt(self.study, self.kata)
+        return True
+
+    def action_reference(self) -> None:
+        from study.tui.components.reference import ReferenceScreen
+
+        assert self.kata.folder is not None
+        code = (self.kata.folder / "solution.py").read_text(encoding="utf-8")
+        self.app.push_screen(ReferenceScreen(self.kata.title, code))
 
     # -- grading and leaving -------------------------------------------------------------------
 
