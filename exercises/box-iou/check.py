@@ -85,33 +85,24 @@ def reference(case):
     return _iou(case.args["boxes1"], case.args["boxes2"])
 
 
-def _distinct(compute):
-    def wrapped(case):
-        wrong, right = compute(case), reference(case)
-        if wrong.shape != right.shape or bool(torch.allclose(wrong, right, atol=1e-4)):
-            raise ValueError("variant equals the reference here")
-        return wrong
-    return wrapped
-
-
 def _a(case):
     return case.args["boxes1"], case.args["boxes2"]
 
 
 VARIANTS = [
     Variant("you added 1 to the widths and heights (the old Pascal VOC pixel convention); "
-            "area = (x2 - x1) * (y2 - y1) here", _distinct(lambda c: _iou(*_a(c), plus_one=True))),
+            "area = (x2 - x1) * (y2 - y1) here", lambda c: _iou(*_a(c), plus_one=True)),
     Variant("boxes that do not overlap must have intersection 0: clamp the width and the "
             "height at 0 *before* multiplying (two negative overlaps make a positive area)",
-            _distinct(lambda c: _iou(*_a(c), no_clamp=True))),
+            lambda c: _iou(*_a(c), no_clamp=True)),
     Variant("the union is area1 + area2 − intersection: you forgot to subtract the "
-            "intersection", _distinct(lambda c: _iou(
-                *_a(c), union_fn=lambda a1, a2, i: a1[:, None] + a2[None, :]))),
+            "intersection",
+            lambda c: _iou(*_a(c), union_fn=lambda a1, a2, i: a1[:, None] + a2[None, :])),
     Variant("you divided by area1 (intersection over the first box's area), not by the union",
-            _distinct(lambda c: _iou(*_a(c), union_fn=lambda a1, a2, i: a1[:, None] + 0 * i))),
+            lambda c: _iou(*_a(c), union_fn=lambda a1, a2, i: a1[:, None] + 0 * i)),
     Variant("you divided by the smaller of the two areas (intersection over minimum), not "
-            "by the union", _distinct(lambda c: _iou(*_a(c), union_fn=lambda a1, a2, i:
-                                                     torch.minimum(a1[:, None], a2[None, :])))),
+            "by the union", lambda c: _iou(*_a(c), union_fn=lambda a1, a2, i:
+                                          torch.minimum(a1[:, None], a2[None, :]))),
 ]
 
 

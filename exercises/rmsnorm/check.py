@@ -53,53 +53,43 @@ def reference(case):
     return x / torch.sqrt(x.pow(2).mean(dim=-1, keepdim=True) + eps) * weight
 
 
-def _distinct(compute):
-    """A variant counts only where it differs from the right answer and is finite."""
-    def wrapped(case):
-        wrong = compute(case.args)
-        right = reference(case)
-        if not torch.isfinite(wrong).all():
-            raise ValueError("variant not finite here")
-        if bool(((wrong - right).abs() <= case.tol.atol + case.tol.rtol * right.abs()).all()):
-            raise ValueError("variant equals the reference here")
-        return wrong
-    return wrapped
-
-
-def _norm(a, ms=None, denom=None, w=None, dims=(-1,)):
+def _norm(case, ms=None, denom=None, w=None, dims=(-1,)):
+    a = case.args
     x, weight, eps = a["x"], a["weight"], a["eps"]
     ms = x.pow(2).mean(dim=dims, keepdim=True) if ms is None else ms
     denom = torch.sqrt(ms + eps) if denom is None else denom
     return x / denom * (weight if w is None else w)
 
 
-def _centred(a):
-    x = a["x"]
-    xc = x - x.mean(dim=-1, keepdim=True)
+def _centred(case):
+    a = case.args
+    xc = a["x"] - a["x"].mean(dim=-1, keepdim=True)
     return xc / torch.sqrt(xc.pow(2).mean(dim=-1, keepdim=True) + a["eps"]) * a["weight"]
+
+
+def _mean_square(case):
+    return case.args["x"].pow(2).mean(-1, keepdim=True)
 
 
 VARIANTS = [
     Variant("you subtracted the mean (that is layer norm): RMSNorm divides x itself by "
-            "sqrt(mean(x²) + eps), with no centring", _distinct(_centred)),
+            "sqrt(mean(x²) + eps), with no centring", _centred),
     Variant("eps goes inside the square root: x / sqrt(mean(x²) + eps), not "
             "x / (sqrt(mean(x²)) + eps)",
-            _distinct(lambda a: _norm(a, denom=a["x"].pow(2).mean(-1, keepdim=True).sqrt()
-                                      + a["eps"]))),
+            lambda c: _norm(c, denom=_mean_square(c).sqrt() + c.args["eps"])),
     Variant("you summed the squares: RMSNorm uses their mean, mean(x², -1) = sum / D",
-            _distinct(lambda a: _norm(a, ms=a["x"].pow(2).sum(-1, keepdim=True)))),
+            lambda c: _norm(c, ms=c.args["x"].pow(2).sum(-1, keepdim=True))),
     Variant("you divided by the mean square, not by its square root (the RMS)",
-            _distinct(lambda a: _norm(a, denom=a["x"].pow(2).mean(-1, keepdim=True)
-                                      + a["eps"]))),
+            lambda c: _norm(c, denom=_mean_square(c) + c.args["eps"])),
     Variant("you scaled by (1 + weight) (Gemma's convention); this kata multiplies by weight "
-            "itself", _distinct(lambda a: _norm(a, w=1 + a["weight"]))),
+            "itself", lambda c: _norm(c, w=1 + c.args["weight"])),
     Variant("the result must be scaled by weight: x / rms · weight",
-            _distinct(lambda a: _norm(a, w=torch.ones_like(a["weight"])))),
+            lambda c: _norm(c, w=torch.ones_like(c.args["weight"]))),
     Variant("you normalised over the whole tensor: RMSNorm normalises each vector over the "
             "last dimension only (dim=-1, keepdim=True)",
-            _distinct(lambda a: _norm(a, dims=tuple(range(a["x"].dim()))))),
+            lambda c: _norm(c, dims=tuple(range(c.args["x"].dim())))),
     Variant("you normalised over the first dimension: RMSNorm normalises over the last "
-            "dimension, dim=-1", _distinct(lambda a: _norm(a, dims=(0,)))),
+            "dimension, dim=-1", lambda c: _norm(c, dims=(0,))),
 ]
 
 

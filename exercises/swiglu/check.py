@@ -43,21 +43,9 @@ def reference(case):
     return (z * torch.sigmoid(z) * (a["x"] @ a["w_up"])) @ a["w_down"]
 
 
-def _distinct(compute):
-    """A variant counts only where it differs from the right answer and is finite."""
-    def wrapped(case):
-        wrong = compute(case.args)
-        right = reference(case)
-        if not torch.isfinite(wrong).all():
-            raise ValueError("variant not finite here")
-        if bool(((wrong - right).abs() <= case.tol.atol + case.tol.rtol * right.abs()).all()):
-            raise ValueError("variant equals the reference here")
-        return wrong
-    return wrapped
-
-
 def _ffn(act, gate="w_gate", up="w_up", transpose=False):
-    def compute(a):
+    def compute(case):
+        a = case.args
         x = a["x"]
         wg, wu, wd = a[gate], a[up], a["w_down"]
         if transpose:
@@ -70,20 +58,25 @@ def _silu(z):
     return z * torch.sigmoid(z)
 
 
+def _gate_only(case):
+    a = case.args
+    return _silu(a["x"] @ a["w_gate"]) @ a["w_down"]
+
+
 VARIANTS = [
     Variant("SiLU goes on the gate projection x @ w_gate; you applied it to x @ w_up",
-            _distinct(_ffn(_silu, gate="w_up", up="w_gate"))),
+            _ffn(_silu, gate="w_up", up="w_gate")),
     Variant("you used sigmoid(z) (plain GLU); SwiGLU gates with SiLU(z) = z·sigmoid(z)",
-            _distinct(_ffn(torch.sigmoid))),
+            _ffn(torch.sigmoid)),
     Variant("you used GELU (GeGLU); SwiGLU gates with SiLU(z) = z·sigmoid(z)",
-            _distinct(_ffn(torch.nn.functional.gelu))),
+            _ffn(torch.nn.functional.gelu)),
     Variant("you used ReLU (ReGLU); SwiGLU gates with SiLU(z) = z·sigmoid(z)",
-            _distinct(_ffn(torch.relu))),
+            _ffn(torch.relu)),
     Variant("the gate must multiply the up projection: SiLU(x @ w_gate) * (x @ w_up), "
             "not SiLU(x @ w_gate) alone",
-            _distinct(lambda a: _silu(a["x"] @ a["w_gate"]) @ a["w_down"])),
+            _gate_only),
     Variant("weights are stored [in, out]: use x @ w, not x @ w.T",
-            _distinct(_ffn(_silu, transpose=True))),
+            _ffn(_silu, transpose=True)),
 ]
 
 

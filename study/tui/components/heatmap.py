@@ -32,7 +32,7 @@ class Heatmap(Widget):
     def render(self) -> Text:
         if self.today is None:
             return Text("")
-        weeks = max(1, (self.content_size.width - LABEL) // 2)
+        weeks = max(1, (self.content_size.width - LABEL - 1) // 2)  # room for "Mar"
         return render(self.today, self.counts, weeks)
 
 
@@ -44,12 +44,16 @@ def render(today: date, counts: list[int], weeks: int) -> Text:
     shown = [n for d, n in by_day.items() if d >= start]
     top = max(shown, default=0)
     text = Text()
-    month_row = " " * LABEL
-    col = start
+    # Month names over the week in which each month starts (three letters fit: a
+    # month is at least four columns wide).
+    row = [" "] * (LABEL + 2 * weeks + 3)
+    col, i = start, 0
     while col <= today:
-        month_row += col.strftime("%b")[:2] if col.day <= 7 else "  "
+        if col.day <= 7:
+            row[LABEL + 2 * i: LABEL + 2 * i + 3] = col.strftime("%b")
         col += timedelta(days=7)
-    text.append(month_row.rstrip() + "\n", style="dim")
+        i += 1
+    text.append("".join(row).rstrip() + "\n", style="dim")
     for wd, name in enumerate(("Mo", "", "We", "", "Fr", "", "Su")):
         text.append(f"{name:<{LABEL}}", style="dim")
         d = start + timedelta(days=wd)
