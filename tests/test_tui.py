@@ -530,3 +530,18 @@ def test_the_app_runs_a_session_without_loading_torch(tmp_path: Path, root: Path
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                          cwd=Path(__file__).resolve().parents[1], timeout=120)
     assert out.stdout.strip().splitlines()[-1] == "False", out.stdout + out.stderr
+
+
+async def test_a_kata_left_without_an_attempt_waits_for_later(home: Path, root: Path) -> None:
+    app = make_app(home, root, new_per_day=0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await opened(app, pilot)
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, KataScreen)
+        await pilot.press("escape", "q")  # leave the editor, then the kata
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        summary = text_of(app, "#summary")
+        assert "Done for now" in summary and "left for later  softmax" in summary
+    assert grades(home, root) == []  # nothing was graded for it

@@ -132,38 +132,20 @@ def _std_not_var(case):
     return (x - mean) / (var + eps) * weight + bias
 
 
-def _distinct(compute):
-    """A variant that only counts where it differs from the right answer and is finite.
-
-    The judge matches a variant on its outputs alone: one that happens to equal the
-    reference on a case would otherwise name a mistake in a solution whose output is
-    right and whose gradients are wrong.
-    """
-    def wrapped(case):
-        wrong = compute(case)
-        right = reference(case)
-        if not torch.isfinite(wrong).all():
-            raise ValueError("variant not finite here")
-        if bool(((wrong - right).abs() <= case.tol.atol + case.tol.rtol * right.abs()).all()):
-            raise ValueError("variant equals the reference here")
-        return wrong
-    return wrapped
-
-
 VARIANTS = [
     Variant("you used the unbiased variance (divide by D−1) to normalise; layer norm uses "
             "the biased variance (divide by D): torch.var(..., unbiased=False) or "
-            "mean((x - mean)²)", _distinct(_unbiased)),
+            "mean((x - mean)²)", _unbiased),
     Variant("eps goes inside the square root: (x − mean) / sqrt(var + eps), not "
-            "/ (sqrt(var) + eps)", _distinct(_eps_outside)),
+            "/ (sqrt(var) + eps)", _eps_outside),
     Variant("you divided by the variance, not by its square root (the standard deviation)",
-            _distinct(_std_not_var)),
+            _std_not_var),
     Variant("you normalised over the whole tensor: layer norm normalises each row over the "
-            "last dimension only (dim=-1, keepdim=True)", _distinct(_whole_tensor)),
+            "last dimension only (dim=-1, keepdim=True)", _whole_tensor),
     Variant("you normalised over the first dimension (that is batch norm): layer norm "
-            "normalises over the last dimension, dim=-1", _distinct(_first_dim)),
+            "normalises over the last dimension, dim=-1", _first_dim),
     Variant("the result must be scaled by weight and shifted by bias: x̂ · weight + bias",
-            _distinct(_no_affine)),
+            _no_affine),
 ]
 
 
