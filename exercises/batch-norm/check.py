@@ -132,26 +132,13 @@ def reference(case):
 
 # --- known wrong outputs --------------------------------------------------------------
 
-def _distinct(compute, training=None):
-    """A variant that only counts in its mode, where it is finite and differs from the
-    right answer (the judge matches variants on their outputs alone)."""
+def _in_mode(training, compute):
+    # Kata-specific, not the judge's: each mistake belongs to one mode; elsewhere it names another.
     def wrapped(case):
-        if training is not None and case.args["training"] != training:
+        if case.args["training"] != training:
             raise ValueError("not this mode")
-        wrong = compute(case)
-        right = reference(_fresh(case))
-        if not torch.isfinite(wrong).all():
-            raise ValueError("variant not finite here")
-        if bool(((wrong - right).abs() <= case.tol.atol + case.tol.rtol * right.abs()).all()):
-            raise ValueError("variant equals the reference here")
-        return wrong
+        return compute(case)
     return wrapped
-
-
-def _fresh(case):
-    """A copy of the case whose tensors the reference may update."""
-    args = {k: v.clone() if isinstance(v, torch.Tensor) else v for k, v in case.args.items()}
-    return Case(case.name, args, tol=case.tol)
 
 
 def _unbiased_normalise(case):
@@ -191,18 +178,18 @@ def _eps_outside(case):
 VARIANTS = [
     Variant("you normalised with the unbiased variance (divide by n−1): batch norm "
             "normalises with the biased batch variance (divide by n); only running_var "
-            "gets the unbiased one", _distinct(_unbiased_normalise, training=True)),
+            "gets the unbiased one", _in_mode(True, _unbiased_normalise)),
     Variant("in eval mode (training=False) normalise with running_mean and running_var, "
-            "not with the statistics of the batch", _distinct(_batch_stats_in_eval, False)),
+            "not with the statistics of the batch", _in_mode(False, _batch_stats_in_eval)),
     Variant("in training mode normalise with the batch mean and variance; the running "
-            "stats are only updated, not used", _distinct(_running_stats_in_training, True)),
+            "stats are only updated, not used", _in_mode(True, _running_stats_in_training)),
     Variant("in training mode normalise with this batch's mean and variance, not with the "
-            "freshly updated running stats", _distinct(_updated_stats_in_training, True)),
+            "freshly updated running stats", _in_mode(True, _updated_stats_in_training)),
     Variant("you reduced over the batch dimension only: the statistics of channel c run "
             "over every dimension except 1 (N and all spatial positions)",
-            _distinct(_batch_dim_only, True)),
+            _in_mode(True, _batch_dim_only)),
     Variant("eps goes inside the square root: (x − mean) / sqrt(var + eps)",
-            _distinct(_eps_outside, True)),
+            _in_mode(True, _eps_outside)),
 ]
 
 

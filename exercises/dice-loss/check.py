@@ -74,15 +74,6 @@ def reference(case):
     return _dice(case)
 
 
-def _distinct(compute):
-    def wrapped(case):
-        wrong, right = compute(case), reference(case)
-        if not torch.isfinite(wrong).all() or abs(float(wrong - right)) < 1e-3:
-            raise ValueError("variant equals the reference here")
-        return wrong
-    return wrapped
-
-
 def _batch_dice(case):
     dims = (0,) + tuple(range(2, case.args["logits"].dim()))
     return _dice(case, dims=dims)
@@ -96,22 +87,22 @@ def _whole(case):
 
 VARIANTS = [
     Variant("you used a sigmoid per class; the classes are exclusive here: p = softmax over "
-            "dim 1", _distinct(lambda c: _dice(c, act="sigmoid"))),
+            "dim 1", lambda c: _dice(c, act="sigmoid")),
     Variant("you took the softmax over the last (spatial) dim; the classes are dim 1",
-            _distinct(lambda c: _dice(c, act="last"))),
+            lambda c: _dice(c, act="last")),
     Variant("you pooled the whole batch (sums over dim 0 too, 'batch Dice'); compute the "
             "Dice per sample and per class, sums over the spatial dims only, then average",
-            _distinct(_batch_dice)),
+            _batch_dice),
     Variant("you squared p and y in the denominator (the V-Net form Σp² + Σy²); this kata "
-            "uses Σp + Σy", _distinct(lambda c: _dice(c, squared=True))),
+            "uses Σp + Σy", lambda c: _dice(c, squared=True)),
     Variant("the numerator is 2·I + s: you left out the factor 2",
-            _distinct(lambda c: _dice(c, two=1.0))),
+            lambda c: _dice(c, two=1.0)),
     Variant("`smooth` goes in both the numerator and the denominator: (2·I + s) / (S + s)",
-            _distinct(lambda c: _dice(c, nr=False))),
+            lambda c: _dice(c, nr=False)),
     Variant("`smooth` goes in both the numerator and the denominator: (2·I + s) / (S + s) "
-            "(you left it out of the denominator)", _distinct(lambda c: _dice(c, dr=False))),
+            "(you left it out of the denominator)", lambda c: _dice(c, dr=False)),
     Variant("you skipped the background class 0; every class counts here",
-            _distinct(_whole)),
+            _whole),
 ]
 
 

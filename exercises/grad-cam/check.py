@@ -136,55 +136,47 @@ def reference(case):
     return _cam(case.args)
 
 
-def _distinct(**kw):
-    """A variant that only counts where it is computable, finite, and differs."""
-    def compute(case):
-        wrong = _cam(case.args, **kw)
-        right = reference(case)
-        if wrong.shape != right.shape or not torch.isfinite(wrong).all():
-            raise ValueError("variant not comparable here")
-        if bool(((wrong - right).abs() <= case.tol.atol + case.tol.rtol * right.abs()).all()):
-            raise ValueError("variant equals the reference here")
-        return wrong
-    return compute
+def _variant(**kw):
+    return lambda case: _cam(case.args, **kw)
 
 
 def _no_relu(case):
+    # Kata-specific (not the judge's): with no ReLU, a peak ≤ 0 has no meaningful normalisation.
     raw = _cam(dict(case.args, normalize=False), relu=False)
     if case.args["normalize"] and bool((raw.amax(dim=(1, 2)) <= 0).any()):
         raise ValueError("dividing a negative peak: not a meaningful variant")
-    return _distinct(relu=False)(case)
+    return _cam(case.args, relu=False)
 
 
 VARIANTS = [
     Variant("the ReLU is missing: Grad-CAM keeps only the positive evidence, "
             "L = ReLU(Σ_c α_c·A_c)", _no_relu),
     Variant("the channel weights are the spatial MEAN of the gradients (divide by H·W); "
-            "you summed them", _distinct(weights="sum")),
+            "you summed them", _variant(weights="sum")),
     Variant("the map is the SUM over channels of α_c·A_c; you averaged over channels",
-            _distinct(combine="mean")),
+            _variant(combine="mean")),
     Variant("the channel weights come from the gradients, α_c = mean(∂y/∂A_c), not from "
-            "the activations", _distinct(weights="acts")),
+            "the activations", _variant(weights="acts")),
     Variant("you multiplied gradients and activations position by position: first "
             "average each channel's gradient over H and W (one weight per channel), then "
-            "weight the activation maps", _distinct(weights="pointwise")),
+            "weight the activation maps", _variant(weights="pointwise")),
     Variant("you clipped the gradients with a ReLU before averaging (that is closer to "
             "Grad-CAM++ / guided variants): α_c is the plain mean of the gradients, the ReLU "
-            "comes after the weighted sum", _distinct(weights="relu-grads")),
+            "comes after the weighted sum", _variant(weights="relu-grads")),
     Variant("you normalised by the maximum over the whole batch: divide each image's map "
-            "by its own maximum (amax over dims 1 and 2)", _distinct(norm="batch")),
+            "by its own maximum (amax over dims 1 and 2)", _variant(norm="batch")),
     Variant("the contract divides each map by its maximum only; you also subtracted the "
-            "minimum (min-max scaling)", _distinct(norm="minmax")),
+            "minimum (min-max scaling)", _variant(norm="minmax")),
     Variant("normalise after upsampling: the maximum of the upsampled map is not the "
-            "maximum of the coarse one", _distinct(order="normalise-first")),
+            "maximum of the coarse one", _variant(order="normalise-first")),
     Variant("apply the ReLU before upsampling: interpolating the raw map blends negative "
-            "values into their positive neighbours", _distinct(relu_after_upsample=True)),
+            "values into their positive neighbours", _variant(relu_after_upsample=True)),
     Variant("bilinear upsampling with align_corners=False (F.interpolate's default "
-            "grid); you used align_corners=True", _distinct(upsample="align")),
+            "grid); you used align_corners=True", _variant(upsample="align")),
     Variant("the upsampling is bilinear (mode='bilinear'); you used nearest-neighbour",
-            _distinct(upsample="nearest")),
+            _variant(upsample="nearest")),
     Variant("the upsampling is bilinear (mode='bilinear'); you used bicubic",
-            _distinct(upsample="bicubic")),
+            _variant(upsample="bicubic")),
 ]
 
 

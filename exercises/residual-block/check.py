@@ -98,23 +98,14 @@ def reference(case):
     return _block(case.args)
 
 
-def _distinct(**kw):
-    """A variant that only counts where it is computable and differs from the answer."""
-    def compute(case):
-        wrong = _block(case.args, **kw)
-        right = reference(case)
-        if wrong.shape != right.shape:
-            raise ValueError("variant has another shape here")
-        if bool(((wrong - right).abs() <= case.tol.atol + case.tol.rtol * right.abs()).all()):
-            raise ValueError("variant equals the reference here")
-        return wrong
-    return compute
+def _variant(**kw):
+    return lambda case: _block(case.args, **kw)
 
 
 def _stride_on_conv2(case):
     if case.args["stride"] == 1:
         raise ValueError("no stride to misplace")
-    return _distinct(stride_on=2)(case)
+    return _block(case.args, stride_on=2)
 
 
 def _identity_shortcut(case):
@@ -122,36 +113,36 @@ def _identity_shortcut(case):
     if a["shortcut_weight"] is None or a["x"].shape[1] != a["conv1_weight"].shape[0] \
             or a["stride"] != 1:
         raise ValueError("identity shortcut impossible here")
-    return _distinct(project=False)(case)
+    return _block(case.args, project=False)
 
 
 def _default_eps(case):
     if case.args["eps"] == 1e-5:
         raise ValueError("eps is the default here")
-    return _distinct(eps=1e-5)(case)
+    return _block(case.args, eps=1e-5)
 
 
 VARIANTS = [
     Variant("the ReLU comes after the addition: relu(bn2(conv2(...)) + shortcut); you applied "
-            "it to the residual branch before adding the shortcut", _distinct(relu="before")),
+            "it to the residual branch before adding the shortcut", _variant(relu="before")),
     Variant("you applied a ReLU to the residual branch before the addition as well: the "
             "second batch norm's output goes into the sum unclipped, and the only ReLU after "
-            "it is the one on the sum", _distinct(relu="both")),
+            "it is the one on the sum", _variant(relu="both")),
     Variant("the final ReLU is missing: the block returns relu(residual + shortcut)",
-            _distinct(relu="none")),
+            _variant(relu="none")),
     Variant("the stride belongs to the FIRST 3x3 convolution (and the 1x1 shortcut); the "
             "second 3x3 convolution has stride 1", _stride_on_conv2),
     Variant("when shortcut_weight is given the shortcut is projected, bn(conv1x1(x)), even "
             "if the shapes would allow the identity", _identity_shortcut),
     Variant("the projection shortcut has its own batch norm: shortcut = "
-            "bn(conv1x1(x, stride), shortcut_bn); you left it out", _distinct(shortcut_bn=False)),
+            "bn(conv1x1(x, stride), shortcut_bn); you left it out", _variant(shortcut_bn=False)),
     Variant("batch norm is in eval mode: normalise with the given running_mean and "
             "running_var, not with the batch's own statistics (training=False)",
-            _distinct(batch_stats=True)),
+            _variant(batch_stats=True)),
     Variant("you ignored the eps argument (batch norm used its default 1e-5): pass eps to "
             "every batch norm", _default_eps),
     Variant("eps goes inside the square root: (x − mean) / sqrt(var + eps), not "
-            "/ (sqrt(var) + eps)", _distinct(eps_outside=True)),
+            "/ (sqrt(var) + eps)", _variant(eps_outside=True)),
 ]
 
 

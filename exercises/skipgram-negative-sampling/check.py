@@ -51,16 +51,6 @@ def reference(case):
     return -(F.logsigmoid(s[:, 0]) + F.logsigmoid(-s[:, 1:]).sum(1)).mean()
 
 
-def _distinct(compute):
-    def wrapped(case):
-        wrong, right = compute(case), reference(case)
-        if not torch.isfinite(wrong) or abs(float(wrong - right)) <= 10 * (
-                case.tol.atol + case.tol.rtol * abs(float(right))):
-            raise ValueError("variant equals the reference here")
-        return wrong
-    return wrapped
-
-
 def _from(case, neg_sign=-1.0, neg_reduce="sum", swap=False, batch="mean", same_table=False):
     a = dict(case.args)
     if swap:
@@ -76,15 +66,15 @@ def _from(case, neg_sign=-1.0, neg_reduce="sum", swap=False, batch="mean", same_
 
 VARIANTS = [
     Variant("the negatives need a minus sign inside the sigmoid: −log σ(−u_k·v) (a negative "
-            "word should score low)", _distinct(lambda c: _from(c, neg_sign=1.0))),
+            "word should score low)", lambda c: _from(c, neg_sign=1.0)),
     Variant("you averaged over the K negatives; they are summed, Σ_k −log σ(−u_k·v)",
-            _distinct(lambda c: _from(c, neg_reduce="mean"))),
+            lambda c: _from(c, neg_reduce="mean")),
     Variant("the tables are swapped: the center word comes from in_embed, the context and "
-            "the negatives from out_embed", _distinct(lambda c: _from(c, swap=True))),
+            "the negatives from out_embed", lambda c: _from(c, swap=True)),
     Variant("you used in_embed for every word; the context and the negatives come from "
-            "out_embed", _distinct(lambda c: _from(c, same_table=True))),
+            "out_embed", lambda c: _from(c, same_table=True)),
     Variant("you summed over the batch; the loss is the mean over the B pairs",
-            _distinct(lambda c: _from(c, batch="sum"))),
+            lambda c: _from(c, batch="sum")),
 ]
 
 

@@ -73,8 +73,7 @@ VARIANTS = [
     Variant("you used ReLU (ReGLU); SwiGLU gates with SiLU(z) = z·sigmoid(z)",
             _ffn(torch.relu)),
     Variant("the gate must multiply the up projection: SiLU(x @ w_gate) * (x @ w_up), "
-            "not SiLU(x @ w_gate) alone",
-            _gate_only),
+            "not SiLU(x @ w_gate) alone", _gate_only),
     Variant("weights are stored [in, out]: use x @ w, not x @ w.T",
             _ffn(_silu, transpose=True)),
 ]
