@@ -22,6 +22,12 @@ from study.tui.components.summary import SummaryScreen
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 
+@pytest.fixture(autouse=True)
+def _no_warm_worker(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The kata screen starts a PyTorch worker in the background; not in these tests."""
+    monkeypatch.setenv("STUDY_KATA_WORKER", "0")
+
+
 @pytest.fixture
 def root(tmp_path: Path) -> Path:
     return content_with_kata(tmp_path / "content")
@@ -545,3 +551,58 @@ async def test_a_kata_left_without_an_attempt_waits_for_later(home: Path, root: 
         summary = text_of(app, "#summary")
         assert "Done for now" in summary and "left for later  softmax" in summary
     assert grades(home, root) == []  # nothing was graded for it
+
+
+async def test_kata_watch_mode_reloads_and_checks_an_outside_save(
+        home: Path, root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from study.kata import client
+
+    checked: list[str] = []
+
+    def fake_check(self, request):  # type: ignore[no-untyped-def]
+        checked.append(Path(request["solution"]).read_text())
+        return {"kata": "softmax", "passed": True, "status": "passed", "device": "cpu",
+                "duration_s": 0.1, "tests": [{"name": "case", "passed": True, "message": ""}]}
+
+    monkeypatch.setattr(client.KataClient, "check", fake_check)
+    app = make_app(home, root, new_per_day=0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await opened(app, pilot)
+        await pilot.press("r")
+        await pilot.pause()
+        screen = app.screen
+        path = home / "workspace" / "softmax" / "softmax.py"
+        path.write_text("# saved from another editor\n")
+        os.utime(path, ns=(1, 1))  # a different mtime, whatever the clock's resolution
+        screen._watch_disk()
+        await settle(app)
+        await pilot.pause()
+        assert screen.query_one("#editor").text == "# saved from another editor\n"
+        assert checked == ["# saved from another editor\n"]
+        # edited here and there: nothing is overwritten, the learner is told
+        screen.query_one("#editor").load_text("# mine\n")
+        path.write_text("# theirs\n")
+        os.utime(path, ns=(2, 2))
+        screen._watch_disk()
+        await pilot.pause()
+        assert screen.query_one("#editor").text == "# mine\n"
+        assert any("changed on disk" in n.message for n in app._notifications)
+        assert len(checked) == 1
+
+
+async def test_kata_screen_warms_the_worker(home: Path, root: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    from study.kata import client
+
+    started: list[Path] = []
+    monkeypatch.setenv("STUDY_KATA_WORKER", "1")
+    monkeypatch.setattr(client.KataClient, "running", lambda self: False)
+    monkeypatch.setattr(client.KataClient, "start", lambda self: started.append(self.home))
+    app = make_app(home, root, new_per_day=0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await opened(app, pilot)
+        await pilot.press("r")
+        await pilot.pause()
+        await settle(app)
+        assert isinstance(app.screen, KataScreen)
+    assert started == [home]

@@ -22,6 +22,12 @@ from study.settings import Settings
 SIZES = [(80, 24), (120, 40)]
 
 
+@pytest.fixture(autouse=True)
+def _no_warm_worker(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The kata screen starts a PyTorch worker in the background; not in these tests."""
+    monkeypatch.setenv("STUDY_KATA_WORKER", "0")
+
+
 def seeded_home(tmp_path: Path) -> tuple[Path, Path]:
     """Content plus a home with reviews on most of the last 14 days."""
     root = content_with_kata(tmp_path / "content")

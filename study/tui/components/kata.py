@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from rich.markup import escape
@@ -90,6 +91,8 @@ class KataScreen(Screen[str]):
         await self.query_one("#prompt", Markdown).update(cardtext.kata_prompt(kata))
         editor = self.query_one("#editor", TextArea)
         editor.load_text(path.read_text(encoding="utf-8"))
+        self._remember_disk()
+        self._warm_worker()
         table = self.query_one("#results", DataTable)
         table.add_columns("", "case", "message")
         table.display = False
@@ -97,12 +100,13 @@ class KataScreen(Screen[str]):
         self._tick()
         self.set_interval(1.0, self._tick)
         editor.focus()
-        self._status("[b]ctrl+r[/] check · [b]ctrl+g[/] hint · [b]ctrl+o[/] your $EDITOR · "
-                     "[b]Esc[/] then [b]n[/] next, [b]q[/] back")
+        self._status(f"[b]ctrl+r[/] check (a save of workspace/{escape(kata.id)}/"
+                     f"{escape(path.name)} from any editor checks too) · [b]Esc[/], [b]n[/] next")
 
     # -- the bar: timer against the budget (or the drill's clock) --------------------------
 
     def _tick(self) -> None:
+        self._watch_disk()
         kata = self.kata
         if self.drill is not None:
             left = self.drill.deadline - time.monotonic()
@@ -155,8 +159,62 @@ class KataScreen(Screen[str]):
 
     # -- editing -----------------------------------------------------------------------------
 
+    def _remember_disk(self) -> None:
+        """What the workspace file holds as far as we know: ours, loaded or written."""
+        try:
+            self._disk = (self.path.stat().st_mtime_ns, self.path.read_text(encoding="utf-8"))
+        except OSError:
+            self._disk = (0, "")
+
+    def _watch_disk(self) -> None:
+        """Watch mode, as rustlings has it: saved from another editor -> reload and check."""
+        if not hasattr(self, "_disk"):
+            return
+        try:
+            mtime = self.path.stat().st_mtime_ns
+        except OSError:
+            return
+        known_mtime, known_text = self._disk
+        if mtime == known_mtime:
+            return
+        text = self.path.read_text(encoding="utf-8")
+        self._disk = (mtime, text)
+        if text == known_text:
+            return
+        editor = self.query_one("#editor", TextArea)
+        if editor.text != known_text:  # edited here too: never overwrite either side silently
+            self.app.notify(f"{self.path.name} changed on disk while you edited it here; "
+                            "ctrl+s keeps this version, ctrl+o opens the file",
+                            severity="warning", timeout=10)
+            return
+        editor.load_text(text)
+        self._status("changed on disk: reloaded, checking…")
+        self.action_check()
+
+    @work(thread=True, group="warm")
+    def _warm_worker(self) -> None:
+        """Start the kata worker (PyTorch) while the prompt is read: the first check is quick."""
+        import os
+
+        from study.kata.client import KataClient, WorkerError
+
+        if os.environ.get("STUDY_KATA_WORKER", "1") == "0":
+            return
+        client = KataClient(self.study.home)
+        try:
+            if not client.running():
+                client.start()
+        except (WorkerError, OSError):
+            pass  # the check itself will say what is wrong
+
+    def _save(self) -> Path:
+        path = katas.save_workspace(self.study, self.kata,
+                                    self.query_one("#editor", TextArea).text)
+        self._remember_disk()
+        return path
+
     def action_save(self) -> None:
-        katas.save_workspace(self.study, self.kata, self.query_one("#editor", TextArea).text)
+        self._save()
         self._status(f"saved {self.path}")
 
     def action_external(self) -> None:
@@ -165,6 +223,7 @@ class KataScreen(Screen[str]):
         self.action_save()
         if edit_file(self.app, str(self.path), 1):
             self.query_one("#editor", TextArea).load_text(self.path.read_text(encoding="utf-8"))
+            self._remember_disk()
             self._status("reloaded from your editor")
 
     def action_unfocus(self) -> None:
@@ -176,7 +235,7 @@ class KataScreen(Screen[str]):
         if self.checking:
             return
         code = self.query_one("#editor", TextArea).text
-        path = katas.save_workspace(self.study, self.kata, code)
+        path = self._save()
         request = katas.check_request(self.study, self.kata, path)
         self.checking = True
         results = self.query_one("#results", DataTable)
