@@ -42,6 +42,15 @@ def test_variants_match_only_real_distinct_mistakes() -> None:
     assert not _variant_match(nan, case, {"out": torch.full((3,), 7.0)}, want)
     in_place = Variant("not updated", lambda c: {"after.x": c.args["x"] * 0}, keys=("after.x",))
     assert _variant_match(in_place, case, {"after.x": torch.zeros(3)}, want)
+    # A mistake that is NaN where the answer is a number (it overflowed) is no evidence,
+    # even when the learner's code is NaN there too: the overflow is the real mistake.
+    all_nan = torch.full((3,), float("nan"))
+    assert not _variant_match(nan, case, {"out": all_nan}, want)
+    # ... but NaN in part, with a real difference elsewhere, still names the mistake
+    # (flash attention with the diagonal masked: row 0 sees nothing, the others are off).
+    part = Variant("part", lambda c: torch.tensor([float("nan"), 3.0, 3.0], dtype=c.args[
+        "x"].dtype))
+    assert _variant_match(part, case, {"out": torch.tensor([float("nan"), 3.0, 3.0])}, want)
 
 
 def test_contract_signatures_with_shape_annotations_parse() -> None:

@@ -285,6 +285,8 @@ async def test_kata_right_and_wrong(home: Path, root: Path,
         assert "failed" in status and "graded Again" in status
         table = screen.query_one("#results")
         assert table.row_count >= 3
+        detail = text_of(app, "#case-detail")  # the first failure, in full
+        assert "✗" in detail and "exp() overflowed: subtract the max" in detail
         assert grades(home, root) == [("softmax", 1)]
         saved = (home / "workspace" / "softmax" / "softmax.py").read_text()
         assert "torch.exp(x)" in saved  # saved on every check

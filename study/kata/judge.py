@@ -140,7 +140,7 @@ def _variant_match(variant: Variant, case: Case, got: dict[str, Any],
         isinstance(k, str) and k.split(".")[0] in ("out", "after", "grad") for k in computed)
     wrong = computed if flat_keys else flatten(computed)
     fdt = float_dtype_of(case)
-    same_as_right = True
+    evidence = False  # the mistake differs from the right answer somewhere it is a number
     for key in variant.keys:
         w, g = wrong.get(key), got.get(key)
         if not isinstance(w, torch.Tensor) or not isinstance(g, torch.Tensor):
@@ -151,11 +151,17 @@ def _variant_match(variant: Variant, case: Case, got: dict[str, Any],
         if compare_tensor(key, g, w, case.tol, fdt) is not None:
             return False
         right = want.get(key)
-        if not (isinstance(right, torch.Tensor) and right.shape == w.shape
-                and compare_tensor(key, w, right, case.tol, w.dtype) is None):
-            same_as_right = False
+        if not (isinstance(right, torch.Tensor) and right.shape == w.shape):
+            evidence = True
+            continue
+        # Only positions where neither is NaN count: a mistake that merely overflows to NaN
+        # would otherwise match any NaN-producing code and name the wrong mistake.
+        both = ~torch.isnan(w) & ~torch.isnan(right)
+        if bool(both.any()) and compare_tensor(key, w[both], right[both], case.tol,
+                                               w.dtype) is not None:
+            evidence = True
     # A mistake that gives the right answer on this case cannot be what went wrong.
-    return not same_as_right
+    return evidence
 
 
 def judge_case(check: Any, case: Case, want: dict[str, Any], msg: dict[str, Any],

@@ -81,6 +81,7 @@ class KataScreen(Screen[str]):
                 yield TextArea.code_editor("", language="python", id="editor",
                                            soft_wrap=False, show_line_numbers=True)
                 yield DataTable(id="results", cursor_type="row", zebra_stripes=True)
+                yield Static("", id="case-detail")
         yield Static("", id="kata-status")
         yield Footer()
 
@@ -96,6 +97,7 @@ class KataScreen(Screen[str]):
         table = self.query_one("#results", DataTable)
         table.add_columns("", "case", "message")
         table.display = False
+        self.query_one("#case-detail", Static).display = False
         await self._show_hints()
         self._tick()
         self.set_interval(1.0, self._tick)
@@ -270,9 +272,10 @@ class KataScreen(Screen[str]):
             return
         self.last = result
         table.clear()
-        for t in result["tests"]:
+        for i, t in enumerate(result["tests"]):
             mark = "[green]✓[/]" if t["passed"] else "[red]✗[/]"
-            table.add_row(mark, escape(t["name"]), escape(t.get("message", "").strip()))
+            table.add_row(mark, escape(t["name"]), escape(t.get("message", "").strip()),
+                          key=str(i))
         output = result.get("output", "").strip()
         if output:
             table.add_row("", "[dim]your code printed[/]", escape(output.splitlines()[-1]))
@@ -299,10 +302,25 @@ class KataScreen(Screen[str]):
             line += " · [b]n[/] next · [b]F2[/] the reference"
         self.refresh_bindings()
         self._status(line)
-        first_fail = next((t for t in result["tests"] if not t["passed"]), None)
-        if first_fail and first_fail.get("message"):
-            self.app.notify(first_fail["message"][:400], title=first_fail["name"],
-                            severity="warning", timeout=8)
+        first_fail = next((i for i, t in enumerate(result["tests"]) if not t["passed"]), None)
+        if first_fail is not None:
+            table.move_cursor(row=first_fail)
+        self._case_detail(first_fail if first_fail is not None else 0)
+
+    def _case_detail(self, index: int) -> None:
+        """The whole message of one case (the table cuts it): what is wrong, and where."""
+        detail = self.query_one("#case-detail", Static)
+        tests = (self.last or {}).get("tests", [])
+        if not 0 <= index < len(tests) or tests[index]["passed"]:
+            detail.display = False
+            return
+        t = tests[index]
+        detail.update(f"[b red]✗ {escape(t['name'])}[/]\n{escape(t.get('message', '').strip())}")
+        detail.display = True
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.row_key is not None and event.row_key.value is not None:
+            self._case_detail(int(event.row_key.value))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "reference":  # after an attempt, never during a drill
