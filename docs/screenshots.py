@@ -8,6 +8,7 @@ screenshots of the dashboard, a review and a kata under docs/images/.
 from __future__ import annotations
 
 import asyncio
+import os
 import random
 import tempfile
 from datetime import datetime, timedelta
@@ -17,7 +18,8 @@ from study.core import open_study
 from study.settings import Settings
 from study.tui.app import create_app
 
-OUT = Path(__file__).resolve().parent / "images"
+REPO = Path(__file__).resolve().parents[1]
+OUT = REPO / "docs" / "images"
 NOW = datetime.fromisoformat("2026-11-23T08:30:00+00:00")
 SIZE = (110, 34)
 SETTINGS = Settings(timezone="UTC", new_per_day=10)
@@ -56,10 +58,19 @@ async def shoot(home: Path) -> None:
         await pilot.pause()
         await pilot.press("ctrl+g")
         await pilot.pause()
+        # A first attempt that forgot the 1/sqrt(d) scaling, checked for real.
+        wrong = REPO / "tests" / "katas" / "scaled-dot-product-attention" / "wrong_no_scaling.py"
+        code = "\n".join(line for line in wrong.read_text().splitlines()
+                         if not line.startswith("# expect"))
+        app.screen.query_one("#editor").load_text(code)
+        await pilot.press("ctrl+r")
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.5)
         app.save_screenshot(str(OUT / "kata.svg"))
 
 
 def main() -> None:
+    os.environ["STUDY_KATA_WORKER"] = "0"  # one check in a fresh process; nothing lingers
     with tempfile.TemporaryDirectory() as tmp:
         home = Path(tmp) / "home"
         seed(home)

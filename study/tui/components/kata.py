@@ -274,7 +274,7 @@ class KataScreen(Screen[str]):
         table.clear()
         for i, t in enumerate(result["tests"]):
             mark = "[green]✓[/]" if t["passed"] else "[red]✗[/]"
-            table.add_row(mark, escape(t["name"]), escape(t.get("message", "").strip()),
+            table.add_row(mark, escape(t["name"]), escape(_gist(t.get("message", ""))),
                           key=str(i))
         output = result.get("output", "").strip()
         if output:
@@ -367,3 +367,12 @@ class KataScreen(Screen[str]):
 def _mmss(seconds: float) -> str:
     s = int(max(0, seconds))
     return f"{s // 60:02d}:{s % 60:02d}"
+
+
+def _gist(message: str) -> str:
+    """The table cell: what is wrong, without the leading "with x[4, 10], dim=-1: " (the
+    inputs are in the full message under the table)."""
+    text = " ".join(message.split())
+    if text.startswith("with ") and ": " in text:
+        text = text.split(": ", 1)[1]
+    return text
