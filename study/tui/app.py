@@ -7,7 +7,6 @@ frame paints at once; screens fill in when `StudyOpened` arrives.
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
@@ -67,12 +66,15 @@ class StudyApp(App[None]):
             study = open_study(self._home, self._settings, self._roots)
             if self._now is not None:
                 study.now = self._now  # type: ignore[method-assign]
-            _auto_backup(study)
+            backup_error = _auto_backup(study)
         except Exception as exc:  # a broken settings file, a locked database: say so
             self.post_message(StudyFailed(f"{type(exc).__name__}: {exc}"))
             return
         self.study = study
         self.post_message(StudyOpened())
+        if backup_error:
+            self.notify(f"today's backup failed: {backup_error}", severity="warning",
+                        timeout=10)
 
     def on_study_opened(self, _: StudyOpened) -> None:
         for screen in self.screen_stack:
@@ -167,15 +169,18 @@ class StudyApp(App[None]):
         yield from super().get_system_commands(screen)
 
 
-def _auto_backup(study: Study) -> None:
-    """The daily backup, as the CLI does it; a failure never blocks reviewing."""
+def _auto_backup(study: Study) -> str | None:
+    """The daily backup, as the CLI does it; a failure is reported, never blocks reviewing."""
     import sqlite3
 
     from study.backup import auto_backup
 
-    with contextlib.suppress(OSError, sqlite3.Error):
+    try:
         auto_backup(study.store, study.home, study.days.day_of(study.now()),
                     study.settings.backups_keep)
+    except (OSError, sqlite3.Error) as exc:
+        return str(exc)
+    return None
 
 
 def create_app(
