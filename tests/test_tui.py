@@ -608,3 +608,27 @@ async def test_kata_screen_warms_the_worker(home: Path, root: Path,
         await settle(app)
         assert isinstance(app.screen, KataScreen)
     assert started == [home]
+
+
+async def test_a_long_card_scrolls_with_the_keys(home: Path, root: Path) -> None:
+    long_text = "\n\n".join(f"paragraph {i} of a long explanation" for i in range(60))
+    extra = root / "cards" / "basics" / "alpha-long.yaml"
+    extra.write_text("topic: alpha\ncards:\n  - id: a-long\n    type: basic\n"
+                     "    front: A card with a long back\n    back: |\n"
+                     + "".join(f"      {line}\n" for line in long_text.splitlines())
+                     + "    tags: []\n    source: test\n")
+    app = make_app(home, root, new_per_day=20)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await opened(app, pilot)
+        await pilot.press("r")
+        await pilot.pause()
+        screen = app.screen
+        while screen.entry.item.id != "a-long":
+            await answer(app, pilot)
+        await pilot.press("space")
+        await pilot.pause()
+        card = screen.query_one("#card")
+        assert card.max_scroll_y > 0 and card.scroll_y == 0
+        await pilot.press("pagedown", "down")
+        await pilot.pause()
+        assert card.scroll_y > 0

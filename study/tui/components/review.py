@@ -41,6 +41,11 @@ class ReviewScreen(Screen[None]):
         Binding("e", "edit", "Edit"),
         Binding("q", "leave", "Back"),
         Binding("escape", "unfocus", show=False),
+        # A long card scrolls with the keys, whatever has focus.
+        Binding("down", "scroll('down')", show=False),
+        Binding("up", "scroll('up')", show=False),
+        Binding("pagedown", "scroll('page_down')", show=False),
+        Binding("pageup", "scroll('page_up')", show=False),
     ]
 
     def __init__(self) -> None:
@@ -305,6 +310,10 @@ class ReviewScreen(Screen[None]):
 
     def action_unfocus(self) -> None:
         self.set_focus(None)
+
+    def action_scroll(self, how: str) -> None:
+        card = self.query_one("#card", VerticalScroll)
+        getattr(card, f"scroll_{how}")(animate=False)
 
     def action_leave(self) -> None:
         self.app.pop_screen()
