@@ -443,6 +443,7 @@ async def test_interview_drill(home: Path, root: Path, monkeypatch: pytest.Monke
         await pilot.pause()
         kata = app.screen
         assert isinstance(kata, KataScreen) and kata.drill is not None
+        assert text_of(app, "#kata-bar").startswith("drill 1/1 · ")
         await pilot.press("ctrl+g")  # no hints in a drill
         assert "No hints" in markdown_of(app, "#hints")
         await pilot.press("ctrl+r")

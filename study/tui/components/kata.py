@@ -115,8 +115,8 @@ class KataScreen(Screen[str]):
             if left <= 0:
                 self._times_up()
                 return
-            clock = f"drill {len(self.drill.results) + 1}/{len(self.drill.kata_ids)} · " \
-                    f"[b]{_mmss(left)}[/] left"
+            n = self.drill.kata_ids.index(self.kata_id) + 1
+            clock = f"drill {n}/{len(self.drill.kata_ids)} · [b]{_mmss(left)}[/] left"
         else:
             now = self.study.now()
             since = katas._session_start_ms(self.study, kata, now)
@@ -124,8 +124,9 @@ class KataScreen(Screen[str]):
             budget = kata.time_budget_min * 60
             style = "b red" if elapsed > budget else "b"
             clock = f"time [{style}]{_mmss(elapsed)}[/] / {_mmss(budget)}"
+        # The clock first: a long title must never push it off a narrow screen.
         self.query_one("#kata-bar", Static).update(
-            f"[b]{escape(kata.title)}[/] · difficulty {kata.difficulty} · {clock}")
+            f"{clock} · [b]{escape(kata.title)}[/] · difficulty {kata.difficulty}")
 
     def _times_up(self) -> None:
         assert self.drill is not None

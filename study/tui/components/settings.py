@@ -40,7 +40,7 @@ class SettingsScreen(Screen[None]):
                 yield Label("Kata device")
                 yield Select([("auto", "auto"), ("cpu", "cpu"), ("cuda", "cuda")],
                              value=s.kata_device, allow_blank=False, id="kata_device")
-                yield Label("Content directories (one per line: ; separates)")
+                yield Label("Content directories (; between)")
                 yield Input("; ".join(s.content_dirs), id="content_dirs",
                             placeholder="~/my-cards; ~/team-deck")
             yield Static("", id="settings-error")
