@@ -26,9 +26,12 @@ if TYPE_CHECKING:  # the core loads in the opening worker, after the first frame
 
 class StudyApp(App[None]):
     CSS_PATH = "app.tcss"
+    # Below 100 columns, side-by-side panes stack (see the -narrow rules in app.tcss).
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     TITLE = "study"
     BINDINGS = [
         Binding("question_mark", "help", "Keys", key_display="?"),
+        Binding("f1", "help", "Keys", show=False),  # where ? is typed into a box
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
     ]
 

@@ -51,7 +51,11 @@ class BrowseScreen(Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one("#items", DataTable)
-        table.add_columns("item", "type", "state", "text")
+        # Ids can be long; the text is what people scan, so it gets the room.
+        table.add_column("item", width=24)
+        table.add_column("type", width=5)
+        table.add_column("state", width=10)
+        table.add_column("text")
         self.rows = browse.rows(self.study, self.study.now())
         self._search(self.initial)
         # Typing goes to the search box first (keys typed ahead never act on a row);
