@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from study.render import _FENCE, _math_in_prose
+from study.render import replace_math
 
 # --- symbols ---------------------------------------------------------------------------------
 
@@ -483,14 +483,7 @@ def _collect(text: str) -> tuple[str, list[tuple[str, bool]]]:
         spans.append((latex, display))
         return f"\ue100{len(spans) - 1}\ue101"
 
-    out = []
-    pos = 0
-    for fence in _FENCE.finditer(text):
-        out.append(_math_in_prose(text[pos:fence.start()], keep))
-        out.append(fence.group(0))
-        pos = fence.end()
-    out.append(_math_in_prose(text[pos:], keep))
-    return "".join(out), spans
+    return replace_math(text, keep), spans
 
 
 def _display_line(line: str, spans: list[tuple[str, bool]], fill: Callable[[str], str]

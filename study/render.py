@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -67,6 +68,11 @@ def _protect_math(text: str, store: list[str], in_cloze: bool) -> str:
         store.append(f"\\[{body}\\]" if display else f"\\({body}\\)")
         return f"{_MATH_OPEN}{len(store) - 1}{_MATH_CLOSE}"
 
+    return replace_math(text, keep)
+
+
+def replace_math(text: str, keep: Callable[[str, bool], str]) -> str:
+    """Replace each math span outside fenced code by `keep(latex, display)`."""
     out = []
     pos = 0
     for fence in _FENCE.finditer(text):

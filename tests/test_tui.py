@@ -9,10 +9,18 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from tui_helpers import Clock, content_with_kata, make_app, opened, settle
+from tui_helpers import (
+    Clock,
+    begin,
+    check_result,
+    content_with_kata,
+    opened,
+    running,
+    settle,
+    stored,
+)
 
-from study.core import open_study
-from study.settings import Settings, load_settings
+from study.settings import load_settings
 from study.tui.components.browse import BrowseScreen
 from study.tui.components.dashboard import DashboardScreen
 from study.tui.components.kata import KataScreen
@@ -40,7 +48,7 @@ def home(tmp_path: Path) -> Path:
 
 def grades(home: Path, root: Path) -> list[tuple[str, int]]:
     """What is in the database, read by a separate connection (what a crash would leave)."""
-    with open_study(home, Settings(timezone="UTC"), [(root, "bundled")]) as st:
+    with stored(home, root) as st:
         rows = st.store.conn.execute(
             f"SELECT item_id, rating FROM reviews WHERE {st.store._LIVE_GRADES} ORDER BY id")
         return [(r[0], r[1]) for r in rows]
@@ -70,9 +78,7 @@ async def answer(app, pilot, rating: str = "3") -> str:  # type: ignore[no-untyp
 
 
 async def test_dashboard_shows_todays_plan(home: Path, root: Path) -> None:
-    app = make_app(home, root)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await opened(app, pilot)
+    async with running(home, root) as (app, pilot):
         assert isinstance(app.screen, DashboardScreen)
         today = text_of(app, "#today")
         assert "new" in today and "5" in today  # new_per_day = 5
@@ -83,11 +89,8 @@ async def test_dashboard_shows_todays_plan(home: Path, root: Path) -> None:
 
 
 async def test_review_grades_are_committed_before_the_next_card(home: Path, root: Path) -> None:
-    app = make_app(home, root)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await opened(app, pilot)
-        await pilot.press("r")
-        await pilot.pause()
+    async with running(home, root) as (app, pilot):
+        await begin(pilot)
         screen = app.screen
         assert isinstance(screen, ReviewScreen)
         first = screen.entry.item.id
@@ -106,11 +109,8 @@ async def test_review_grades_are_committed_before_the_next_card(home: Path, root
 
 
 async def test_undo_suspend_bury(home: Path, root: Path) -> None:
-    app = make_app(home, root)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await opened(app, pilot)
-        await pilot.press("r")
-        await pilot.pause()
+    async with running(home, root) as (app, pilot):
+        await begin(pilot)
         screen = app.screen
         first = screen.entry.item.id
         await pilot.press("space", "4")
@@ -122,7 +122,7 @@ async def test_undo_suspend_bury(home: Path, root: Path) -> None:
         await pilot.press("s")  # suspend it
         await pilot.press("b")  # bury the next
         await pilot.pause()
-        with open_study(home, Settings(timezone="UTC"), [(root, "bundled")]) as st:
+        with stored(home, root) as st:
             states = st.store.states()
         assert states[first].suspended
         assert sum(1 for s in states.values() if (s.buried_until_ms or 0) > 0) == 1
@@ -130,11 +130,8 @@ async def test_undo_suspend_bury(home: Path, root: Path) -> None:
 
 async def test_cloze_mcq_and_typed(home: Path, root: Path) -> None:
     # Only the topic with the special cards; new cards in curriculum order.
-    app = make_app(home, root, new_per_day=20)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await opened(app, pilot)
-        await pilot.press("r")
-        await pilot.pause()
+    async with running(home, root, new_per_day=20) as (app, pilot):
+        await begin(pilot)
         screen = app.screen
         seen: dict[str, int] = {}
         for _ in range(12):
@@ -171,11 +168,8 @@ async def test_cloze_mcq_and_typed(home: Path, root: Path) -> None:
 
 
 async def test_typed_right_answer_suggests_good(home: Path, root: Path) -> None:
-    app = make_app(home, root, new_per_day=20)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await opened(app, pilot)
-        await pilot.press("r")
-        await pilot.pause()
+    async with running(home, root, new_per_day=20) as (app, pilot):
+        await begin(pilot)
         screen = app.screen
         for _ in range(12):
             card = app.study.content.card_for(screen.entry.item.id)
@@ -192,23 +186,17 @@ async def test_typed_right_answer_suggests_good(home: Path, root: Path) -> None:
 
 async def test_resume_after_relaunch(home: Path, root: Path) -> None:
     clock = Clock()
-    app = make_app(home, root, clock)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await opened(app, pilot)
-        await pilot.press("r")
-        await pilot.pause()
+    async with running(home, root, clock) as (app, pilot):
+        await begin(pilot)
         done = [await answer(app, pilot) for _ in range(3)]
         await pilot.press("q")  # leave the session
         await opened(app, pilot)
         assert isinstance(app.screen, DashboardScreen)
         assert "resume (3 done today)" in text_of(app, "#today")
     clock.at += timedelta(minutes=1)
-    again = make_app(home, root, clock)
-    async with again.run_test(size=(100, 30)) as pilot:
-        await opened(again, pilot)
+    async with running(home, root, clock) as (again, pilot):
         assert "resume (3 done today)" in text_of(again, "#today")
-        await pilot.press("r")
-        await pilot.pause()
+        await begin(pilot)
         assert again.screen.entry.item.id not in done
         # and undo after the relaunch still takes back today's last grade
         await pilot.press("u")
@@ -218,11 +206,8 @@ async def test_resume_after_relaunch(home: Path, root: Path) -> None:
 
 
 async def test_session_ends_in_a_summary(home: Path, root: Path) -> None:
-    app = make_app(home, root, new_per_day=2, new_katas_per_day=0)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await opened(app, pilot)
-        await pilot.press("r")
-        await pilot.pause()
+    async with running(home, root, new_per_day=2, new_katas_per_day=0) as (app, pilot):
+        await begin(pilot)
         for _ in range(2):
             await answer(app, pilot, "4")  # Easy: graduates, nothing comes back today
         assert isinstance(app.screen, SummaryScreen)
@@ -247,11 +232,8 @@ async def test_edit_reloads_the_card(home: Path, root: Path, tmp_path: Path,
                       "open(path, 'w').write(text.replace('deletion.', 'deletion, edited.', 1))\n")
     editor.chmod(editor.stat().st_mode | stat.S_IEXEC)
     monkeypatch.setenv("EDITOR", str(editor))
-    app = make_app(home, root)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await opened(app, pilot)
-        await pilot.press("r")
-        await pilot.pause()
+    async with running(home, root) as (app, pilot):
+        await begin(pilot)
         assert "second deletion." in markdown_of(app, "#front")  # the cloze comes first
         await pilot.press("e")
         await pilot.pause()
@@ -262,11 +244,8 @@ async def test_edit_reloads_the_card(home: Path, root: Path, tmp_path: Path,
 async def test_kata_right_and_wrong(home: Path, root: Path,
                                     monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("STUDY_KATA_WORKER", "0")  # a fresh process per check: nothing lingers
-    app = make_app(home, root, new_per_day=0)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await opened(app, pilot)
-        await pilot.press("r")
-        await pilot.pause()
+    async with running(home, root, new_per_day=0, size=(120, 40)) as (app, pilot):
+        await begin(pilot)
         screen = app.screen
         assert isinstance(screen, KataScreen) and screen.kata_id == "softmax"
         editor = screen.query_one("#editor")
@@ -327,15 +306,11 @@ async def test_kata_check_does_not_block_the_ui(home: Path, root: Path,
 
     def slow_check(self, request):  # type: ignore[no-untyped-def]
         release.wait(10)
-        return {"kata": "softmax", "passed": True, "status": "passed", "device": "cpu",
-                "duration_s": 0.1, "tests": [{"name": "case", "passed": True, "message": ""}]}
+        return check_result("softmax", passed=True)
 
     monkeypatch.setattr(client.KataClient, "check", slow_check)
-    app = make_app(home, root, new_per_day=0)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await opened(app, pilot)
-        await pilot.press("r")
-        await pilot.pause()
+    async with running(home, root, new_per_day=0, size=(120, 40)) as (app, pilot):
+        await begin(pilot)
         screen = app.screen
         await pilot.press("ctrl+r")
         await pilot.pause()
@@ -349,9 +324,7 @@ async def test_kata_check_does_not_block_the_ui(home: Path, root: Path,
 
 
 async def test_browse_search_detail_and_suspend(home: Path, root: Path) -> None:
-    app = make_app(home, root)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await opened(app, pilot)
+    async with running(home, root, size=(120, 40)) as (app, pilot):
         await pilot.press("b")
         await pilot.pause()
         screen = app.screen
@@ -367,17 +340,15 @@ async def test_browse_search_detail_and_suspend(home: Path, root: Path) -> None:
         await pilot.press("s")
         await pilot.pause()
         assert "suspended" in text_of(app, "#detail-state")
-        with open_study(home, Settings(timezone="UTC"), [(root, "bundled")]) as st:
+        with stored(home, root) as st:
             assert st.store.state("alpha-cloze#c1").suspended
         await pilot.press("s")  # and back
-        with open_study(home, Settings(timezone="UTC"), [(root, "bundled")]) as st:
+        with stored(home, root) as st:
             assert not st.store.state("alpha-cloze#c1").suspended
 
 
 async def test_browse_bad_query_is_explained(home: Path, root: Path) -> None:
-    app = make_app(home, root)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await opened(app, pilot)
+    async with running(home, root) as (app, pilot):
         await pilot.press("b")
         await pilot.pause()
         await pilot.press(*"is:nope")
@@ -387,11 +358,8 @@ async def test_browse_bad_query_is_explained(home: Path, root: Path) -> None:
 
 async def test_stats_screen(home: Path, root: Path) -> None:
     clock = Clock()
-    app = make_app(home, root, clock)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await opened(app, pilot)
-        await pilot.press("r")
-        await pilot.pause()
+    async with running(home, root, clock, size=(120, 40)) as (app, pilot):
+        await begin(pilot)
         for _ in range(3):
             await answer(app, pilot)
         await pilot.press("q", "t")
@@ -402,9 +370,7 @@ async def test_stats_screen(home: Path, root: Path) -> None:
 
 
 async def test_settings_are_saved_and_applied(home: Path, root: Path) -> None:
-    app = make_app(home, root)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await opened(app, pilot)
+    async with running(home, root) as (app, pilot):
         await pilot.press("comma")
         await pilot.pause()
         box = app.screen.query_one("#new_per_day")
@@ -428,13 +394,10 @@ async def test_interview_drill(home: Path, root: Path, monkeypatch: pytest.Monke
     from study.kata import client
 
     def fake_check(self, request):  # type: ignore[no-untyped-def]
-        return {"kata": request["kata"], "passed": False, "status": "failed", "device": "cpu",
-                "duration_s": 0.1, "tests": [{"name": "c", "passed": False, "message": "wrong"}]}
+        return check_result(request["kata"], passed=False)
 
     monkeypatch.setattr(client.KataClient, "check", fake_check)
-    app = make_app(home, root)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await opened(app, pilot)
+    async with running(home, root, size=(120, 40)) as (app, pilot):
         await pilot.press("i")
         await pilot.pause()
         intro = text_of(app, "#drill-intro")
@@ -453,14 +416,12 @@ async def test_interview_drill(home: Path, root: Path, monkeypatch: pytest.Monke
         await pilot.pause()
         assert "Drill over" in text_of(app, "#drill-intro")
         assert app.screen.query_one("#drill-results").row_count == 1
-    with open_study(home, Settings(timezone="UTC"), [(root, "bundled")]) as st:
+    with stored(home, root) as st:
         assert [a[2] for a in st.store.attempts("softmax")] == ["failed"]  # recorded
 
 
 async def test_help_and_command_palette(home: Path, root: Path) -> None:
-    app = make_app(home, root)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await opened(app, pilot)
+    async with running(home, root) as (app, pilot):
         await pilot.press("question_mark")
         await pilot.pause()
         assert "Review" in text_of(app, "#help") and "ctrl+p" in text_of(app, "#help")
@@ -542,11 +503,8 @@ def test_the_app_runs_a_session_without_loading_torch(tmp_path: Path, root: Path
 
 
 async def test_a_kata_left_without_an_attempt_waits_for_later(home: Path, root: Path) -> None:
-    app = make_app(home, root, new_per_day=0)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await opened(app, pilot)
-        await pilot.press("r")
-        await pilot.pause()
+    async with running(home, root, new_per_day=0, size=(120, 40)) as (app, pilot):
+        await begin(pilot)
         assert isinstance(app.screen, KataScreen)
         await pilot.press("escape", "q")  # leave the editor, then the kata
         await pilot.pause()
@@ -564,15 +522,11 @@ async def test_kata_watch_mode_reloads_and_checks_an_outside_save(
 
     def fake_check(self, request):  # type: ignore[no-untyped-def]
         checked.append(Path(request["solution"]).read_text())
-        return {"kata": "softmax", "passed": True, "status": "passed", "device": "cpu",
-                "duration_s": 0.1, "tests": [{"name": "case", "passed": True, "message": ""}]}
+        return check_result("softmax", passed=True)
 
     monkeypatch.setattr(client.KataClient, "check", fake_check)
-    app = make_app(home, root, new_per_day=0)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await opened(app, pilot)
-        await pilot.press("r")
-        await pilot.pause()
+    async with running(home, root, new_per_day=0, size=(120, 40)) as (app, pilot):
+        await begin(pilot)
         screen = app.screen
         path = home / "workspace" / "softmax" / "softmax.py"
         path.write_text("# saved from another editor\n")
@@ -601,11 +555,8 @@ async def test_kata_screen_warms_the_worker(home: Path, root: Path,
     monkeypatch.setenv("STUDY_KATA_WORKER", "1")
     monkeypatch.setattr(client.KataClient, "running", lambda self: False)
     monkeypatch.setattr(client.KataClient, "start", lambda self: started.append(self.home))
-    app = make_app(home, root, new_per_day=0)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await opened(app, pilot)
-        await pilot.press("r")
-        await pilot.pause()
+    async with running(home, root, new_per_day=0, size=(120, 40)) as (app, pilot):
+        await begin(pilot)
         await settle(app)
         assert isinstance(app.screen, KataScreen)
     assert started == [home]
@@ -618,11 +569,8 @@ async def test_a_long_card_scrolls_with_the_keys(home: Path, root: Path) -> None
                      "    front: A card with a long back\n    back: |\n"
                      + "".join(f"      {line}\n" for line in long_text.splitlines())
                      + "    tags: []\n    source: test\n")
-    app = make_app(home, root, new_per_day=20)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await opened(app, pilot)
-        await pilot.press("r")
-        await pilot.pause()
+    async with running(home, root, new_per_day=20, size=(80, 24)) as (app, pilot):
+        await begin(pilot)
         screen = app.screen
         while screen.entry.item.id != "a-long":
             await answer(app, pilot)

@@ -6,12 +6,15 @@ import asyncio
 import contextlib
 import re
 import shutil
+from collections.abc import AsyncIterator, Iterator
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from conftest import REPO, write_mini
 from textual.worker import WorkerCancelled
 
+from study.core import Study, open_study
 from study.settings import Settings
 from study.tui.app import StudyApp, create_app
 
@@ -67,3 +70,34 @@ async def settle(app: StudyApp) -> None:
     """Wait for running workers (a check, a reload); a replaced reload is not an error."""
     with contextlib.suppress(WorkerCancelled):
         await app.workers.wait_for_complete()
+
+
+@contextlib.asynccontextmanager
+async def running(home: Path, root: Path, clock: Clock | None = None,
+                  size: tuple[int, int] = (100, 30),
+                  **settings: object) -> AsyncIterator[tuple[StudyApp, Any]]:
+    """The app on a temp home, in a headless terminal, opened and drawn."""
+    app = make_app(home, root, clock, **settings)
+    async with app.run_test(size=size) as pilot:
+        await opened(app, pilot)
+        yield app, pilot
+
+
+async def begin(pilot: Any) -> None:
+    """`r` on the dashboard: today's session starts."""
+    await pilot.press("r")
+    await pilot.pause()
+
+
+@contextlib.contextmanager
+def stored(home: Path, root: Path) -> Iterator[Study]:
+    """The same home opened separately: what is on disk, as a crash would leave it."""
+    with open_study(home, Settings(timezone="UTC"), [(root, "bundled")]) as st:
+        yield st
+
+
+def check_result(kata: str, passed: bool) -> dict[str, Any]:
+    """A judge answer with one case, for tests that stand in for the kata worker."""
+    return {"kata": kata, "passed": passed, "status": "passed" if passed else "failed",
+            "device": "cpu", "duration_s": 0.1,
+            "tests": [{"name": "case", "passed": passed, "message": "" if passed else "wrong"}]}

@@ -110,41 +110,29 @@ class StudyApp(App[None]):
 
     # -- navigation ----------------------------------------------------------------------
 
-    def _has_study(self) -> bool:
+    def _show_screen(self, module: str, screen: str) -> None:
+        """Push a screen that needs the study; imported on first use (keeps startup light)."""
         if self.study is None:
             self.notify("still opening your study home…", timeout=2)
-            return False
-        return True
+            return
+        from importlib import import_module
+
+        self.push_screen(getattr(import_module(f"study.tui.components.{module}"), screen)())
 
     def action_review(self) -> None:
-        from study.tui.components.review import ReviewScreen
-
-        if self._has_study():
-            self.push_screen(ReviewScreen())
+        self._show_screen("review", "ReviewScreen")
 
     def action_drill(self) -> None:
-        from study.tui.components.drill import DrillScreen
-
-        if self._has_study():
-            self.push_screen(DrillScreen())
+        self._show_screen("drill", "DrillScreen")
 
     def action_browse(self) -> None:
-        from study.tui.components.browse import BrowseScreen
-
-        if self._has_study():
-            self.push_screen(BrowseScreen())
+        self._show_screen("browse", "BrowseScreen")
 
     def action_stats(self) -> None:
-        from study.tui.components.stats import StatsScreen
-
-        if self._has_study():
-            self.push_screen(StatsScreen())
+        self._show_screen("stats", "StatsScreen")
 
     def action_settings(self) -> None:
-        from study.tui.components.settings import SettingsScreen
-
-        if self._has_study():
-            self.push_screen(SettingsScreen())
+        self._show_screen("settings", "SettingsScreen")
 
     def action_dashboard(self) -> None:
         while len(self.screen_stack) > 2:
