@@ -67,3 +67,39 @@ def test_every_kata_has_enough_wrong_solutions() -> None:
         assert len([p for p in files if p.stem.startswith("wrong_")]) >= 3, kata
         if katas[kata].banned:  # a kata that bans something shows a disguised attempt caught
             assert any(p.stem.startswith("banned_") for p in files), kata
+
+
+DRIVES = sorted(p.parent.name for p in EXERCISES.glob("*/drive.py"))
+
+
+@pytest.mark.parametrize("kata", DRIVES)
+def test_drive_holds_no_answers(kata: str) -> None:
+    """drive.py runs in the sandbox beside the learner's code: it may import only torch,
+    math and the toolkit (never the checker, the solution or anything that reads files),
+    and defines how to call the solution, not what the answer is."""
+    import ast
+
+    tree = ast.parse((EXERCISES / kata / "drive.py").read_text())
+    allowed = ("torch", "math", "study.kata.toolkit")
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            modules = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            modules = [node.module or ""]
+        else:
+            continue
+        for module in modules:
+            assert module in allowed or module.startswith("torch."), (kata, module)
+    names = {n.name for n in tree.body if isinstance(n, ast.FunctionDef | ast.ClassDef)}
+    names |= {t.id for n in tree.body if isinstance(n, ast.Assign) for t in n.targets
+              if isinstance(t, ast.Name)}
+    assert "drive" in names
+    assert not names & {"reference", "VARIANTS", "cases", "check", "diagnose", "BAN"}, kata
+
+
+@pytest.mark.parametrize("kata", KATAS)
+def test_checker_does_not_define_drive(kata: str) -> None:
+    import ast
+
+    tree = ast.parse((EXERCISES / kata / "check.py").read_text())
+    assert "drive" not in {n.name for n in tree.body if isinstance(n, ast.FunctionDef)}, kata

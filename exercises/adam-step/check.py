@@ -11,7 +11,10 @@ import math
 
 import torch
 
-from study.kata.toolkit import Ban, Case, Tol, Variant, generator
+from study.kata.toolkit import Ban, Case, Tol, Variant, generator, sibling
+
+_drive = sibling(__file__, "drive")  # the model and helpers the sandbox uses too
+_STATE = _drive._STATE
 
 BAN = Ban(
     functions=("torch._fused_adam_", "torch._fused_adamw_", "torch._fused_adam",
@@ -23,22 +26,6 @@ BAN = Ban(
     reason="the Adam update is what this kata asks you to write; everything in torch.optim "
            "is off limits (torch._foreach_* ops are fine)",
 )
-
-_STATE = ("param", "exp_avg", "exp_avg_sq")
-
-
-def drive(fn, args, case):
-    param, exp_avg, exp_avg_sq = args["param"], args["exp_avg"], args["exp_avg_sq"]
-    hp = (args["lr"], args["betas"], args["eps"], args["weight_decay"],
-          args["decoupled_weight_decay"])
-    for i in range(args["grads"].shape[0]):
-        fn(param, args["grads"][i], exp_avg, exp_avg_sq, args["step"] + i, *hp)
-    out = {f"after.{name}": args[name] for name in _STATE}
-    # Copies under out.<name> too, for VARIANTS only (the reference does not produce them,
-    # so they are never compared): a Variant's outputs go through toolkit.flatten, which
-    # prefixes every key with "out.", so it cannot name the after.<name> keys itself.
-    out.update({f"out.{name}": args[name].detach().clone() for name in _STATE})
-    return out
 
 
 def reference(case):

@@ -120,15 +120,6 @@ def reference(case):
     return _t(_bleu(a["candidates"], a["references"], a["max_n"]))
 
 
-def drive(fn, args, case):
-    out = fn(*args.values())
-    if isinstance(out, torch.Tensor) and out.numel() == 1:
-        out = out.item()
-    if isinstance(out, int | float) and not isinstance(out, bool):
-        return {"out": torch.tensor(float(out), dtype=torch.float32)}
-    return {"out": out}
-
-
 def _v(message, **kw):
     def compute(case):
         a = case.args

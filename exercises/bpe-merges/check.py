@@ -98,17 +98,6 @@ def reference(case):
     return repr(_learn(case.args["word_counts"], case.args["num_merges"]))
 
 
-def drive(fn, args, case):
-    words = dict(args["word_counts"])
-    result = fn(words, args["num_merges"])
-    if words != args["word_counts"]:
-        return {"out": "word_counts was modified in place"}
-    try:
-        return {"out": repr([(str(a), str(b)) for a, b in result])}
-    except Exception:  # noqa: BLE001 - shown as is
-        return {"out": repr(result)}
-
-
 _VARIANTS = [
     ("a pair is counted at every position, overlaps included ('aaa' holds ('a', 'a') "
      "twice); you counted each pair once per word", lambda wc, k: _learn(wc, k, overlap=True)),

@@ -7,9 +7,8 @@ loop over the rows or the classes of the big case needs hundreds.
 """
 
 import torch
-from torch.utils._python_dispatch import TorchDispatchMode
 
-from study.kata.toolkit import Ban, Case, Tol, Variant, flatten, randint, randn
+from study.kata.toolkit import Ban, Case, Tol, Variant, randint, randn
 
 BAN = Ban(
     functions=("torch.cdist", "torch.nn.functional.pdist", "torch.pdist",
@@ -28,25 +27,6 @@ BAN = Ban(
 )
 
 _MAX_OPS = 100
-
-
-class _OpCount(TorchDispatchMode):
-    def __init__(self) -> None:
-        super().__init__()
-        self.n = 0
-
-    def __torch_dispatch__(self, func, types, args=(), kwargs=None):  # type: ignore[no-untyped-def]
-        self.n += 1
-        return func(*args, **(kwargs or {}))
-
-
-def drive(fn, args, case):
-    counter = _OpCount()
-    with counter:
-        result = fn(*args.values())
-    out = flatten(result)
-    out["ops"] = counter.n  # not in the reference, so never compared: see check()
-    return out
 
 
 def _sq_dists(x, y):

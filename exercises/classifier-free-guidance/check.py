@@ -7,19 +7,12 @@ passes it to the solution. The reference runs the same model in float64, twice.
 
 import torch
 
-from study.kata.toolkit import Case, Tol, Variant, randint, randn
+from study.kata.toolkit import Case, Tol, Variant, randint, randn, sibling
+
+_drive = sibling(__file__, "drive")  # the model and helpers the sandbox uses too
+_model_fn = _drive._model_fn
 
 # Nothing is banned: the kata is the guidance formula and the single batched call.
-
-
-def _model_fn(w_c: torch.Tensor, w_x: torch.Tensor):
-    """eps = tanh(w_x·x + (c @ w_c) per channel + t/100) + 0.1·x: per sample, nonlinear."""
-    def model(x, t, c):
-        shape = (x.shape[0], x.shape[1]) + (1,) * (x.dim() - 2)
-        wc, wx = w_c.to(x.device, x.dtype), w_x.to(x.device, x.dtype)
-        tt = (t.to(x.dtype) / 100.0).view((-1,) + (1,) * (x.dim() - 1))
-        return torch.tanh(wx * x + (c @ wc).view(shape) + tt) + 0.1 * x
-    return model
 
 
 def _case(name, shape, E, w, seed):
@@ -40,21 +33,6 @@ def cases():
     yield _case("w = 0 gives the unconditional prediction [3, 2, 3]", (3, 2, 3), 5, 0.0, 60)
     yield _case("negative w = -0.5 [2, 3, 6]", (2, 3, 6), 7, -0.5, 70)
     yield _case("[B, C] inputs [6, 4], w = 5.0", (6, 4), 3, 5.0, 80)
-
-
-def drive(fn, args, case):
-    model = _model_fn(case.extra["w_c"], case.extra["w_x"])
-    calls = []
-
-    def counted(x, t, c):
-        calls.append((int(x.shape[0]), int(t.shape[0]), int(c.shape[0])))
-        return model(x, t, c)
-
-    out = fn(counted, *args.values())
-    # Plain ints (not compared with the reference: `check` reads them).
-    rows = calls[0] if len(calls) == 1 else (0, 0, 0)
-    return {"out": out, "info.ncalls": len(calls), "info.x_rows": rows[0],
-            "info.t_rows": rows[1], "info.c_rows": rows[2]}
 
 
 def _eps(case):

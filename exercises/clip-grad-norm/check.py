@@ -79,15 +79,6 @@ def reference(case):
     return {"norm": total, "grads": _clip(a, total)}
 
 
-def drive(fn, args, case):
-    grads = args["grads"]
-    total = fn(grads, args["max_norm"], args["norm_type"])
-    out = {"out.norm": total}
-    for i, g in enumerate(grads):
-        out[f"out.grads.{i}"] = g
-    return out
-
-
 def _flat(norm, grads):
     out = {"out.norm": norm}
     for i, g in enumerate(grads):

@@ -15,12 +15,6 @@ BAN = Ban(
 )
 
 
-def drive(fn, args, case):
-    rest = (args["base_lr"], args["warmup_steps"], args["total_steps"], args["min_lr"])
-    lrs = [float(fn(s, *rest)) for s in args["step"]]
-    return {"out": torch.tensor(lrs, dtype=torch.float32)}
-
-
 def _lr(s, base, warm, total, mn, *, warm_plus1=False, over_total=False, no_min=False,
         no_clamp=False, min_on_top=False, no_warmup=False, total_minus1=False):
     if s < warm and not no_warmup:

@@ -11,7 +11,7 @@ import math
 import torch
 
 from study.kata.schedules import cosine_betas, linear_betas, scaled_linear_betas
-from study.kata.toolkit import Case, Tol, Variant, default_drive, rand, randn
+from study.kata.toolkit import Case, Tol, Variant, rand, randn
 
 # Nothing is banned: the kata is about the formula, the variance and the t = 0 step.
 
@@ -93,11 +93,6 @@ def reference(case):
     if case.extra.get("random"):
         return {}  # nothing to compare value by value: see check()
     return _step(case.args)
-
-
-def drive(fn, args, case):
-    torch.manual_seed(case.extra.get("seed", 0))  # every RNG, CUDA included: no flakes
-    return default_drive(fn, args, case)
 
 
 # --- the distribution check for noise=None ---------------------------------------------------

@@ -9,17 +9,6 @@ import torch
 from study.kata.toolkit import Case, Tol, Variant, generator, randn
 
 
-def drive(fn, args, case):
-    a = dict(args)
-    a["next_q"] = a["next_q"].detach().requires_grad_(True)
-    if a["next_q_online"] is not None:
-        a["next_q_online"] = a["next_q_online"].detach().requires_grad_(True)
-    out = fn(*a.values())
-    attached = isinstance(out, torch.Tensor) and out.requires_grad
-    return {"out.target": out.detach() if isinstance(out, torch.Tensor) else out,
-            "out.requires_grad": torch.tensor(float(attached))}
-
-
 def _tol(a):
     m = max(1.0, float(a["rewards"].abs().max()), float(a["next_q"].abs().max()))
     return Tol(atol=2e-6 * m, rtol=1e-6)

@@ -4,34 +4,11 @@ stale gradients in every `.grad`, calls the learner's loop once, and compares th
 losses and the final weights with a float64 run that takes one full-batch step per group."""
 
 import torch
-from torch import nn
 
-from study.kata.toolkit import Case, Tol, Variant, randn
+from study.kata.toolkit import Case, Tol, Variant, randn, sibling
 
-_W = ("w1", "b1", "w2", "b2")
-
-
-def _model(a, dtype, device):
-    d, h = a["w1"].shape[1], a["w1"].shape[0]
-    k = a["w2"].shape[0]
-    m = nn.Sequential(nn.Linear(d, h), nn.Tanh(), nn.Linear(h, k)).to(device=device, dtype=dtype)
-    with torch.no_grad():
-        for p, name in zip(m.parameters(), _W, strict=True):
-            p.copy_(a[name])
-    return m
-
-
-def drive(fn, args, case):
-    x = args["inputs"]
-    model = _model(args, x.dtype, x.device)
-    for p in model.parameters():  # stale gradients from "an earlier step"
-        p.grad = torch.full_like(p, 0.5)
-    opt = torch.optim.SGD(model.parameters(), lr=args["lr"], momentum=0.9)
-    losses = fn(model, opt, x, args["targets"], args["micro_batch_size"], args["accum_steps"])
-    out = {"out.losses": torch.as_tensor(losses).detach().reshape(-1)}
-    for p, name in zip(model.parameters(), _W, strict=True):
-        out[f"out.{name}"] = p.detach().clone()
-    return out
+_drive = sibling(__file__, "drive")  # the model and helpers the sandbox uses too
+_W, _model = _drive._W, _drive._model
 
 
 def _run(case, *, no_scale=False, div_accum=False, every_micro=False, drop_last=False,

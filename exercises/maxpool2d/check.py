@@ -5,7 +5,10 @@ import re
 import torch
 import torch.nn.functional as F
 
-from study.kata.toolkit import Ban, Case, Tol, Variant, rand, randn
+from study.kata.toolkit import Ban, Case, Tol, Variant, rand, randn, sibling
+
+_drive = sibling(__file__, "drive")  # the model and helpers the sandbox uses too
+_out_size, _stride = _drive._out_size, _drive._stride
 
 # Every max-pooling kernel torch registers (aten, mkldnn, quantized, adaptive, fractional,
 # the *_with_indices forms and their backwards), so that no route reaches one.
@@ -69,29 +72,6 @@ def cases():
                    tol=Tol(atol=1e-6 * scale, rtol=1e-6), grad=("x",))
 
 
-def drive(fn, args, case):
-    # default_drive, except that a wrongly shaped result is returned without running
-    # backward (the upstream gradient has the right shape), so the shape message shows.
-    a = case.args
-    n, c, h, w = a["x"].shape
-    k, s, p = a["kernel_size"], _stride(a), a["padding"]
-    shape = (n, c, _out_size(h, k, s, p), _out_size(w, k, s, p))
-    if case.upstream.get("out") is not None:
-        shape = tuple(case.upstream["out"].shape)
-    x = args["x"].detach().requires_grad_(True)
-    args["x"] = x
-    out = fn(*args.values())
-    if (isinstance(out, torch.Tensor) and tuple(out.shape) == shape and out.requires_grad):
-        up = case.upstream["out"].to(out.device, out.dtype)
-        (g,) = torch.autograd.grad(out, x, up, allow_unused=True)
-        return {"out": out, "grad.x": g}
-    return {"out": out, "grad.x": None}
-
-
-def _stride(a):
-    return a["kernel_size"] if a["stride"] is None else a["stride"]
-
-
 def reference(case):
     a = case.args
     return F.max_pool2d(a["x"], a["kernel_size"], _stride(a), a["padding"])
@@ -131,11 +111,6 @@ VARIANTS = [
     Variant("that is average pooling: take the max of each window, not the mean", _average),
     Variant("that is the minimum of each window: take the max", _min),
 ]
-
-
-def _out_size(size, k, s, p, ceil=False):
-    num = size + 2 * p - k
-    return (-(-num // s) if ceil else num // s) + 1
 
 
 def diagnose(case, got, want):

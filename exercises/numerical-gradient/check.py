@@ -9,7 +9,10 @@ true gradient.
 
 import torch
 
-from study.kata.toolkit import Ban, Case, Tol, Variant, default_drive, randn
+from study.kata.toolkit import Ban, Case, Tol, Variant, randn, sibling
+
+_drive = sibling(__file__, "drive")  # the model and helpers the sandbox uses too
+FUNCS = _drive.FUNCS
 
 BAN = Ban(
     functions=("torch.autograd.gradcheck.get_numerical_jacobian",
@@ -20,40 +23,6 @@ BAN = Ban(
     reason="the point of the kata is to estimate the gradient without autograd",
 )
 
-
-def _weights(x, seed, *shape):
-    g = torch.Generator().manual_seed(seed)
-    return torch.randn(*shape, generator=g, dtype=torch.float64).to(x.device, x.dtype)
-
-
-def _sum_squares(x):
-    return (x * x).sum()
-
-
-def _sin_prod(x):
-    return torch.sin(x).sum() * x.sum() + (x ** 3).sum()
-
-
-def _logsumexp(x):
-    return torch.logsumexp(x.reshape(-1), dim=0)
-
-
-def _mlp_loss(x):  # x: [N, 3] inputs through a fixed 3 -> 5 -> 1 tanh net, squared loss
-    w1, w2 = _weights(x, 1, 3, 5), _weights(x, 2, 5, 1)
-    y = torch.tanh(x @ w1) @ w2
-    return ((y - 1.0) ** 2).mean()
-
-
-def _cubic(x):
-    return x.reshape(-1)[0] * x.reshape(-1)[-1] ** 3 + torch.exp(x).sum()
-
-
-def _scalar(x):  # 0-dim x
-    return torch.sin(3 * x) + x ** 4
-
-
-FUNCS = {"sum_squares": _sum_squares, "sin_prod": _sin_prod, "logsumexp": _logsumexp,
-         "mlp_loss": _mlp_loss, "cubic": _cubic, "scalar": _scalar}
 
 _TOL = Tol(atol=1e-8, rtol=1e-8)
 
@@ -72,12 +41,6 @@ def cases():
     yield _case("0-dim x", "scalar", randn(1, seed=7).reshape(()))
     yield _case("eps = 1e-2, sin(x)·Σx + Σx³, x [9]", "sin_prod", randn(9, seed=8), eps=1e-2)
     yield _case("eps = 1e-5, MLP loss, x [1, 3]", "mlp_loss", randn(1, 3, seed=9), eps=1e-5)
-
-
-def drive(fn, args, case):
-    args = dict(args)
-    args["f"] = FUNCS[args["f"]]
-    return default_drive(fn, args, case)
 
 
 def _central(f, x, eps, scheme="central"):

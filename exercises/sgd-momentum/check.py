@@ -7,7 +7,10 @@ first update. The reference is torch.optim.SGD itself in float64 over the same g
 
 import torch
 
-from study.kata.toolkit import Ban, Case, Tol, Variant, generator
+from study.kata.toolkit import Ban, Case, Tol, Variant, generator, sibling
+
+_drive = sibling(__file__, "drive")  # the model and helpers the sandbox uses too
+_STATE = _drive._STATE
 
 BAN = Ban(
     functions=("torch._fused_sgd_", "torch._fused_sgd"),
@@ -16,18 +19,6 @@ BAN = Ban(
     reason="the SGD update is what this kata asks you to write; everything in torch.optim is "
            "off limits (torch._foreach_* ops are fine)",
 )
-
-_STATE = ("param", "momentum_buffer")
-_HP = ("lr", "momentum", "dampening", "weight_decay", "nesterov")
-
-
-def drive(fn, args, case):
-    param, buf = args["param"], args["momentum_buffer"]
-    for i in range(args["grads"].shape[0]):
-        fn(param, args["grads"][i], buf, args["step"] + i, *(args[k] for k in _HP))
-    out = {f"after.{n}": args[n] for n in _STATE}
-    out.update({f"out.{n}": args[n].detach().clone() for n in _STATE})  # for VARIANTS only
-    return out
 
 
 def reference(case):

@@ -105,18 +105,6 @@ VARIANTS = [
 ]
 
 
-def drive(fn, args, case):
-    target = args["device"].device
-    if case.extra["default_device"]:
-        out = fn(args["num_positions"], args["d_model"])
-    else:
-        out = fn(args["num_positions"], args["d_model"], target)
-    if not isinstance(out, torch.Tensor):
-        return {"out": out}
-    # The judge expects results on the check device; where it was made is checked below.
-    return {"out": out.to(target), "where": str(out.device), "asked": str(target)}
-
-
 def check(case, got, want):
     out = got["out"].double()
     err = (out - want["out"]).abs().amax(dim=-1)  # worst error per position

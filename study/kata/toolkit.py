@@ -8,21 +8,26 @@ A checker module defines:
 
 and optionally:
 
-    def drive(fn, args, case) -> outputs      # how to call the solution (default: fn(*args))
     def diagnose(case, got, want) -> str|None # name the mistake behind a mismatch
     def check(case, got, want) -> list[str]   # extra or property checks (random katas)
     VARIANTS = [Variant(...)]                 # known wrong answers, recognised by value
 
-`reference` and `check` run in the judge process; `drive` runs in the sandbox
-with the learner's code and only produces outputs: the judge compares them
-with its own reference, out of the learner's reach.
+How to call the solution, when `fn(*args)` is not enough, lives apart in the
+kata's `drive.py` (`def drive(fn, args, case) -> outputs`): it runs in the
+sandbox with the learner's code, so it imports only torch, math and this module
+and holds nothing that gives an answer away. `reference` and `check` run in the
+judge process, out of the learner's reach; a checker that shares helpers with
+its drive (building the model) loads it with `sibling(__file__, "drive")`.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import torch
@@ -31,7 +36,7 @@ from study.kata.bans import Ban
 
 __all__ = [
     "Ban", "Case", "Tol", "Variant", "rand", "randn", "randint", "generator", "flatten",
-    "default_drive", "Iterable",
+    "default_drive", "sibling", "Iterable",
 ]
 
 
@@ -140,3 +145,16 @@ def magnitude(t: torch.Tensor) -> float:
 
 def sqrt_n(n: int) -> float:
     return math.sqrt(max(1, n))
+
+
+def sibling(checker_file: str, name: str) -> ModuleType:
+    """The module `<name>.py` beside a checker: check.py reuses its drive.py's helpers with
+    `sibling(__file__, "drive")` (never the other way: drive.py must not see the answers)."""
+    path = Path(checker_file).with_name(f"{name}.py")
+    spec = importlib.util.spec_from_file_location(
+        f"study_{name}_{path.parent.name.replace('-', '_')}", path)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot load {path}")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
