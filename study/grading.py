@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 import string
 import unicodedata
 
+from study import answerforms
 from study.models import Card
 
 AGAIN, HARD, GOOD, EASY = 1, 2, 3, 4
@@ -40,9 +42,39 @@ def _keep(text: str, i: int) -> bool:
     return False
 
 
+def context(card: Card) -> answerforms.Context:
+    """What the card says about how its answers may be written."""
+    shape = bool(re.search(r"\bshapes?\b", card.question, re.I)) or (
+        any(answerforms.is_tuple(a) for a in card.answers)
+        and any(answerforms.is_product(a) for a in card.answers))
+    return answerforms.Context(
+        case="case" in card.normalize, any_order=card.any_order, shape=shape,
+        units=answerforms.question_units(card.question), ignore=tuple(card.ignore_words))
+
+
+def match(card: Card, answer: str, accepted: list[str] | None = None) -> tuple[str, str] | None:
+    """The accepted answer that `answer` matches and the rule that matched it, or None.
+
+    First the card's `normalize` rules on the text; then the same value however it
+    is written (see `answerforms`): numbers as numbers, products, lists, any order."""
+    pool = card.answers if accepted is None else accepted
+    ctx = context(card)
+    given = answerforms.prepare(answer, ctx)
+    plain = normalize(given, card.normalize)
+    if not plain:
+        return None
+    for a in pool:
+        if normalize(answerforms.prepare(a, ctx), card.normalize) == plain:
+            return a, "normalize"
+    for a in pool:
+        rule = answerforms.same(given, answerforms.prepare(a, ctx), ctx)
+        if rule:
+            return a, rule
+    return None
+
+
 def check_typed(card: Card, answer: str) -> bool:
-    given = normalize(answer, card.normalize)
-    return bool(given) and any(given == normalize(a, card.normalize) for a in card.answers)
+    return match(card, answer) is not None
 
 
 def parse_choices(text: str, n: int) -> list[int] | None:

@@ -16,6 +16,7 @@ from study.discovery import KATA_FILES, ContentFile, discover
 from study.models import CARD_TYPES, Card, Content, Kata, Problem, SourceRef, Topic, Track
 from study.render import stray_dollar
 from study.yamlnodes import (
+    BOOL,
     INT,
     Reporter,
     check_keys,
@@ -41,7 +42,7 @@ CARD_KEYS = {
     "basic": CARD_COMMON | {"front", "back"},
     "cloze": CARD_COMMON | {"text", "back"},
     "mcq": CARD_COMMON | {"question", "choices", "answer", "explanation"},
-    "typed": CARD_COMMON | {"question", "answers", "normalize"},
+    "typed": CARD_COMMON | {"question", "answers", "normalize", "any_order", "ignore_words"},
 }
 CARD_REQUIRED = {
     "basic": {"front", "back"},
@@ -341,6 +342,27 @@ class _Builder:
                               f"(known: {', '.join(NORMALIZE_RULES)})")
                     ok = False
                 card.normalize = rules
+        if "any_order" in items:
+            onode = items["any_order"][1]
+            if isinstance(onode, yaml.ScalarNode) and onode.tag == BOOL:
+                card.any_order = bool(yaml.safe_load(onode.value))
+            else:
+                report.at(onode, f"any_order must be true or false, got {describe(onode)}")
+                ok = False
+        if "ignore_words" in items:
+            words = read_list(items["ignore_words"][1], report, "ignore_words", read_text,
+                              min_len=1)
+            if words is None:
+                ok = False
+            else:
+                card.ignore_words = [w.strip() for w in words]
+                clash = [w for w in words if any(w.casefold() == a.strip().casefold()
+                                                 for a in card.answers)]
+                if clash:
+                    # Ignoring a whole accepted answer would accept an empty reply.
+                    report.at(items["ignore_words"][1], f"ignore_words {clash} "
+                              "is an accepted answer itself")
+                    ok = False
         return ok
 
     # katas --------------------------------------------------------------------

@@ -61,6 +61,8 @@ class Card:
     explanation: str = ""
     answers: list[str] = field(default_factory=list)  # typed
     normalize: list[str] = field(default_factory=lambda: ["case", "whitespace"])
+    any_order: bool = False  # typed: a list whose items may come in any order
+    ignore_words: list[str] = field(default_factory=list)  # typed: words one may add or omit
     front_zh: str = ""
     back_zh: str = ""
     ref: SourceRef | None = None

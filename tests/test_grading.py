@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from study.grading import check_mcq, check_typed, normalize, parse_choices, suggested_rating
+import pytest
+
+from study.grading import (
+    check_mcq,
+    check_typed,
+    closest_answer,
+    diff,
+    match,
+    normalize,
+    parse_choices,
+    suggested_rating,
+)
 from study.models import Card
 
 
@@ -44,3 +55,80 @@ def test_mcq_choices() -> None:
     assert check_mcq(card, [2, 0])
     assert not check_mcq(card, [0])
     assert suggested_rating(True) == 3 and suggested_rating(False) == 1
+
+
+# --- meaning where meaning is mechanical: (answers, card options, typed, accepted?) -------
+
+FULL = ["case", "whitespace", "punctuation"]
+CASES = [
+    # numbers compare as numbers
+    (["0.75"], {}, [".75", "3/4", "3 / 4", "75%", "75 %", "75 percent", "0.750", "7.5e-1",
+                    "0.75.", " 0.75 "], ["0.7", "75", "0.57", "3/5", "7.5", "0.75%", "-0.75"]),
+    (["3/4"], {}, ["0.75", ".75", "75 %", "6/8"], ["0.8", "3/5", "4/3"]),
+    (["8"], {"normalize": FULL}, ["tensor(8.)", "tensor(8.0)", "8.0", "8.", "eight",
+                                  "tensor(8., dtype=torch.float64)"], ["tensor(4.)", "80", "0.8"]),
+    (["0.92"], {"normalize": ["whitespace"]}, ["0.920", ".92", "92%", "92 %"],
+     ["0.9", "92", "0.092", "0.902"]),
+    (["1e-4"], {}, ["0.0001", "1E-4", "10^-4", "1 × 10^-4", "1x10^{-4}", "1e-04"],
+     ["1e-3", "1e4", "10^4", "0.001"]),
+    (["10000"], {"normalize": FULL}, ["10,000", "10 000", "1e4", "10^4", "10**4"],
+     ["1000", "100 000", "10,00"]),
+    # a decimal rounded to >= 2 significant digits stands for a never-ending fraction
+    (["2/3"], {}, ["0.667", "0.67", "0.6667", "66.7%", "4/6"],
+     ["0.7", "0.66", "0.6", "0.666", "0.68"]),
+    (["0.143"], {}, ["1/7"], ["0.14", "1/8"]),  # the card's 3-digit rounding of 1/7
+    (["0.25"], {}, ["1/4"], ["0.2", "0.3", "0.250001"]),  # a terminating decimal: exact
+    # a unit the question asks for
+    (["3"], {"question": "What is the entropy, in bits, of a fair 8-sided die?"},
+     ["3 bits", "3.0 bits"], ["3 nats", "3 bytes", "30 bits"]),
+    (["15.3"], {"question": "Top-5 error (in %)?"}, ["15.3%", "15.3 %", "15.30 percent"],
+     ["0.153", "15.3 bits", "15"]),
+    (["3"], {"question": "How many bits in a byte... in total?"}, [], ["3 nats"]),
+    # products and shapes: spacing and spelling free, order not
+    (["h × d"], {"question": "What is the shape of the gradient?"},
+     ["h x d", "h*d", "h * d", "hxd", "h by d", "(h, d)", "[h, d]", "H × D", "h, d"],
+     ["d × h", "d x h", "(d, h)", "h", "h × d × 1"]),
+    (["(8, 512, 1, 1)"], {"question": "What is the output shape?"},
+     ["8x512x1x1", "8 × 512 × 1 × 1", "torch.Size([8, 512, 1, 1])", "[8,512,1,1]",
+      "8 512 1 1"], ["(8, 512, 1)", "(512, 8, 1, 1)", "8x512x7x7"]),
+    (["6ND"], {}, [], ["6 + N + D", "6N+D"]),
+    (["6 * N * D"], {}, ["6·N·D", "6×N×D", "6 x N x D", "6*N*D"], ["6 + N + D", "N*6*D"]),
+    (["2n-1"], {}, ["2n - 1", "2n − 1", "2n-1."], ["2n+1", "2n", "1-2n"]),
+    (["p(1-p)"], {}, ["p(1 - p)", "p (1-p)"], ["p(1+p)", "p(1-q)", "(1-p)"]),
+    (["d_k"], {}, ["$d_k$", "d_{k}", "`d_k`"], ["d_q", "dk_"]),
+    # lists: separators free; the order matters unless the card says any_order
+    (["1, 4"], {}, ["1,4", "1 and 4", "1; 4", "{1, 4}", "(1, 4)", "1.0, 4"],
+     ["4, 1", "1 x 4", "1, 4, 5", "14", "1, 5"]),
+    (["A and C"], {"any_order": True},
+     ["A & C", "A and C.", "C, A", "C and A", "a, c", "A C", "{C, A}"],
+     ["A", "A, B, C", "A, A, C", "A C B", "B and C", "A and B"]),
+    (["4, 1"], {"any_order": True}, ["1 and 4", "1.0, 4"], ["1, 4, 4", "1, 5"]),
+    # words the card lets one add or leave out
+    (["WordPiece"], {"normalize": FULL, "ignore_words": ["tokenizer", "tokenization"]},
+     ["WordPiece tokenizer", "the WordPiece tokenization", "wordpiece."],
+     ["BPE tokenizer", "tokenizer", "SentencePiece"]),
+    (["True"], {"question": "Is `(x * w).requires_grad` True or False?"},
+     ["true", "True."], ["True False", "False", "not True"]),
+]
+
+
+@pytest.mark.parametrize(("answers", "opts", "right", "wrong"), CASES,
+                         ids=[f"{c[0][0]}" for c in CASES])
+def test_meaning_rules(answers: list[str], opts: dict, right: list[str], wrong: list[str]) -> None:
+    card = typed(answers, opts.get("normalize", ["case", "whitespace"]))
+    for key, value in opts.items():
+        if key != "normalize":
+            setattr(card, key, value)
+    accepted_wrongly = [w for w in wrong if check_typed(card, w)]
+    rejected = [r for r in right if not check_typed(card, r)]
+    assert not rejected, f"{answers}: should accept {rejected}"
+    assert not accepted_wrongly, f"{answers}: should reject {accepted_wrongly}"
+
+
+def test_match_names_the_rule_and_the_answer() -> None:
+    card = typed(["3/4", "three quarters"], ["case", "whitespace"])
+    assert match(card, ".75") == ("3/4", "number")
+    assert match(card, "Three  Quarters") == ("three quarters", "normalize")
+    assert match(card, "0.7") is None
+    assert closest_answer(card, "3/5") == "3/4"
+    assert diff("3/5", "3/4") == [("same", "3/"), ("extra", "5"), ("missing", "4")]

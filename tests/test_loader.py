@@ -273,3 +273,34 @@ def test_math_with_a_space_before_the_closing_dollar_is_reported(mini: Path) -> 
     assert any(p.startswith(f"{path}:3:") and "a '$' that opens or closes no math" in p
                for p in probs), probs
     assert not any(p.startswith(f"{path}:5:") for p in probs), probs
+
+
+def test_typed_any_order_and_ignore_words(mini: Path) -> None:
+    path = add_cards(mini, "typed.yaml", """\
+        topic: alpha
+        cards:
+          - id: typed-ok
+            type: typed
+            question: Which boxes survive?
+            answers: [A and C]
+            any_order: true
+            ignore_words: [boxes]
+            tags: []
+            source: s 2020
+          - id: typed-bad
+            type: typed
+            question: q
+            answers: [WordPiece]
+            any_order: sometimes
+            ignore_words: [wordpiece]
+            tags: []
+            source: s 2020
+        """)
+    result = load([(mini, "bundled")])
+    ok = result.content.cards["typed-ok"]
+    assert ok.any_order is True and ok.ignore_words == ["boxes"]
+    assert "typed-bad" not in result.content.cards
+    probs = [str(p) for p in result.problems]
+    assert f"{path}:15:16: any_order must be true or false, got text" in probs
+    assert any(p.startswith(f"{path}:16:19:") and "is an accepted answer itself" in p
+               for p in probs)

@@ -1,0 +1,260 @@
+"""What a typed answer means, where that is mechanical: numbers, products, shapes, lists.
+
+`grading.check_typed` accepts an answer that equals an accepted one under the card's
+`normalize` rules, or that spells the same value by one of the rules here. Each rule
+only identifies two spellings of one value, so none can make a wrong answer right:
+
+- numbers compare as numbers: 0.75 = .75 = 3/4 = 75 % = 0.750 = 7.5e-1, 1,024 = 1024,
+  `tensor(8.)` = 8, "three" = 3; a decimal rounded to two or more significant digits
+  matches a fraction whose decimals never end (0.667 and 0.67 for 2/3, never 0.7);
+- a number may carry a unit the question asks for ("3 bits" where it asks "in bits");
+- spaces around operators and the spelling of a product do not matter
+  (h × d = h*d = h x d = h by d), but the order of the factors does;
+- lists compare item by item, however they are separated ("1, 4" = "1 and 4" = "(1; 4)");
+  with `any_order: true` on the card, in any order ("A & C" = "C, A"); where the question
+  asks for a shape, a tuple and a product are one thing ("(h, d)" = "h × d").
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from fractions import Fraction
+
+_SUPERSCRIPTS = str.maketrans({
+    "⁰": "^0", "¹": "^1", "²": "^2", "³": "^3", "⁴": "^4", "⁵": "^5", "⁶": "^6", "⁷": "^7",
+    "⁸": "^8", "⁹": "^9", "−": "-", "⁄": "/", "∕": "/",
+})
+_WORDS = {w: i for i, w in enumerate((
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
+    "nineteen", "twenty"))}
+_DIGITS = r"(?:\d{1,3}(?:,\d{3})+|\d{1,3}(?:[ \u202f\u2009]\d{3})+|\d+)"
+_NUM = rf"[+-]?(?:{_DIGITS}(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?"
+_POW = r"10\s*(?:\^|\*\*)\s*\{?\s*([+-]?\d+)\s*\}?"
+_UNIT = r"(?:%|[^\W\d_][\w ]*)?"
+_PATTERNS = (  # (regex, kind); the first that matches the whole text wins
+    (re.compile(rf"({_POW})\s*({_UNIT})", re.I), "pow"),
+    (re.compile(rf"({_NUM})\s*[*×x·]\s*{_POW}\s*({_UNIT})", re.I), "sci"),
+    (re.compile(rf"({_NUM})\s*/\s*({_NUM})\s*({_UNIT})", re.I), "frac"),
+    (re.compile(rf"({_NUM})\s*({_UNIT})", re.I), "plain"),
+)
+_TENSOR = re.compile(r"tensor\((.+?)(?:,\s*\w+\s*=[^,()]*(?:\([^()]*\))?)*\)", re.I)
+_PERCENT = {"%", "percent", "per cent"}
+_OPERATORS = re.compile(r"\s*([-+*/^=<>(),;:\[\]{}|])\s*")
+_SEPARATORS = re.compile(r"\s*(?:[,;&]|\band\b)\s*")
+_BRACKETS = {"(": ")", "[": "]", "{": "}"}
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the card says about its answers."""
+
+    case: bool = True  # case-insensitive
+    any_order: bool = False
+    shape: bool = False  # a tuple and a product are the same answer
+    units: frozenset[str] = frozenset()  # units the question asks for ("in bits")
+    ignore: tuple[str, ...] = ()  # words a learner may add or leave out
+
+
+@dataclass(frozen=True)
+class Quantity:
+    value: Fraction
+    unit: str
+    places: int | None  # decimal places written, for a plain decimal; else None
+
+
+def question_units(question: str) -> frozenset[str]:
+    """Units a question asks for: 'in bits', '(in %)', 'in percent'."""
+    found = {m.group(1).casefold() for m in re.finditer(r"\bin\s+(%|[^\W\d_]+)", question)}
+    if found & _PERCENT:
+        found |= _PERCENT
+    return frozenset(found)
+
+
+def prepare(text: str, ctx: Context) -> str:
+    """The answer as typed, with what never carries meaning taken off: compatibility
+    forms, a closing full stop, enclosing `$...$` or backticks, ignorable words."""
+    text = unicodedata.normalize("NFKC", text.translate(_SUPERSCRIPTS))
+    if ctx.case:
+        text = text.casefold()
+    text = " ".join(text.split())
+    while True:
+        before = text
+        text = text.rstrip(" .。!！")
+        for left, right in (("$", "$"), ("`", "`")):
+            if len(text) > 2 and text[0] == left and text[-1] == right \
+                    and left not in text[1:-1]:
+                text = text[1:-1].strip()
+        if text == before:
+            break
+    for word in ctx.ignore:
+        flags = re.I if ctx.case else 0
+        text = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", " ", text, flags=flags)
+    text = " ".join(text.split())
+    return re.sub(r"^the\s+(?=\w)", "", text, flags=re.I)
+
+
+def _to_fraction(literal: str) -> Fraction:
+    return Fraction(re.sub(r"[, \u202f\u2009]", "", literal))
+
+
+def _places(literal: str) -> int | None:
+    if "e" in literal.lower():
+        return None
+    _, dot, frac = literal.partition(".")
+    return len(frac) if dot else 0
+
+
+def quantities(text: str) -> list[Quantity]:
+    """Every reading of `text` as a number with an optional unit; [] if it is not one."""
+    m = _TENSOR.fullmatch(text)
+    if m:
+        text = m.group(1).strip()
+    word = _WORDS.get(text.casefold())
+    if word is not None:
+        return [Quantity(Fraction(word), "", 0)]
+    for pattern, kind in _PATTERNS:
+        m = pattern.fullmatch(text)
+        if not m:
+            continue
+        places: int | None = None
+        if kind == "pow":
+            value, unit = Fraction(10) ** int(m.group(2)), m.group(3)
+        elif kind == "sci":
+            value, unit = _to_fraction(m.group(1)) * Fraction(10) ** int(m.group(2)), m.group(3)
+        elif kind == "frac":
+            den = _to_fraction(m.group(2))
+            if den == 0:
+                return []
+            value, unit = _to_fraction(m.group(1)) / den, m.group(3)
+        else:
+            value, unit = _to_fraction(m.group(1)), m.group(2)
+            places = _places(m.group(1))
+        unit = " ".join(unit.split())  # case is the card's `normalize` business: MB is not Mb
+        if unit.casefold() in _PERCENT:
+            percent = Quantity(value / 100, "", None if places is None else places + 2)
+            return [percent, Quantity(value, "%", places)]
+        return [Quantity(value, unit, places)]
+    return []
+
+
+def _terminates(value: Fraction) -> bool:
+    den = value.denominator
+    for p in (2, 5):
+        while den % p == 0:
+            den //= p
+    return den == 1
+
+
+def _rounds_to(given: Quantity, exact: Fraction, min_digits: int = 2) -> bool:
+    """`given` is `exact` (whose decimals never end) rounded half up to the places it
+    shows, with at least `min_digits` significant digits: 0.67 for 2/3, not 0.7."""
+    if not given.places or _terminates(exact):
+        return False
+    scale = 10 ** given.places
+    shown = abs(given.value) * scale
+    if shown.denominator != 1 or len(str(shown.numerator)) < min_digits:
+        return False
+    rounded = Fraction(int(abs(exact) * scale + Fraction(1, 2)), scale)
+    return rounded == abs(given.value) and (given.value < 0) == (exact < 0)
+
+
+def _same_quantity(given: list[Quantity], accepted: list[Quantity], ctx: Context) -> bool:
+    for g in given:
+        for a in accepted:
+            if not (g.unit == a.unit or (not a.unit and g.unit in ctx.units)
+                    or (not g.unit and a.unit in ctx.units)):
+                continue
+            if g.value == a.value:
+                return True
+            # A rounded decimal for an exact fraction, either way round; the card's own
+            # rounding must show three digits to stand for a fraction (0.333, not 0.33).
+            if g.unit == a.unit and (_rounds_to(g, a.value) or _rounds_to(a, g.value, 3)):
+                return True
+    return False
+
+
+def expression(text: str) -> str:
+    """Spacing around operators removed; ×, ·, x between factors and 'by' spelt `*`."""
+    text = re.sub(r"\\(?:times|cdot)\b", "*", text)
+    text = re.sub(r"(?<=\d)\s*x\s*(?=\d)", "*", text)
+    text = re.sub(r"(?<=\S) x (?=\S)", " * ", text)
+    text = re.sub(r"[×·⋅∙]", "*", text).replace("**", "^")
+    if re.fullmatch(r"[\w.]{1,5}(?: by [\w.]{1,5})+", text):
+        text = text.replace(" by ", "*")
+    text = re.sub(r"([\^_])\{([^{}]*)\}", r"\1\2", text)
+    return _OPERATORS.sub(r"\1", text).strip()
+
+
+def _unwrap(text: str) -> str:
+    m = re.fullmatch(r"torch\.size\((.*)\)", text, re.I)
+    if m:
+        text = m.group(1)
+    while len(text) >= 2 and _BRACKETS.get(text[0]) == text[-1] and _closes_at_end(text):
+        text = text[1:-1]
+    return text
+
+
+def _closes_at_end(text: str) -> bool:
+    """Whether the bracket opening `text` is the one closing it: `(a)(b)` is not wrapped."""
+    depth = 0
+    for i, ch in enumerate(text):
+        if ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+            if depth == 0:
+                return i == len(text) - 1
+    return False
+
+
+def _atom(text: str) -> tuple[str, str]:
+    plain = [q for q in quantities(text) if not q.unit]
+    return ("n", str(plain[0].value)) if plain else ("t", expression(text))
+
+
+def items(text: str, ctx: Context) -> list[tuple[str, str]] | None:
+    """The entries of a list ("1, 4", "(8, 512)", "A and C"), or None for one thing."""
+    inner = _unwrap(expression(text))
+    parts = [p for p in _SEPARATORS.split(inner) if p]
+    if len(parts) == 1 and ctx.shape and re.fullmatch(r"[^\Wx](?:x[^\Wx])+", parts[0]):
+        parts = parts[0].split("x")  # "hxd", "mxn": one-letter dimensions of a shape
+    elif len(parts) == 1 and ctx.shape and "*" in parts[0]:
+        parts = [p for p in parts[0].split("*") if p]
+    if len(parts) == 1 and " " in parts[0]:
+        words = parts[0].split()
+        if ctx.any_order or (ctx.shape and all(len(w) == 1 or quantities(w) for w in words)):
+            parts = words
+    if len(parts) < 2:
+        return None
+    return [_atom(p) for p in parts]
+
+
+def same(given: str, accepted: str, ctx: Context) -> str | None:
+    """Which rule makes two prepared answers the same, or None if none does."""
+    if given == accepted:
+        return "spelling"
+    g_num, a_num = quantities(given), quantities(accepted)
+    if g_num and a_num:
+        return "number" if _same_quantity(g_num, a_num, ctx) else None
+    if expression(given) == expression(accepted):
+        return "operator spacing"
+    g_items, a_items = items(given, ctx), items(accepted, ctx)
+    if g_items is None or a_items is None:
+        return None
+    if g_items == a_items:
+        return "list"
+    if ctx.any_order and Counter(g_items) == Counter(a_items):
+        return "any order"
+    return None
+
+
+def is_tuple(text: str) -> bool:
+    return "," in text
+
+
+def is_product(text: str) -> bool:
+    return "*" in expression(text)
