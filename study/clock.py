@@ -7,34 +7,49 @@ for the day before, as in Anki.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
+from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from study.errors import ClockError
 
 UTC = UTC
 
 
-class ClockError(ValueError):
-    pass
+
+
+# Instants the store can hold and every zone can convert: days, weeks and
+# years are added to them, so the ends of datetime's range are kept away.
+EARLIEST = datetime(1970, 1, 2, tzinfo=UTC)
+LATEST = datetime(9000, 1, 1, tzinfo=UTC)
+LOCALTIME = Path("/etc/localtime")  # the system zone (tests point it elsewhere)
 
 
 def parse_instant(text: str) -> datetime:
     """Parse ISO-8601; a naive value is taken as UTC. Returns an aware UTC datetime."""
     try:
         dt = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
-    except ValueError as exc:
+        if dt.tzinfo is None:
+            dt = dt.replace(tzinfo=UTC)
+        dt = dt.astimezone(UTC)
+    except (ValueError, OverflowError) as exc:
         raise ClockError(f"not an ISO-8601 date-time: {text!r}") from exc
-    if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=UTC)
-    return dt.astimezone(UTC)
+    if not EARLIEST <= dt < LATEST:
+        raise ClockError(f"date-time out of range: {text!r} (years 1970 to 8999)")
+    return dt
 
 
 def now() -> datetime:
     """The current instant in UTC; `STUDY_NOW` (ISO-8601) overrides it."""
     fixed = os.environ.get("STUDY_NOW")
     if fixed:
-        return parse_instant(fixed)
+        try:
+            return parse_instant(fixed)
+        except ClockError as exc:
+            raise ClockError(f"STUDY_NOW: {exc}") from None
     return datetime.now(UTC)
 
 
@@ -53,12 +68,35 @@ def local_zone(name: str | None) -> tzinfo:
             return ZoneInfo(name)
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ClockError(f"unknown time zone {name!r}") from exc
+    return system_zone()
+
+
+def system_zone(localtime: Path | None = None) -> tzinfo:
+    """The system's IANA zone ($TZ, else /etc/localtime), with its daylight-saving rules.
+
+    The fixed offset Python reports for "now" would put a July study day of a
+    user set up in winter an hour off; the zone's rules never do.
+    """
     tz = os.environ.get("TZ")
     if tz:
+        name = tz.lstrip(":")
         try:
-            return ZoneInfo(tz.lstrip(":"))
-        except (ZoneInfoNotFoundError, ValueError):
-            pass
+            if name.startswith("/"):
+                with open(name, "rb") as fh:
+                    return ZoneInfo.from_file(fh, key=name)
+            return ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError, OSError):
+            pass  # a POSIX rule string such as "CET-1CEST": fall through
+    path = localtime or LOCALTIME
+    try:
+        target = os.path.realpath(path)
+        if "/zoneinfo/" in target:  # a link into the zone database names the zone
+            with contextlib.suppress(ZoneInfoNotFoundError, ValueError):
+                return ZoneInfo(target.split("/zoneinfo/", 1)[1])
+        with open(path, "rb") as fh:
+            return ZoneInfo.from_file(fh, key="localtime")
+    except (OSError, ValueError):
+        pass
     local = datetime.now().astimezone().tzinfo
     return local if local is not None else UTC
 

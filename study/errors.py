@@ -6,6 +6,8 @@ the app shows the same message. Anything else reaching the top is a bug.
 
 from __future__ import annotations
 
+import errno
+
 
 class StudyError(Exception):
     """A failure explained in one line; `exit_code` is what the command returns."""
@@ -52,3 +54,35 @@ class StorageError(StoreError):
 
 class ExchangeError(StudyError):
     """A file that is not a valid study export, or a home that is not empty."""
+
+
+_ERRNO_WORDS = {
+    errno.ENOSPC: "the disk is full",
+    errno.EDQUOT: "the disk quota is exceeded",
+    errno.EROFS: "the file system is read-only",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "permission denied",
+    errno.ENOENT: "no such file or directory",
+    errno.ENOTDIR: "a path component is a file, not a folder",
+    errno.EISDIR: "it is a folder, not a file",
+    errno.EIO: "input/output error (a failing disk?)",
+    errno.ENAMETOOLONG: "the name is too long",
+    errno.ELOOP: "too many symbolic links",
+}
+
+
+def os_words(exc: OSError) -> str:
+    """An OSError's cause in plain words."""
+    if exc.errno in _ERRNO_WORDS:
+        return _ERRNO_WORDS[exc.errno]
+    return exc.strerror or str(exc) or type(exc).__name__
+
+
+def from_os_error(exc: OSError, doing: str = "") -> StudyError:
+    """One line for a failed file operation: what, where, and why in plain words."""
+    where = exc.filename if exc.filename is not None else ""
+    what = doing or "cannot use"
+    text = f"{what} {where}: {os_words(exc)}" if where else f"{what}: {os_words(exc)}"
+    cls = StorageError if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS,
+                                        errno.EACCES, errno.EPERM) else StudyError
+    return cls(text.replace("  ", " "))

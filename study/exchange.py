@@ -13,6 +13,7 @@ from typing import Any
 
 from study import __version__
 from study.core import Study
+from study.errors import ExchangeError
 from study.settings import Settings, load_settings, save_settings
 
 FORMAT = "study-export"
@@ -27,8 +28,6 @@ TABLES: dict[str, tuple[str, ...]] = {
 }
 
 
-class ExchangeError(Exception):
-    """A file that is not a study export, or a home that is not empty: exit 2."""
 
 
 def _plain(obj: Any) -> Any:

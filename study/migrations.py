@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import sqlite3
 
+from study.errors import SchemaError
+
 V1 = """
 CREATE TABLE meta (
     key   TEXT PRIMARY KEY,
@@ -104,8 +106,6 @@ MIGRATIONS: list[str] = [V1, V2, V3, V4]
 LATEST = len(MIGRATIONS)
 
 
-class SchemaError(RuntimeError):
-    pass
 
 
 def version(conn: sqlite3.Connection) -> int:

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from study import migrations
 from study.clock import DayClock, to_ms
+from study.errors import StoreError
 from study.scheduler import REVIEW, ItemState, Srs
 
 DB_FILE = "study.db"
@@ -29,8 +30,6 @@ _STATE_COLS = (
 )
 
 
-class StoreError(RuntimeError):
-    pass
 
 
 @dataclass(frozen=True)

@@ -112,8 +112,8 @@ def test_settings_file_env_and_home_flag(tmp_path: Path, content: Path) -> None:
     assert (home / "study.db").exists() and not (tmp_path / "unused" / "study.db").exists()
     bad = study(["--home", str(home), "today"], env | {"STUDY_DESIRED_RETENTION": "0.5"})
     assert bad.returncode == 2
-    assert bad.stderr.strip() == ("study: error: environment: desired_retention must be "
-                                  "between 0.70 and 0.99")
+    assert bad.stderr.strip() == ("study: error: environment: STUDY_DESIRED_RETENTION='0.5': "
+                                  "must be between 0.70 and 0.99")
 
 
 def test_db_backup_and_rebuild_commands(tmp_path: Path, content: Path) -> None:
@@ -150,5 +150,5 @@ def test_unknown_command_and_bad_clock_are_clear(tmp_path: Path, content: Path) 
     assert out.returncode == 2 and "invalid choice" in out.stderr
     out = study(["today"], env | {"STUDY_NOW": "yesterday"})
     assert out.returncode == 2
-    assert out.stderr.strip() == "study: error: not an ISO-8601 date-time: 'yesterday'"
+    assert out.stderr.strip() == "study: error: STUDY_NOW: not an ISO-8601 date-time: 'yesterday'"
     assert clock.parse_instant(NOW).year == 2026

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -63,4 +64,43 @@ def test_study_now_overrides_the_clock(monkeypatch: pytest.MonkeyPatch) -> None:
     assert now() == datetime(2030, 1, 2, 1, 4, 5, tzinfo=UTC)
     monkeypatch.setenv("STUDY_NOW", "not a date")
     with pytest.raises(ClockError):
+        now()
+
+
+@pytest.mark.parametrize("as_link", [True, False])
+def test_the_system_zone_follows_daylight_saving(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, as_link: bool
+) -> None:
+    """A Berlin machine, no TZ, no timezone setting: days start at 04:00 local all year."""
+    from study import clock
+
+    berlin = Path("/usr/share/zoneinfo/Europe/Berlin")
+    fake = tmp_path / "localtime"
+    if as_link:
+        fake.symlink_to(berlin)
+    else:  # a copied zone file, as some systems have
+        fake.write_bytes(berlin.read_bytes())
+    monkeypatch.delenv("TZ", raising=False)
+    monkeypatch.setattr(clock, "LOCALTIME", fake)
+    days = DayClock(clock.local_zone(""), 4)
+    # Winter (CET, UTC+1) and summer (CEST, UTC+2).
+    assert days.day_start(date(2026, 1, 10)) == datetime(2026, 1, 10, 3, tzinfo=UTC)
+    assert days.day_start(date(2026, 7, 10)) == datetime(2026, 7, 10, 2, tzinfo=UTC)
+    # The switches happen at night, inside the study day that began the morning before:
+    # those days are 23 and 25 hours long, and every day starts at 04:00 local.
+    for switch, hours in ((date(2026, 3, 28), 23), (date(2026, 10, 24), 25)):
+        start, end = days.day_start(switch), days.day_start(switch + timedelta(days=1))
+        assert (end - start) == timedelta(hours=hours)
+        assert start.astimezone(ZoneInfo("Europe/Berlin")).hour == 4
+        assert days.day_of(end - timedelta(seconds=1)) == switch
+        assert days.day_of(end) == switch + timedelta(days=1)
+
+
+@pytest.mark.parametrize("text", ["0001-01-01T00:00:00", "9999-12-31T23:59:59",
+                                  "1969-07-20T20:17:00Z", "2026-13-01", "+inf", "now"])
+def test_out_of_range_or_odd_study_now_is_one_clear_error(
+    monkeypatch: pytest.MonkeyPatch, text: str
+) -> None:
+    monkeypatch.setenv("STUDY_NOW", text)
+    with pytest.raises(ClockError, match="^STUDY_NOW: "):
         now()

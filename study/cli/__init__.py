@@ -7,11 +7,15 @@ in torch or Textual.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
+import os
 import sys
 
 from study import __version__
 from study.cli import content, db, exchange, kata, review, settings
 from study.cli.common import UsageError
+from study.errors import StudyError, from_os_error
 
 __all__ = ["UsageError", "build_parser", "main"]
 
@@ -38,26 +42,60 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from study.clock import ClockError
-    from study.settings import SettingsError
-
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    """Run one command; every failure is one line on stderr and an exit code (0, 1 or 2)."""
+    for stream in (sys.stdout, sys.stderr):
+        # A file name in an odd encoding must not turn into a UnicodeEncodeError.
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
+    args: argparse.Namespace | None = None
     try:
-        return int(args.func(args) or 0)
-    except (UsageError, SettingsError, ClockError) as exc:
-        print(f"study: error: {exc}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("\ninterrupted; every grade so far is saved", file=sys.stderr)
-        return 130
-    except Exception as exc:  # store errors and the like: one clear line
-        from study.migrations import SchemaError
-        from study.store import StoreError
-
-        if isinstance(exc, StoreError | SchemaError | FileNotFoundError):
-            print(f"study: error: {exc}", file=sys.stderr)
-            return 2
-        raise
+        args = build_parser().parse_args(argv)
+        rc = int(args.func(args) or 0)
+        sys.stdout.flush()  # a closed pipe shows here, inside the handler below
+        return rc
     except BrokenPipeError:
-        return 0
+        return _closed_pipe()
+    except StudyError as exc:
+        _error(str(exc))
+        return exc.exit_code
+    except KeyboardInterrupt:
+        _say("\ninterrupted; every grade so far is saved")
+        return 130
+    except OSError as exc:
+        _error(str(from_os_error(exc)))
+        return 2
+    except Exception as exc:
+        import sqlite3
+
+        if isinstance(exc, sqlite3.Error):
+            from study.paths import resolve_home
+            from study.store import DB_FILE, explain
+
+            try:
+                db = resolve_home(args.home if args else None) / DB_FILE
+            except StudyError:
+                db = None
+            _error(str(explain(exc, db)))
+            return 2
+        if os.environ.get("STUDY_DEBUG"):
+            raise
+        # A bug: still one line, with the way to see the rest.
+        _error(f"internal error: {type(exc).__name__}: {exc} "
+               "(STUDY_DEBUG=1 shows the traceback; please report it)")
+        return 1
+
+
+def _say(text: str) -> None:
+    with contextlib.suppress(OSError, ValueError):  # stderr gone too: the exit code says it
+        print(text, file=sys.stderr)
+
+
+def _error(text: str) -> None:
+    _say(f"study: error: {text}")
+
+
+def _closed_pipe() -> int:
+    """`study ... | head`: the reader left; that is not an error. Silence the final flush."""
+    with contextlib.suppress(OSError, ValueError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return 0
