@@ -95,7 +95,7 @@ def main() -> int:
     # What the app imports before its first frame (in-process, same home).
     probe = subprocess.run(
         [sys.executable, "-c",
-         "import sys, study.tui.app as a, study.tui.components.dashboard;"
+         "import sys, study.tui.app as a, study.tui.screens.dashboard;"
          "print('torch' in sys.modules, len(sys.modules))"],
         capture_output=True, text=True, env={**env, "STUDY_HOME": str(home)})
     torch_loaded, n_modules = probe.stdout.split()

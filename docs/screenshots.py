@@ -39,7 +39,7 @@ def seed(home: Path) -> None:
 
 
 async def shoot(home: Path) -> None:
-    from study.tui.components.kata import KataScreen
+    from study.tui.screens.kata import KataScreen
 
     OUT.mkdir(parents=True, exist_ok=True)
     app = create_app(home, settings=SETTINGS, now=lambda: NOW)

@@ -53,6 +53,27 @@ def start(study: Study, kata: Kata, now: datetime) -> tuple[Path, bool]:
     return path, True
 
 
+def reset(study: Study, kata: Kata, now: datetime) -> tuple[Path, Path | None]:
+    """Put the starter back in the workspace; the old file, if it was changed, is kept
+    beside it as `<function>.<time>.py.bak`. Returns (workspace file, backup or None)."""
+    assert kata.folder is not None
+    path = workspace_file(study, kata)
+    starter = (kata.folder / "starter.py").read_text(encoding="utf-8")
+    backup = None
+    if path.exists():
+        old = path.read_text(encoding="utf-8")
+        if old != starter:
+            stamp = now.astimezone(study.days.zone).strftime("%Y%m%d-%H%M%S")
+            backup = path.with_name(f"{path.stem}.{stamp}.py.bak")
+            n = 1
+            while backup.exists():  # two resets in one second: never overwrite a backup
+                n += 1
+                backup = path.with_name(f"{path.stem}.{stamp}-{n}.py.bak")
+            path.replace(backup)
+    save_workspace(study, kata, starter)
+    return path, backup
+
+
 def _session_start_ms(study: Study, kata: Kata, now: datetime) -> int:
     """When today's work on the kata began: today's `start`, else its first attempt today."""
     day_start = to_ms(study.days.day_start(study.days.day_of(now)))

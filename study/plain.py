@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from typing import TextIO
 
-from study import cloze, grading
+from study import cardtext, grading
 from study.core import Study
 from study.models import Card
 from study.planner import PlanEntry
@@ -20,6 +20,11 @@ KEYS = (
     "Enter reveal · 1-4 grade (Enter = Good) · u undo · s suspend · b bury · q quit"
     " (at an answer prompt: \\u \\s \\b \\q)"
 )
+
+
+def _text(markdown: str) -> str:
+    """One piece of card Markdown (a choice) as plain text."""
+    return cardtext.plain(cardtext.math(markdown))
 
 
 class _Quit(Exception):
@@ -98,9 +103,9 @@ class PlainReview:
                 if self._command(key, entry):
                     return
         elif card.type == "mcq":
-            self.say(card.question)
+            self.say(self._front(card, item.id))
             for i, choice in enumerate(card.choices):
-                self.say(f"  {chr(ord('a') + i)}) {choice}")
+                self.say(f"  {chr(ord('a') + i)}) {_text(choice)}")
             multi = len(card.answer) > 1
             while True:
                 raw = self.ask("answer (letters, e.g. a,c) > " if multi else "answer (letter) > ")
@@ -113,9 +118,10 @@ class PlainReview:
             right = grading.check_mcq(card, picks)
             suggested = grading.suggested_rating(right)
             self.say(("✓ right" if right else "✗ wrong") + " — answer: " +
-                     ", ".join(f"{chr(ord('a') + i)}) {card.choices[i]}" for i in card.answer))
+                     ", ".join(f"{chr(ord('a') + i)}) {_text(card.choices[i])}"
+                               for i in card.answer))
         else:  # typed
-            self.say(card.question)
+            self.say(self._front(card, item.id))
             raw = self.ask("answer > ")
             if self._escaped(raw, entry):
                 return
@@ -127,24 +133,19 @@ class PlainReview:
         self._grade(entry, suggested, started)
 
     def _front(self, card: Card, item_id: str) -> str:
-        if card.type == "cloze":
-            return cloze.render(card.text, int(item_id.rsplit("#c", 1)[1]), reveal=False)
-        return card.front
+        """The front as the app shows it, in plain text (math in Unicode, no Markdown)."""
+        return cardtext.plain(cardtext.front(card, item_id))
 
     def _back(self, card: Card, item_id: str) -> None:
-        if card.type == "basic":
+        if card.type == "typed":  # the verdict line above already lists what is accepted
+            parts = [p for p in (card.back_zh, card.explain) if p]
+            text = "\n\n".join(cardtext.math(p) for p in parts)
+            text += f"\n\n*Source:* {card.source}"
+        else:
+            text = cardtext.back(card, item_id, mark=("**[", "]**"))
+        if card.type in ("basic", "cloze"):
             self.say("──")
-            self.say(card.back)
-        elif card.type == "cloze":
-            self.say("──")
-            self.say(cloze.render(card.text, int(item_id.rsplit("#c", 1)[1]), reveal=True))
-            if card.back:
-                self.say(card.back)
-        elif card.type == "mcq":
-            self.say(card.explanation)
-        if card.explain:
-            self.say(f"Why: {card.explain}")
-        self.say(f"Source: {card.source}")
+        self.say(cardtext.plain(text))
 
     def _grade(self, entry: PlanEntry, suggested: int | None, started: float) -> None:
         preview = self.session.preview(entry.item)

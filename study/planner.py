@@ -87,6 +87,22 @@ def unlocked_topics(index: ContentIndex, states: dict[str, ItemState]) -> set[st
     return out
 
 
+def kata_topics_open(index: ContentIndex, states: dict[str, ItemState],
+                     starting: set[str]) -> set[str]:
+    """Topics whose katas can be new today: every prerequisite with content is started,
+    or starts today (its new cards are in today's plan). The kata's own topic need not
+    be started: a kata is practice, not a reward for finishing the cards."""
+    started = _topic_started(index.items, states)
+    return {tid for tid, topic in index.topics.items()
+            if all(started.get(p, True) or p in starting for p in topic.prerequisites)}
+
+
+def is_glossary(item: Item) -> bool:
+    """A topic's glossary table (ids end in `-glossary`, tagged `glossary`): it comes after
+    the topic's questions, so a topic starts with an idea, not a vocabulary list."""
+    return item.note_id.endswith("-glossary")
+
+
 def interleave(reviews: list[PlanEntry], new: list[PlanEntry]) -> list[PlanEntry]:
     """Spread new items evenly through the reviews, a review first (as Anki's 'mix')."""
     if not new:
@@ -161,11 +177,12 @@ def plan(
         if grades_note and it.id not in grades_note:
             continue  # a sibling was reviewed today
         if s is None or s.state == NEW:
+            if it.kind == "kata":  # its topic's prerequisites are checked below
+                kata_new.append(PlanEntry(it, "kata-new"))
+                continue
             if it.topic not in unlocked:
                 continue
-            if it.kind == "kata":
-                kata_new.append(PlanEntry(it, "kata-new"))
-            elif not settings.bury_siblings or it.note_id not in new_notes:
+            if not settings.bury_siblings or it.note_id not in new_notes:
                 new_notes.add(it.note_id)
                 new.append(PlanEntry(it, "new"))
             continue
@@ -184,11 +201,18 @@ def plan(
     learning.sort(key=lambda e: e.due_ms or 0)
     reviews.sort(key=lambda e: (e.retrievability or 0.0, e.item.order))
     reviews = reviews[: max(0, settings.max_reviews_per_day - reviews_done)]
+    if new:
+        # Within a topic the questions come first, its glossary last.
+        new.sort(key=lambda e: (e.item.order[0], is_glossary(e.item), e.item.order[1:]))
     new = new[: max(0, settings.new_per_day - new_cards_done)]
     kata_due.sort(key=lambda e: (e.retrievability or 0.0, e.due_ms or 0))
+    if kata_new:
+        open_topics = kata_topics_open(index, states, {e.item.topic for e in new})
+        kata_new = [e for e in kata_new if e.item.topic in open_topics]
     katas = kata_due + kata_new[: max(0, settings.new_katas_per_day - new_katas_done)]
 
-    result.entries = separate_siblings(learning + interleave(reviews, new) + katas)
+    cards = separate_siblings(learning + interleave(reviews, new))
+    result.entries = katas + cards if settings.kata_first else cards + katas
     review_s = typical_s[0] or DEFAULT_REVIEW_S
     new_s = typical_s[1] or DEFAULT_NEW_S
     kata_min = sum(float(index.katas[e.item.id].time_budget_min) for e in katas)

@@ -23,12 +23,36 @@ _INLINE_CODE = re.compile(r"(`+)(.+?)\1", re.S)
 _DISPLAY = re.compile(r"\$\$(.+?)\$\$", re.S)
 _INLINE = re.compile(r"(?<![\\$])\$(?!\s)([^$\n]+?)(?<!\s)\$(?!\$)")
 _IMG = re.compile(r'<img src="([^"]+)"')
+# A fence's opening line: its info string says the language, then markers (`run`: the
+# test suite executes the block). Only the language is for readers and highlighters.
+_FENCE_INFO = re.compile(r"^([ \t]*)(`{3,}|~{3,})[ \t]*([^`\n]*?)[ \t]*$", re.M)
 
 
 @dataclass
 class Rendered:
     html: str
     media: list[Path] = field(default_factory=list)
+
+
+def fence_language(info: str) -> str:
+    """The highlighter's language for a fence's info string: `python run` -> python;
+    a block with only markers (`run`) is Python, as the suite runs it."""
+    words = info.split()
+    if not words:
+        return ""
+    return "python" if words[0] == "run" else words[0]
+
+
+def clean_fences(text: str) -> str:
+    """Every fence's info string cut to its language, so no marker is ever shown and every
+    renderer (the app's Markdown, Anki's HTML, line mode) highlights the block."""
+    if "```" not in text and "~~~" not in text:
+        return text
+
+    def one(m: re.Match[str]) -> str:
+        return f"{m.group(1)}{m.group(2)}{fence_language(m.group(3))}"
+
+    return _FENCE_INFO.sub(one, text)
 
 
 def _md():  # type: ignore[no-untyped-def]
@@ -135,7 +159,8 @@ def to_html(text: str, base: Path | None = None, is_cloze: bool = False,
     if _MD is None:
         _MD = _md()
     store: list[str] = []
-    src = _protect_cloze(text) if is_cloze else text
+    src = clean_fences(text)
+    src = _protect_cloze(src) if is_cloze else src
     src = _protect_math(src, store, is_cloze)
     body = _MD.renderInline(src) if inline else _MD.render(src)
     body = re.sub(f"{_MATH_OPEN}(\\d+){_MATH_CLOSE}", lambda m: store[int(m.group(1))], body)

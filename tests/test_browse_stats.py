@@ -8,7 +8,7 @@ import pytest
 from conftest import T0
 
 from study import browse, stats
-from study.tui.components.heatmap import render
+from study.tui.widgets.heatmap import render
 
 
 def test_query_syntax() -> None:

@@ -21,11 +21,11 @@ from tui_helpers import (
 )
 
 from study.settings import load_settings
-from study.tui.components.browse import BrowseScreen
-from study.tui.components.dashboard import DashboardScreen
-from study.tui.components.kata import KataScreen
-from study.tui.components.review import ReviewScreen
-from study.tui.components.summary import SummaryScreen
+from study.tui.screens.browse import BrowseScreen
+from study.tui.screens.dashboard import DashboardScreen
+from study.tui.screens.kata import KataScreen
+from study.tui.screens.review import ReviewScreen
+from study.tui.screens.summary import SummaryScreen
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -285,7 +285,7 @@ async def test_kata_right_and_wrong(home: Path, root: Path,
         # after an attempt, the reference can be read
         await pilot.press("f2")
         await pilot.pause()
-        from study.tui.components.reference import ReferenceScreen
+        from study.tui.screens.reference import ReferenceScreen
 
         assert isinstance(app.screen, ReferenceScreen)
         assert "x.amax(dim=dim, keepdim=True)" in app.screen.query_one("#reference").source
@@ -432,7 +432,7 @@ async def test_help_and_command_palette(home: Path, root: Path) -> None:
         await pilot.pause(0.3)
         await pilot.press("enter")
         await pilot.pause(0.3)
-        from study.tui.components.stats import StatsScreen
+        from study.tui.screens.stats import StatsScreen
 
         assert isinstance(app.screen, StatsScreen)
 

@@ -90,7 +90,7 @@ def test_screen(snap_compare, tmp_path: Path, screen: str, size: tuple[int, int]
 
 
 async def open_kata(pilot) -> None:  # type: ignore[no-untyped-def]
-    from study.tui.components.kata import KataScreen
+    from study.tui.screens.kata import KataScreen
 
     await _open(pilot)
     pilot.app.push_screen(KataScreen("softmax"))

@@ -53,7 +53,7 @@ def make_app(home: Path, root: Path, clock: Clock | None = None,
 
 async def opened(app: StudyApp, pilot: object) -> None:
     """Wait until the home is open and the dashboard has filled in (or failed to)."""
-    from study.tui.components.dashboard import DashboardScreen
+    from study.tui.screens.dashboard import DashboardScreen
 
     for _ in range(500):
         with contextlib.suppress(WorkerCancelled):  # a reload replaced an earlier one

@@ -17,7 +17,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from study.tui.messages import StudyFailed, StudyOpened
+from study.tui.messages import StudyFailed, StudyOpened, StudyReady, StudyUnavailable
 
 if TYPE_CHECKING:  # the core loads in the opening worker, after the first frame
     from study.core import Study
@@ -51,11 +51,12 @@ class StudyApp(App[None]):
         self._start = start
         self.study: Study | None = None
         self.open_error: str | None = None
+        self.settings_file: Path | None = None  # the broken settings file, when it is
 
     # -- opening the home ---------------------------------------------------------------
 
     def on_mount(self) -> None:
-        from study.tui.components.dashboard import DashboardScreen
+        from study.tui.screens.dashboard import DashboardScreen
 
         self.push_screen(DashboardScreen())
         # Open the home once the first frame is out: the worker would compete with it.
@@ -64,13 +65,19 @@ class StudyApp(App[None]):
     @work(thread=True, exclusive=True, group="open")
     def open_study(self) -> None:
         from study.core import open_study
+        from study.paths import resolve_home
+        from study.settings import SETTINGS_FILE, SettingsError
 
         try:
             study = open_study(self._home, self._settings, self._roots)
             if self._now is not None:
                 study.now = self._now  # type: ignore[method-assign]
             backup_error = _auto_backup(study)
-        except Exception as exc:  # a broken settings file, a locked database: say so
+        except SettingsError as exc:  # say what is wrong and where; Settings can fix it
+            path = resolve_home(self._home) / SETTINGS_FILE
+            self.post_message(StudyFailed(str(exc), path if str(path) in str(exc) else None))
+            return
+        except Exception as exc:  # a locked database, an unreadable home: say so
             self.post_message(StudyFailed(f"{type(exc).__name__}: {exc}"))
             return
         self.study = study
@@ -80,9 +87,10 @@ class StudyApp(App[None]):
                         timeout=10)
 
     def on_study_opened(self, _: StudyOpened) -> None:
+        self.open_error = None
+        self.settings_file = None
         for screen in self.screen_stack:
-            if hasattr(screen, "study_ready"):
-                screen.study_ready()
+            screen.post_message(StudyReady())
         if self.study is not None and self.study.problems:
             self.notify(f"{len(self.study.problems)} content problem(s) skipped; run "
                         "`study content check`", severity="warning", timeout=8)
@@ -92,9 +100,9 @@ class StudyApp(App[None]):
 
     def on_study_failed(self, message: StudyFailed) -> None:
         self.open_error = message.error
+        self.settings_file = message.settings_file
         for screen in self.screen_stack:
-            if hasattr(screen, "study_failed"):
-                screen.study_failed(message.error)
+            screen.post_message(StudyUnavailable(message.error, message.settings_file))
 
     def reopen(self, settings: Settings | None = None) -> None:
         """After settings change: open the home again with them (history is in the DB)."""
@@ -113,11 +121,12 @@ class StudyApp(App[None]):
     def _show_screen(self, module: str, screen: str) -> None:
         """Push a screen that needs the study; imported on first use (keeps startup light)."""
         if self.study is None:
-            self.notify("still opening your study home…", timeout=2)
+            self.notify(self.open_error or "still opening your study home…",
+                        severity="error" if self.open_error else "information", timeout=3)
             return
         from importlib import import_module
 
-        self.push_screen(getattr(import_module(f"study.tui.components.{module}"), screen)())
+        self.push_screen(getattr(import_module(f"study.tui.screens.{module}"), screen)())
 
     def action_review(self) -> None:
         self._show_screen("review", "ReviewScreen")
@@ -132,14 +141,40 @@ class StudyApp(App[None]):
         self._show_screen("stats", "StatsScreen")
 
     def action_settings(self) -> None:
+        if self.study is None and self.settings_file is not None:
+            from study.tui.screens.settings import SettingsScreen
+
+            # The file is broken: start from the defaults; saving keeps the old one aside.
+            self.push_screen(SettingsScreen(broken=self.settings_file))
+            return
         self._show_screen("settings", "SettingsScreen")
+
+    def action_kata_first(self) -> None:
+        """Today's katas before the cards (or after them again), saved as `kata_first`."""
+        from dataclasses import replace
+
+        from study.settings import SettingsError, save_settings
+
+        study = self.study
+        if study is None:
+            return
+        new = replace(study.settings, kata_first=not study.settings.kata_first)
+        try:
+            save_settings(study.home, new)
+        except (OSError, SettingsError) as exc:
+            self.notify(f"could not save settings: {exc}", severity="error")
+            return
+        study.settings = new
+        self.notify("katas first today" if new.kata_first else "katas after the cards")
+        for screen in self.screen_stack:
+            screen.post_message(StudyReady())
 
     def action_dashboard(self) -> None:
         while len(self.screen_stack) > 2:
             self.pop_screen()
 
     def action_help(self) -> None:
-        from study.tui.components.help import HelpScreen
+        from study.tui.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
@@ -156,8 +191,11 @@ class StudyApp(App[None]):
         yield SystemCommand("Settings", "New per day, retention, rollover hour, kata device",
                             self.action_settings)
         yield SystemCommand("Dashboard", "Back to today's plan", self.action_dashboard)
+        # Textual's own "Keys" entry shows the same bindings: ours (with the global keys) only.
         yield SystemCommand("Keys", "The keys of this screen", self.action_help)
-        yield from super().get_system_commands(screen)
+        for command in super().get_system_commands(screen):
+            if command.title != "Keys":
+                yield command
 
 
 def _auto_backup(study: Study) -> str | None:
@@ -185,5 +223,12 @@ def create_app(
 
 
 def run(home: str | Path | None = None, start: str = "dashboard") -> int:
-    create_app(home, start=start).run()
+    """Run the app; 2 when the home could not be opened (its one line on stderr)."""
+    import sys
+
+    app = create_app(home, start=start)
+    app.run()
+    if app.study is None and app.open_error:
+        print(f"study: {app.open_error}", file=sys.stderr)
+        return 2
     return 0

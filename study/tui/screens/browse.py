@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Markdown, Static
 
 from study import browse, cardtext
 from study.scheduler import STATE_NAMES
+from study.tui.screens.base import StudyScreen
 
 MAX_ROWS = 2000
 
 
-class BrowseScreen(Screen[None]):
+class BrowseScreen(StudyScreen[None]):
     BINDINGS = [
         Binding("slash", "search", "Search", key_display="/"),
         Binding("s", "toggle_suspend", "Suspend/unsuspend"),
@@ -32,10 +30,6 @@ class BrowseScreen(Screen[None]):
         self.initial = query
         self.rows: list[browse.Row] = []
         self.shown: list[browse.Row] = []
-
-    @property
-    def study(self) -> Any:
-        return self.app.study  # type: ignore[attr-defined]
 
     def compose(self) -> ComposeResult:
         yield Input(value=self.initial, id="query",
@@ -72,13 +66,16 @@ class BrowseScreen(Screen[None]):
         table = self.query_one("#items", DataTable)
         table.clear()
         for row in self.shown[:MAX_ROWS]:
-            table.add_row(escape(row.item.id), row.type, row.status, escape(row.title[:60]),
-                          key=row.item.id)
+            table.add_row(escape(row.item.id), row.type, row.status,
+                          escape(cardtext.plain_line(row.title, 80)), key=row.item.id)
         more = f" (first {MAX_ROWS})" if len(self.shown) > MAX_ROWS else ""
         self.query_one("#browse-count", Static).update(
             f"{len(self.shown)} of {len(self.rows)} items{more}")
         if self.shown:
             self._detail(self.shown[0])
+        else:  # nothing found: the pane must not keep showing the last item
+            self.query_one("#detail-state", Static).update("[dim]Nothing matches.[/]")
+            self.query_one("#detail-text", Markdown).update("")
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self._search(event.value)
@@ -154,7 +151,7 @@ class BrowseScreen(Screen[None]):
         self._detail(row)
 
     def action_open_kata(self) -> None:
-        from study.tui.components.kata import KataScreen
+        from study.tui.screens.kata import KataScreen
 
         row = self._current()
         if row is not None and row.item.kind == "kata":

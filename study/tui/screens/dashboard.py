@@ -1,21 +1,31 @@
-"""The dashboard: today's plan, streak, a heatmap, progress per track, leeches."""
+"""The dashboard: today's plan, streak, a heatmap, progress per track, leeches.
+
+When the home cannot be opened (a broken settings file, a locked database) it
+says what is wrong and where, and offers only the keys that work then: fix
+the settings (in Settings or the file in an editor), or quit.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from rich.markup import escape
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 from textual.worker import get_current_worker
 
-from study.tui.components.heatmap import Heatmap
+from study.tui.messages import StudyReady, StudyUnavailable
+from study.tui.screens.base import StudyScreen
+from study.tui.widgets.heatmap import Heatmap
 
 HEATMAP_WEEKS = 53  # a year at most; the widget shows what fits
+
+# What needs the open home; hidden (and inert) while it is not open.
+NEEDS_STUDY = frozenset({"review", "drill", "browse", "stats", "kata_first"})
 
 
 class DashboardLoaded(Message):
@@ -24,15 +34,17 @@ class DashboardLoaded(Message):
         self.data = data
 
 
-class DashboardScreen(Screen[None]):
+class DashboardScreen(StudyScreen[None]):
     loaded = False  # True once the numbers are drawn (tests and benchmarks wait for it)
 
     BINDINGS = [
-        Binding("r", "app.review", "Review"),
-        Binding("i", "app.drill", "Drill"),
-        Binding("b", "app.browse", "Browse"),
-        Binding("t", "app.stats", "Stats"),
-        Binding("comma", "app.settings", "Settings", key_display=","),
+        Binding("r", "review", "Review"),
+        Binding("k", "kata_first", "Katas first"),
+        Binding("i", "drill", "Drill"),
+        Binding("b", "browse", "Browse"),
+        Binding("t", "stats", "Stats"),
+        Binding("comma", "settings", "Settings", key_display=","),
+        Binding("e", "edit_settings", "Edit settings.toml"),
         Binding("q", "app.quit", "Quit"),
     ]
 
@@ -50,29 +62,77 @@ class DashboardScreen(Screen[None]):
         table = self.query_one("#tracks", DataTable)
         table.add_columns("Track", "Started", "Mature", "Retention")
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        app = self.study_app
+        if action in NEEDS_STUDY:
+            return app.study is not None
+        if action == "edit_settings":
+            return app.study is None and app.settings_file is not None
+        if action == "settings":
+            return app.study is not None or app.settings_file is not None
+        return True
+
     def on_screen_resume(self) -> None:
-        if getattr(self.app, "study", None) is not None:
-            self.study_ready()
+        if self.study_app.study is not None:
+            self._reload()
 
-    def study_failed(self, error: str) -> None:
-        self.query_one("#today", Static).update(f"[b red]Cannot open your study home[/]\n{error}")
+    def on_study_unavailable(self, message: StudyUnavailable) -> None:
+        self.loaded = False
+        where = (f"\n\nFix it: [b],[/] opens Settings (saving replaces the file, the broken one "
+                 f"is kept as {escape(message.settings_file.name)}.bak), [b]e[/] opens "
+                 f"{escape(str(message.settings_file))} in your editor."
+                 if message.settings_file is not None else "")
+        self.query_one("#today", Static).update(
+            f"[b red]Cannot open your study home[/]\n{escape(message.error)}{where}")
+        self.refresh_bindings()
 
-    def study_ready(self) -> None:
-        if getattr(self.app, "study", None) is not None:
-            self.loaded = False
-            self._load()
+    def on_study_ready(self, _: StudyReady) -> None:
+        self.refresh_bindings()
+        self._reload()
+
+    def _reload(self) -> None:
+        self.loaded = False
+        self._load()
+
+    # The app's actions, through the screen: `check_action` above decides what is offered.
+    def action_review(self) -> None:
+        self.study_app.action_review()
+
+    def action_kata_first(self) -> None:
+        self.study_app.action_kata_first()
+
+    def action_drill(self) -> None:
+        self.study_app.action_drill()
+
+    def action_browse(self) -> None:
+        self.study_app.action_browse()
+
+    def action_stats(self) -> None:
+        self.study_app.action_stats()
+
+    def action_settings(self) -> None:
+        self.study_app.action_settings()
+
+    def action_edit_settings(self) -> None:
+        from study.tui.editor import edit_then
+
+        path = self.study_app.settings_file
+        if path is None:
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        edit_then(self.study_app, path, 1, lambda: self.study_app.reopen(None))
 
     @work(thread=True, exclusive=True, group="dashboard")
     def _load(self) -> None:
         from study import stats
 
-        study = self.app.study  # type: ignore[attr-defined]
+        study = self.study_app.study
         if study is None:
             return
         try:
             data = stats.dashboard(study, study.now(), HEATMAP_WEEKS * 7)
         except Exception:  # the database went away (settings reopened it): try again
-            if self.app.study is study:  # type: ignore[attr-defined]
+            if self.study_app.study is study:
                 raise
             return
         if not get_current_worker().is_cancelled:  # a newer load replaced this one
@@ -87,14 +147,20 @@ class DashboardScreen(Screen[None]):
         self.query_one("#title", Static).update(
             f"[b]study[/] · {today:%A %d %B %Y} · streak [b]{info['streak_days']}[/] "
             f"day{'s' if info['streak_days'] != 1 else ''}")
+        kata_first = self.study_app.study is not None and self.study_app.study.settings.kata_first
         lines = [
             "[b]Today[/]",
             f"  due      [b]{c['learning'] + c['review']:>4}[/]  ({c['learning']} learning)",
             f"  new      [b]{c['new']:>4}[/]",
-            f"  katas    [b]{c['kata']:>4}[/]",
-            f"  about    [b]{plan.estimated_minutes:>4.0f}[/] min",
-            "",
+            f"  katas    [b]{c['kata']:>4}[/]" + ("  (first)" if kata_first and c["kata"] else ""),
         ]
+        # Today's katas by name: someone here to practise for an interview sees them.
+        katas = self.study_app.study.index.katas if self.study_app.study is not None else {}
+        for e in plan.entries:
+            if e.item.kind == "kata":
+                kata = katas.get(e.item.id)
+                lines.append(f"    · {escape(kata.title if kata else e.item.id)}")
+        lines += [f"  about    [b]{plan.estimated_minutes:>4.0f}[/] min", ""]
         if total == 0:
             later = len(plan.learning_later)
             lines.append("[green]All done for today.[/]" +
@@ -103,9 +169,8 @@ class DashboardScreen(Screen[None]):
             lines.append(f"[b]r[/] resume ({done} done today)")
         else:
             lines.append("[b]r[/] start today's session")
-        katas = [e.item.id for e in plan.entries if e.item.kind == "kata"]
-        if katas:
-            lines.append(f"kata: {', '.join(katas)}")
+        if c["kata"]:
+            lines.append("[b]k[/] " + ("katas after the cards" if kata_first else "katas first"))
         self.query_one("#today", Static).update("\n".join(lines))
         self.query_one(Heatmap).show(today, d.daily)
         self._tracks(d.tracks)

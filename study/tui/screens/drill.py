@@ -7,27 +7,31 @@ today's plan), so a drill counts as practice.
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from study import katas
-from study.tui.components.kata import Drill, KataScreen
+from study.tui.drill import Drill
+from study.tui.screens.base import StudyScreen
+from study.tui.screens.kata import KataScreen
 
 DEFAULT_KATAS = 3
 DEFAULT_MINUTES = 45
 
 
-class DrillScreen(Screen[None]):
+class DrillScreen(StudyScreen[None]):
+    # Before the drill: start, more, fewer, back. After it: only the way back.
     BINDINGS = [
         Binding("enter", "start", "Start"),
         Binding("plus", "more", "+1 kata", key_display="+"),
         Binding("minus", "fewer", "-1 kata", key_display="-"),
-        Binding("q", "app.pop_screen", "Back"),
+        Binding("q", "back", "Back"),
+        Binding("enter", "back", "Dashboard"),
     ]
 
     def __init__(self, n: int = DEFAULT_KATAS, minutes: int = DEFAULT_MINUTES) -> None:
@@ -50,8 +54,18 @@ class DrillScreen(Screen[None]):
         self.set_focus(None)
         self._intro()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("start", "more", "fewer"):
+            return self.drill is None
+        if action == "back":
+            return self.drill is None or self.finished
+        return True
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
     def _picked(self) -> list[str]:
-        study = self.app.study  # type: ignore[attr-defined]
+        study = self.study
         return [k.id for k in katas.drill_katas(study, self.n, study.now())]
 
     def _intro(self) -> None:
@@ -61,7 +75,9 @@ class DrillScreen(Screen[None]):
             f"[b]Interview drill[/]: {len(picked)} katas in {self.minutes} minutes, no hints.\n\n"
             + "\n".join(f"  {i}. {escape(k)}" for i, k in enumerate(picked, 1))
             + "\n\nDue katas first, then the ones you fail most, then new ones.\n"
-            "[b]Enter[/] starts the clock; in each kata, ctrl+r checks and [b]n[/] moves on.")
+            "Each kata starts from its starter (saved work is set aside, not lost).\n"
+            "[b]Enter[/] starts the clock; in each kata, ctrl+r checks, [b]n[/] moves on, "
+            "[b]q[/] leaves the drill.")
         self.query_one("#drill-results", DataTable).display = False
 
     def action_more(self) -> None:
@@ -76,14 +92,13 @@ class DrillScreen(Screen[None]):
 
     def action_start(self) -> None:
         if self.drill is not None:
-            if self.finished:
-                self.app.pop_screen()
             return
         picked = self._picked()
         if not picked:
             self.app.notify("No katas to drill.")
             return
         self.drill = Drill(picked, time.monotonic() + self.minutes * 60, self.minutes)
+        self.refresh_bindings()
         self._next(0)
 
     def _next(self, i: int) -> None:
@@ -94,7 +109,7 @@ class DrillScreen(Screen[None]):
             return
 
         def after(result: str | None) -> None:
-            if result == "timeout":
+            if result in ("timeout", "stopped"):
                 self._summary()
             else:
                 self._next(i + 1)
@@ -105,6 +120,7 @@ class DrillScreen(Screen[None]):
         drill = self.drill
         assert drill is not None
         self.finished = True
+        self.refresh_bindings()
         table = self.query_one("#drill-results", DataTable)
         table.clear()
         table.display = True
@@ -121,5 +137,8 @@ class DrillScreen(Screen[None]):
         used = drill.minutes * 60 - max(0.0, drill.deadline - time.monotonic())
         self.query_one("#drill-intro", Static).update(
             f"[b]Drill over[/]: {passed}/{len(drill.kata_ids)} passed in "
-            f"{int(used) // 60} min (of {drill.minutes}). Every attempt is recorded.\n"
-            "[b]Enter[/] back to the dashboard.")
+            f"{int(used) // 60} min (of {drill.minutes}). Every attempt is recorded."
+            + ("\nYour earlier work was set aside: "
+               + ", ".join(escape(Path(p).name) for p in drill.backups.values())
+               if drill.backups else "")
+            + "\n[b]Enter[/] or [b]q[/] back to the dashboard.")

@@ -8,7 +8,6 @@ UI thread through the same `katas.record` the CLI uses.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -16,27 +15,21 @@ from rich.markup import escape
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
+from textual.containers import Horizontal, ScrollableContainer, Vertical
 from textual.widgets import DataTable, Footer, Markdown, Static, TextArea
 
 from study import cardtext, katas
 from study.clock import to_ms
+from study.models import Kata
 from study.scheduler import RATING_NAMES, format_interval
+from study.tui.drill import Drill
 from study.tui.messages import KataChecked, KataCheckFailed
+from study.tui.screens.base import StudyScreen
 
 
-@dataclass
-class Drill:
-    """An interview drill in progress: katas, a deadline, what happened to each."""
-
-    kata_ids: list[str]
-    deadline: float  # time.monotonic()
-    minutes: int
-    results: dict[str, dict[str, Any]] = field(default_factory=dict)
-
-
-class KataScreen(Screen[str]):
+class KataScreen(StudyScreen[str]):
+    # Below 120 columns the prompt and the work stack (see KataScreen.-narrow in app.tcss).
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
     BINDINGS = [
         Binding("ctrl+r", "check", "Check", priority=True),
         Binding("f5", "check", "Check", show=False, priority=True),
@@ -62,19 +55,16 @@ class KataScreen(Screen[str]):
         self.last: dict[str, Any] | None = None
         self.graded_rating: int | None = None
         self.started = time.monotonic()
+        self._disk: tuple[int, str] | None = None  # the workspace file as we last knew it
 
     @property
-    def study(self) -> Any:
-        return self.app.study  # type: ignore[attr-defined]
-
-    @property
-    def kata(self) -> Any:
+    def kata(self) -> Kata:
         return self.study.index.katas[self.kata_id]
 
     def compose(self) -> ComposeResult:
         yield Static("", id="kata-bar")
         with Horizontal(id="kata-main"):
-            with VerticalScroll(id="kata-prompt"):
+            with ScrollableContainer(id="kata-prompt", can_focus=True):
                 yield Markdown("", id="prompt")
                 yield Markdown("", id="hints")
             with Vertical(id="kata-work"):
@@ -87,7 +77,15 @@ class KataScreen(Screen[str]):
 
     async def on_mount(self) -> None:
         kata = self.kata
-        path, _ = katas.start(self.study, kata, self.study.now())
+        now = self.study.now()
+        if self.drill is not None:
+            # A drill starts from the starter, as an interview would; saved work is set aside.
+            path, backup = katas.reset(self.study, kata, now)
+            katas.start(self.study, kata, now)
+            if backup is not None:
+                self.drill.backups[kata.id] = str(backup)
+        else:
+            path, _ = katas.start(self.study, kata, now)
         self.path = path
         await self.query_one("#prompt", Markdown).update(cardtext.kata_prompt(kata))
         editor = self.query_one("#editor", TextArea)
@@ -95,7 +93,6 @@ class KataScreen(Screen[str]):
         self._remember_disk()
         self._warm_worker()
         table = self.query_one("#results", DataTable)
-        table.add_columns("", "case", "message")
         table.display = False
         self.query_one("#case-detail", Static).display = False
         await self._show_hints()
@@ -158,7 +155,7 @@ class KataScreen(Screen[str]):
         if got is None:
             self.app.notify("No more hints.")
         await self._show_hints()
-        self.query_one("#kata-prompt", VerticalScroll).scroll_end(animate=False)
+        self.query_one("#kata-prompt", ScrollableContainer).scroll_end(animate=False)
 
     # -- editing -----------------------------------------------------------------------------
 
@@ -171,7 +168,7 @@ class KataScreen(Screen[str]):
 
     def _watch_disk(self) -> None:
         """Watch mode, as rustlings has it: saved from another editor -> reload and check."""
-        if not hasattr(self, "_disk"):
+        if self._disk is None:
             return
         try:
             mtime = self.path.stat().st_mtime_ns
@@ -221,13 +218,19 @@ class KataScreen(Screen[str]):
         self._status(f"saved {self.path}")
 
     def action_external(self) -> None:
-        from study.tui.components.review import edit_file
+        from study.tui.editor import edit_file
 
         self.action_save()
-        if edit_file(self.app, str(self.path), 1):
-            self.query_one("#editor", TextArea).load_text(self.path.read_text(encoding="utf-8"))
-            self._remember_disk()
-            self._status("reloaded from your editor")
+        edited = edit_file(self.app, str(self.path), 1)
+        editor = self.query_one("#editor", TextArea)
+        if not edited.ok:  # the built-in editor is right here: go on in it
+            self.app.notify(f"{edited.error}; keep editing here", severity="warning", timeout=8)
+            self._status(f"[b red]{escape(edited.error)}[/]: the editor on the right is yours")
+            editor.focus()
+            return
+        editor.load_text(self.path.read_text(encoding="utf-8"))
+        self._remember_disk()
+        self._status("reloaded from your editor")
 
     def action_unfocus(self) -> None:
         self.set_focus(self.query_one("#results", DataTable) if self.last else None)
@@ -272,14 +275,7 @@ class KataScreen(Screen[str]):
             self._status(f"[b red]{escape(result['usage_error'])}[/]")
             return
         self.last = result
-        table.clear()
-        for i, t in enumerate(result["tests"]):
-            mark = "[green]✓[/]" if t["passed"] else "[red]✗[/]"
-            table.add_row(mark, escape(t["name"]), escape(_gist(t.get("message", ""))),
-                          key=str(i))
-        output = result.get("output", "").strip()
-        if output:
-            table.add_row("", "[dim]your code printed[/]", escape(output.splitlines()[-1]))
+        self._fill_results()
         now = self.study.now()
         rec = katas.record(self.study, self.kata, result, message.code, now)
         if self.drill is not None:
@@ -308,6 +304,36 @@ class KataScreen(Screen[str]):
             table.move_cursor(row=first_fail)
         self._case_detail(first_fail if first_fail is not None else 0)
 
+    def _fill_results(self) -> None:
+        """The cases as rows cut to the table's width (the full message is under it)."""
+        result = self.last
+        if result is None:
+            return
+        table = self.query_one("#results", DataTable)
+        cursor = table.cursor_row
+        table.clear(columns=True)
+        tests = result["tests"]
+        # Each column has a cell padding of 1 on both sides; keep 2 for the scrollbar.
+        width = max(24, (table.size.width or self.size.width) - 2)
+        case_w = min(max((len(t["name"]) for t in tests), default=4), max(8, width // 3))
+        message_w = max(8, width - (1 + 2) - (case_w + 2) - 2)
+        table.add_column("", width=1)
+        table.add_column("case", width=case_w)
+        table.add_column("message", width=message_w)
+        for i, t in enumerate(tests):
+            mark = "[green]✓[/]" if t["passed"] else "[red]✗[/]"
+            table.add_row(mark, escape(_cut(t["name"], case_w)),
+                          escape(_cut(_gist(t.get("message", "")), message_w)), key=str(i))
+        output = result.get("output", "").strip()
+        if output:
+            table.add_row("", "[dim]printed[/]", escape(_cut(output.splitlines()[-1], message_w)))
+        if 0 <= cursor < table.row_count:
+            table.move_cursor(row=cursor)
+
+    def on_resize(self) -> None:
+        if self.last is not None:
+            self.call_after_refresh(self._fill_results)
+
     def _case_detail(self, index: int) -> None:
         """The whole message of one case (the table cuts it): what is wrong, and where."""
         detail = self.query_one("#case-detail", Static)
@@ -329,7 +355,7 @@ class KataScreen(Screen[str]):
         return True
 
     def action_reference(self) -> None:
-        from study.tui.components.reference import ReferenceScreen
+        from study.tui.screens.reference import ReferenceScreen
 
         assert self.kata.folder is not None
         code = (self.kata.folder / "solution.py").read_text(encoding="utf-8")
@@ -359,7 +385,19 @@ class KataScreen(Screen[str]):
 
     def action_leave(self) -> None:
         self.action_save()
-        self.dismiss("done" if self.last is not None else "skipped")
+        if self.drill is None:
+            self.dismiss("done" if self.last is not None else "skipped")
+            return
+        from study.tui.screens.confirm import ConfirmScreen
+
+        def answered(leave: bool | None) -> None:
+            if leave:
+                assert self.drill is not None
+                self.drill.stopped = True
+                self.dismiss("stopped")
+
+        self.app.push_screen(ConfirmScreen("Leave the drill? Your checks so far are recorded.",
+                                           yes="Leave", no="Stay"), answered)
 
     def _status(self, text: str) -> None:
         self.query_one("#kata-status", Static).update(text)
@@ -368,6 +406,10 @@ class KataScreen(Screen[str]):
 def _mmss(seconds: float) -> str:
     s = int(max(0, seconds))
     return f"{s // 60:02d}:{s % 60:02d}"
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: max(0, width - 1)] + "…"
 
 
 def _gist(message: str) -> str:

@@ -6,8 +6,6 @@ only then is the next item shown.
 
 from __future__ import annotations
 
-import os
-import shlex
 import time
 from typing import Any
 
@@ -16,16 +14,16 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Input, Markdown, Static
 
 from study import cardtext, grading
 from study.planner import PlanEntry
 from study.scheduler import RATING_NAMES, STATE_NAMES, format_interval
 from study.session import Session
+from study.tui.screens.base import StudyScreen
 
 
-class ReviewScreen(Screen[None]):
+class ReviewScreen(StudyScreen[None]):
     BINDINGS = [
         Binding("space", "reveal", "Reveal"),
         Binding("enter", "reveal", "Reveal", show=False),
@@ -62,7 +60,7 @@ class ReviewScreen(Screen[None]):
     @property
     def session(self) -> Session:
         if self._session is None:
-            self._session = Session(self.app.study)  # type: ignore[attr-defined]
+            self._session = Session(self.study)
         return self._session
 
     def compose(self) -> ComposeResult:
@@ -84,7 +82,7 @@ class ReviewScreen(Screen[None]):
     # -- showing -------------------------------------------------------------------------
 
     def show_next(self, entry: PlanEntry | None = None) -> None:
-        study = self.app.study  # type: ignore[attr-defined]
+        study = self.study
         if entry is None:
             entry = self.session.next(skip=frozenset(self.skip))
         self.entry = entry
@@ -165,7 +163,7 @@ class ReviewScreen(Screen[None]):
     def _card(self) -> Any:
         if self.entry is None or self.entry.item.kind != "card":
             return None
-        return self.app.study.content.card_for(self.entry.item.id)  # type: ignore[attr-defined]
+        return self.study.content.card_for(self.entry.item.id)
 
     # -- revealing and grading -----------------------------------------------------------
 
@@ -246,7 +244,7 @@ class ReviewScreen(Screen[None]):
         result = self.session.grade(entry.item, rating, duration_ms=duration)  # committed here
         self.graded_here += 1
         nxt = result.after.due()
-        study = self.app.study  # type: ignore[attr-defined]
+        study = self.study
         when = format_interval(nxt - study.now()) if nxt else "?"
         note = ""
         if self.suggested == 1 and rating > 1:
@@ -274,8 +272,7 @@ class ReviewScreen(Screen[None]):
         entry = next((e for e in plan.entries + plan.learning_later
                       if e.item.id == undone.item_id), None)
         if entry is None:
-            item = next((it for it in self.app.study.items  # type: ignore[attr-defined]
-                         if it.id == undone.item_id), None)
+            item = next((it for it in self.study.items if it.id == undone.item_id), None)
             entry = PlanEntry(item, "review") if item is not None else None
         self.skip.discard(undone.item_id)
         self.show_next(entry)
@@ -295,18 +292,24 @@ class ReviewScreen(Screen[None]):
         self.show_next()
 
     def action_edit(self) -> None:
+        """The card's file at its line in `$EDITOR` (the built-in editor if that fails)."""
+        from study.tui.editor import edit_then
+
         card = self._card()
         if card is None or card.ref is None:
             return
-        if not edit_file(self.app, str(card.ref.path), card.ref.line):
-            return
-        study = self.app.study  # type: ignore[attr-defined]
-        problems = [p for p in study.reload_content() if p.path == str(card.ref.path)]
-        if problems:
-            self.app.notify("\n".join(str(p) for p in problems[:3]), title="Content problems",
-                            severity="error", timeout=15)
-        self._status(f"reloaded {card.ref.path.name}")
-        self.show_next(self.entry)
+        ref = card.ref
+        entry = self.entry
+
+        def reload() -> None:
+            problems = [p for p in self.study.reload_content() if p.path == str(ref.path)]
+            if problems:
+                self.app.notify("\n".join(str(p) for p in problems[:3]), title="Content problems",
+                                severity="error", timeout=15)
+            self._status(f"reloaded {ref.path.name}")
+            self.show_next(entry)
+
+        edit_then(self.app, ref.path, ref.line, reload)
 
     def action_unfocus(self) -> None:
         self.set_focus(None)
@@ -321,7 +324,7 @@ class ReviewScreen(Screen[None]):
     # -- katas and the end ------------------------------------------------------------------
 
     def _open_kata(self, entry: PlanEntry) -> None:
-        from study.tui.components.kata import KataScreen
+        from study.tui.screens.kata import KataScreen
 
         def back(result: str | None) -> None:
             if result != "done":
@@ -331,28 +334,7 @@ class ReviewScreen(Screen[None]):
         self.app.push_screen(KataScreen(entry.item.id, in_session=True), back)
 
     def _finish(self) -> None:
-        from study.tui.components.summary import SummaryScreen
+        from study.tui.screens.summary import SummaryScreen
 
         self.app.switch_screen(SummaryScreen(skipped=sorted(self.skip)))
 
-
-def edit_file(app: Any, path: str, line: int) -> bool:
-    """Open `$EDITOR` (or `$VISUAL`, else vi) at a line, with the app suspended."""
-    import subprocess
-
-    from textual.app import SuspendNotSupported
-
-    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
-    command = [*shlex.split(editor), f"+{line}", path]
-    try:
-        try:
-            with app.suspend():
-                subprocess.call(command)
-        except SuspendNotSupported:
-            if not app.is_headless:  # a web driver: no terminal to hand over
-                raise
-            subprocess.call(command, stdin=subprocess.DEVNULL)  # headless: scripted editors
-    except (OSError, SuspendNotSupported) as exc:
-        app.notify(f"could not run {editor!r}: {exc}", severity="error")
-        return False
-    return True

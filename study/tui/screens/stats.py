@@ -8,10 +8,10 @@ from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from study import stats
+from study.tui.screens.base import StudyScreen
 
 DAYS = 30
 
@@ -27,7 +27,7 @@ def chart(title: str, values: list[int], first_label: str, last_label: str,
     return "\n".join(out)
 
 
-class StatsScreen(Screen[None]):
+class StatsScreen(StudyScreen[None]):
     BINDINGS = [Binding("q,escape", "app.pop_screen", "Back")]
 
     def compose(self) -> ComposeResult:
@@ -46,7 +46,7 @@ class StatsScreen(Screen[None]):
     def on_mount(self) -> None:
         from study.session import Session
 
-        study = self.app.study  # type: ignore[attr-defined]
+        study = self.study
         now = study.now()
         today = study.days.day_of(now)
         info = stats.compute(study, Session(study).plan(now), now)

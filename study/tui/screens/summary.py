@@ -5,13 +5,13 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from study.clock import to_ms
+from study.tui.screens.base import StudyScreen
 
 
-class SummaryScreen(Screen[None]):
+class SummaryScreen(StudyScreen[None]):
     BINDINGS = [
         Binding("enter", "app.pop_screen", "Dashboard"),
         Binding("q", "app.pop_screen", "Dashboard", show=False),
@@ -31,7 +31,7 @@ class SummaryScreen(Screen[None]):
         from study import stats
         from study.session import Session
 
-        study = self.app.study  # type: ignore[attr-defined]
+        study = self.study
         now = study.now()
         today = study.days.day_of(now)
         grades = study.store.session_grades(to_ms(study.days.day_start(today)))
