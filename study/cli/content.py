@@ -29,10 +29,20 @@ def cmd_content_check(args: argparse.Namespace) -> int:
     result = load(roots)
     for problem in result.problems:
         print(problem)
+    # Warnings (study/lint.py) go to stderr and never change the exit status: CI runs
+    # this command, and scripts read its last stdout line.
+    from study.lint import lint
+
+    only = [Path(p).resolve() for p in args.paths] if args.paths else None
+    warnings = lint(result.content, only)
+    for w in warnings:
+        print(f"{w.path}:{w.line}:{w.col}: warning: {w.message}", file=sys.stderr)
     c = result.content
     n_items = len(c.items())
     summary = (f"{len(c.tracks)} tracks, {len(c.topics)} topics, {len(c.cards)} cards "
                f"({n_items - len(c.katas)} review items), {len(c.katas)} katas")
+    if warnings:
+        summary += f"; {len(warnings)} warning(s)"
     if result.problems:
         print(f"{len(result.problems)} problem(s); {summary} loaded", file=sys.stderr)
         return 1
