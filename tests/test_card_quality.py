@@ -78,16 +78,35 @@ def test_no_near_duplicate_fronts_across_topics() -> None:
     assert not dupes, f"near-duplicate fronts: {dupes[:10]}"
 
 
-def test_each_topic_with_cards_has_one_glossary_card_with_chinese() -> None:
-    glossary: dict[str, list[Card]] = defaultdict(list)
-    for c in CONTENT.cards.values():
-        if "glossary" in c.tags:
-            glossary[c.topic].append(c)
-    topics = {c.topic for c in CONTENT.cards.values()}
-    assert topics == set(glossary), f"topics without a glossary card: {topics - set(glossary)}"
-    for topic, cards in glossary.items():
-        assert len(cards) == 1, topic
-        assert re.search(r"[\u4e00-\u9fff]", cards[0].back), topic
+GLOSSARIES = [c for c in CONTENT.cards.values() if "glossary" in c.tags]
+
+
+def test_glossary_cards_keep_the_format_one_per_topic_at_most() -> None:
+    # A glossary only where a topic has terms of its own (docs/content-format.md): no
+    # longer one per topic, but never two, and each row English | 中文.
+    per_topic: dict[str, list[str]] = defaultdict(list)
+    for c in GLOSSARIES:
+        per_topic[c.topic].append(c.id)
+    assert not {t: ids for t, ids in per_topic.items() if len(ids) > 1}
+    bad = []
+    for c in GLOSSARIES:
+        rows = [r for r in c.back.splitlines() if r.strip().startswith("|")][2:]
+        if not (c.id.endswith("-glossary") and c.type == "basic"
+                and c.front.startswith("Key terms: ") and 2 <= len(rows) <= 4
+                and all(re.search(r"[\u4e00-\u9fff]", r.split("|")[2]) for r in rows)):
+            bad.append(c.id)
+    assert not bad, f"glossary cards not in the documented format: {bad}"
+
+
+@pytest.mark.xfail(reason="the bundled glossaries are being rewritten (issue 14): drop this "
+                   "mark once `study content check` shows no glossary warning", strict=False)
+def test_glossary_terms_are_the_topics_own() -> None:
+    # Each term used by its topic's other cards and in no other glossary (study/lint.py).
+    from study.lint import lint
+
+    found = [w for w in lint(CONTENT) if "glossary term" in w.message]
+    assert GLOSSARIES and not found, f"{len(found)} glossary warning(s): " + "; ".join(
+        f"{w.path.rsplit('/', 1)[-1]}:{w.line} {w.message.split(';')[0]}" for w in found[:12])
 
 
 def test_every_source_is_specific() -> None:
