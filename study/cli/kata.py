@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from study.cli.common import UsageError, open_study_for
+from study.kata.result import CheckResult
 
 
 def _kata(study: Any, kata_id: str) -> Any:
@@ -44,6 +45,7 @@ def cmd_kata_list(args: argparse.Namespace) -> int:
 
 
 def cmd_kata_show(args: argparse.Namespace) -> int:
+    from study.cardtext import math, plain
     from study.katas import shown_hints, workspace_file
 
     with open_study_for(args) as study:
@@ -55,12 +57,12 @@ def cmd_kata_show(args: argparse.Namespace) -> int:
         print(f"topic: {topic.title if topic else kata.topic} · difficulty {kata.difficulty}/5 · "
               f"budget {kata.time_budget_min} min")
         print(f"\n    {kata.signature}\n")
-        print(kata.prompt.rstrip())
+        print(plain(math(kata.prompt.rstrip())))
         if kata.banned:
             print(f"\nbanned: {', '.join(kata.banned)}")
         print(f"\nhints: {len(hints)} of {len(kata.hints)} shown (`study kata hint {kata.id}`)")
         for i, h in enumerate(hints, 1):
-            print(f"  {i}. {h}")
+            print(f"  {i}. {plain(math(h))}")
         print(f"source: {kata.source}")
         print(f"workspace: {ws}" + ("" if ws.exists() else f" (not started: `study kata start "
                                                           f"{kata.id}`)"))
@@ -80,6 +82,27 @@ def cmd_kata_start(args: argparse.Namespace) -> int:
     else:
         print(path)
         print("Already started: your work is kept.", file=sys.stderr)
+    return 0
+
+
+def cmd_kata_reset(args: argparse.Namespace) -> int:
+    from study.katas import reset
+
+    with open_study_for(args) as study:
+        kata = _kata(study, args.id)
+        path, backup = reset(study, kata, study.now())
+    print(path)
+    print(f"Restored the starter; your previous file is {backup}." if backup else
+          "Restored the starter (there was no changed work to keep).", file=sys.stderr)
+    return 0
+
+
+def cmd_kata_stop(args: argparse.Namespace) -> int:
+    from study.kata.client import KataClient
+    from study.paths import resolve_home
+
+    stopped = KataClient(resolve_home(args.home)).stop()
+    print("stopped the kata worker" if stopped else "no kata worker was running")
     return 0
 
 
@@ -123,40 +146,51 @@ def _solution_path(study: Any, kata: Any, given: str | None) -> Path:
 def _check_request(study: Any, kata: Any, solution: Path, device: str | None) -> dict:
     from study.katas import check_request
 
-    return check_request(study, kata, solution, device)
-
-
-def _run_check(study: Any, request: dict) -> dict:
-    from study.kata.client import KataClient, WorkerError
-
     try:
-        return KataClient(study.home).check(request)
-    except WorkerError as exc:
-        raise UsageError(str(exc)) from None
+        return check_request(study, kata, solution, device)
+    except OSError as exc:
+        raise UsageError(f"cannot read {solution}: {exc.strerror or exc}") from None
 
 
-def _print_result(result: dict, limit: int = 3) -> None:
-    mark = {"passed": "passed", "failed": "FAILED", "timeout": "TIMED OUT", "oom": "OUT OF MEMORY",
-            "error": "ERROR"}.get(result["status"], result["status"])
-    tests = result["tests"]
-    n_ok = sum(t["passed"] for t in tests)
-    print(f"{result['kata']} · {mark} · {n_ok}/{len(tests)} cases · {result['duration_s']:.2f} s "
-          f"on {result['device']}")
+def _run_check(study: Any, request: dict) -> CheckResult:
+    from study.kata.client import KataClient
+
+    result = KataClient(study.home).check(request)
+    if result.reason in ("usage", "unavailable"):
+        raise UsageError(result.message)
+    return result
+
+
+def _print_result(result: CheckResult, limit: int = 3) -> None:
+    mark = {"timeout": "TIMED OUT", "oom": "OUT OF MEMORY", "disk": "WROTE TOO MUCH",
+            "crash": "CRASHED"}.get(result.reason, "")
+    mark = "passed" if result.passed else ("ERROR" if result.status == "error" else
+                                           mark or "FAILED")
+    tests = result.tests
+    n_ok = sum(t.passed for t in tests)
+    print(f"{result.kata} · {mark} · {n_ok}/{len(tests)} cases · {result.duration_s:.2f} s "
+          f"on {result.device}")
+    if result.status == "error" and result.message and not tests:
+        print(f"  {result.message}")
     shown = 0
     for t in tests:
-        if t["passed"]:
-            print(f"  ✓ {t['name']}")
+        if t.passed:
+            print(f"  ✓ {t.name}")
         elif shown < limit:
             shown += 1
-            print(f"  ✗ {t['name']}")
-            for line in t["message"].splitlines():
+            print(f"  ✗ {t.name}")
+            for line in t.message.splitlines():
                 print(f"      {line}")
         else:
-            print(f"  ✗ {t['name']} (see above)")
-    if result.get("output", "").strip():
+            print(f"  ✗ {t.name} (see above)")
+    if result.output.strip():
         print("  your code printed:")
-        for line in result["output"].rstrip().splitlines()[-15:]:
+        for line in result.output.rstrip().splitlines()[-15:]:
             print(f"    {line}")
+    weak = {k: v for k, v in result.sandbox.items() if not v.startswith(("on", "closed",
+                                                                         "fresh"))}
+    for name, state in weak.items():
+        print(f"  note: the sandbox's {name} protection is {state}")
 
 
 def cmd_kata_check(args: argparse.Namespace) -> int:
@@ -166,27 +200,23 @@ def cmd_kata_check(args: argparse.Namespace) -> int:
     with open_study_for(args) as study:
         kata = _kata(study, args.id)
         solution = _solution_path(study, kata, args.solution)
-        result = _run_check(study, _check_request(study, kata, solution, args.device))
-        if result.get("usage_error"):
-            raise UsageError(result["usage_error"])
+        request = _check_request(study, kata, solution, args.device)
+        result = _run_check(study, request)
         now = study.now()
-        rec = record(study, kata, result, solution.read_text(encoding="utf-8", errors="replace"),
-                     now)
+        rec = record(study, kata, result, request["source"], now)
         if args.json:
-            out = {k: result[k] for k in ("kata", "passed", "device", "duration_s", "tests")}
-            out |= {"status": result["status"], "output": result.get("output", ""),
-                    "grade": RATING_NAMES[rec.rating] if rec.graded else None}
+            out = result.to_dict() | {"grade": RATING_NAMES[rec.rating] if rec.graded else None}
             print(json.dumps(out))
-            return 0 if result["passed"] else 1
+            return 0 if result.passed else 1
         _print_result(result)
         if rec.graded:
             when = format_interval(rec.next_due - now) if rec.next_due else "?"
             print(f"graded {RATING_NAMES[rec.rating]} · next in {when} "
                   f"(change it: `study kata grade {kata.id} 1-4`)")
-            if not result["passed"]:
+            if not result.passed:
                 print(f"fix it and check again today to replace this grade "
                       f"(`study kata hint {kata.id}` for a hint)")
-    return 0 if result["passed"] else 1
+    return 0 if result.passed else 1
 
 
 def cmd_kata_grade(args: argparse.Namespace) -> int:
@@ -228,14 +258,15 @@ def cmd_kata_watch(args: argparse.Namespace) -> int:
                 if stamp is not None and stamp != last:
                     last = stamp
                     print(f"\n── {time.strftime('%H:%M:%S')} ──")
-                    result = _run_check(study, _check_request(study, kata, solution, args.device))
-                    if result.get("usage_error"):
-                        print(f"  {result['usage_error']}")
+                    request = _check_request(study, kata, solution, args.device)
+                    try:
+                        result = _run_check(study, request)
+                    except UsageError as exc:
+                        print(f"  {exc}")
                     else:
                         _print_result(result)
-                        record(study, kata, result, solution.read_text(errors="replace"),
-                               study.now())
-                        if result["passed"] and args.exit_on_pass:
+                        record(study, kata, result, request["source"], study.now())
+                        if result.passed and args.exit_on_pass:
                             return 0
                 time.sleep(0.25)
         except KeyboardInterrupt:
@@ -262,17 +293,17 @@ def cmd_dev_check_katas(args: argparse.Namespace) -> int:
             for device in devices:
                 res = _run_check(study, _check_request(study, kata, kata.folder / "solution.py",
                                                        device))
-                ref_marks.append(f"{res['device']}:{'pass' if res['passed'] else 'FAIL'}")
-                ok &= res["passed"]
-                if res["device"] == "cuda":  # a GPU is here: the CPU must pass too
+                ref_marks.append(f"{res.device}:{'pass' if res.passed else 'FAIL'}")
+                ok &= res.passed
+                if res.device == "cuda":  # a GPU is here: the CPU must pass too
                     cpu = _run_check(study, _check_request(
                         study, kata, kata.folder / "solution.py", "cpu"))
-                    ref_marks.append(f"cpu:{'pass' if cpu['passed'] else 'FAIL'}")
-                    ok &= cpu["passed"]
-                if not res["passed"]:
+                    ref_marks.append(f"cpu:{'pass' if cpu.passed else 'FAIL'}")
+                    ok &= cpu.passed
+                if not res.passed:
                     _print_result(res, limit=2)
             st = _run_check(study, _check_request(study, kata, kata.folder / "starter.py", "cpu"))
-            starter_ok = st["status"] == "failed" and not st.get("usage_error")
+            starter_ok = st.status == "fail" and not st.reason
             ok &= starter_ok
             print(f"{kata_id:<32}{' '.join(ref_marks):<22}{'fails' if starter_ok else 'PASSES?'}")
     print("all katas ok" if ok else "some katas are broken")
@@ -292,6 +323,11 @@ def register(sub: Any) -> None:
     s = ksub.add_parser("start", help="copy the starter into your workspace; print its path")
     s.add_argument("id")
     s.set_defaults(func=cmd_kata_start)
+    s = ksub.add_parser("reset", help="put the starter back (your file is kept as a .bak)")
+    s.add_argument("id")
+    s.set_defaults(func=cmd_kata_reset)
+    s = ksub.add_parser("stop", help="stop the background kata worker (PyTorch)")
+    s.set_defaults(func=cmd_kata_stop)
     s = ksub.add_parser("check", help="check a solution (default: your workspace file)")
     s.add_argument("id")
     s.add_argument("--solution", metavar="FILE", help="the solution file to check")

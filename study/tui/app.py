@@ -65,6 +65,7 @@ class StudyApp(App[None]):
     @work(thread=True, exclusive=True, group="open")
     def open_study(self) -> None:
         from study.core import open_study
+        from study.errors import StudyError
         from study.paths import resolve_home
         from study.settings import SETTINGS_FILE, SettingsError
 
@@ -76,6 +77,9 @@ class StudyApp(App[None]):
         except SettingsError as exc:  # say what is wrong and where; Settings can fix it
             path = resolve_home(self._home) / SETTINGS_FILE
             self.post_message(StudyFailed(str(exc), path if str(path) in str(exc) else None))
+            return
+        except StudyError as exc:  # a damaged database, a read-only home: the one line
+            self.post_message(StudyFailed(str(exc)))
             return
         except Exception as exc:  # a locked database, an unreadable home: say so
             self.post_message(StudyFailed(f"{type(exc).__name__}: {exc}"))
@@ -203,11 +207,12 @@ def _auto_backup(study: Study) -> str | None:
     import sqlite3
 
     from study.backup import auto_backup
+    from study.errors import StudyError
 
     try:
         auto_backup(study.store, study.home, study.days.day_of(study.now()),
                     study.settings.backups_keep)
-    except (OSError, sqlite3.Error) as exc:
+    except (OSError, sqlite3.Error, StudyError) as exc:
         return str(exc)
     return None
 

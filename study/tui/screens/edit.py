@@ -16,13 +16,14 @@ class EditFileScreen(Screen[bool]):
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", priority=True),
-        Binding("escape", "cancel", "Cancel"),
+        Binding("escape", "cancel", "Cancel", priority=True),  # the text area would keep it
     ]
 
     def __init__(self, path: Path, line: int = 1) -> None:
         super().__init__()
         self.path = path
         self.line = line
+        self.original = ""
 
     def compose(self) -> ComposeResult:
         yield Static(f"[b]{escape(str(self.path))}[/] · ctrl+s save · Esc cancel", id="edit-bar")
@@ -38,9 +39,10 @@ class EditFileScreen(Screen[bool]):
     def on_mount(self) -> None:
         editor = self.query_one("#file-editor", TextArea)
         try:
-            editor.load_text(self.path.read_text(encoding="utf-8"))
+            self.original = self.path.read_text(encoding="utf-8")
         except FileNotFoundError:
-            editor.load_text("")
+            self.original = ""
+        editor.load_text(self.original)
         editor.move_cursor((max(0, self.line - 1), 0), center=True)
         editor.focus()
 
@@ -55,4 +57,14 @@ class EditFileScreen(Screen[bool]):
         self.dismiss(True)
 
     def action_cancel(self) -> None:
-        self.dismiss(False)
+        if self.query_one("#file-editor", TextArea).text == self.original:
+            self.dismiss(False)
+            return
+        from study.tui.screens.confirm import ConfirmScreen
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(False)
+
+        self.app.push_screen(ConfirmScreen("Discard your changes?", yes="Discard",
+                                           no="Keep editing"), answered)

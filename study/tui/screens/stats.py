@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from rich.markup import escape
 from textual.app import ComposeResult
@@ -17,10 +17,15 @@ DAYS = 30
 
 
 def chart(title: str, values: list[int], first_label: str, last_label: str,
-          height: int = 6) -> str:
+          height: int = 6, width: int = 0) -> str:
+    """Bars for `values`, each day as wide as `width` allows (the panel is filled)."""
     rows = stats.bars(values, height)
     top = max(values, default=0)
-    width = len(values)
+    per_day = max(1, width // len(values)) if values else 1
+    if per_day > 1:  # one bar per day, a gap of one between bars when there is room
+        bar = per_day - 1 if per_day > 2 else per_day
+        rows = ["".join(c * bar + " " * (per_day - bar) for c in r) for r in rows]
+    width = len(values) * per_day
     out = [f"[b]{title}[/] [dim](max {top}/day, total {sum(values)})[/]"]
     out += [f"[cyan]{r}[/]" for r in rows]
     out.append(f"[dim]{first_label}{last_label:>{max(1, width - len(first_label))}}[/]")
@@ -29,6 +34,12 @@ def chart(title: str, values: list[int], first_label: str, last_label: str,
 
 class StatsScreen(StudyScreen[None]):
     BINDINGS = [Binding("q,escape", "app.pop_screen", "Back")]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._today: date | None = None
+        self._past: list[int] = []
+        self._ahead: list[int] = []
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="stats-scroll"):
@@ -57,13 +68,11 @@ class StatsScreen(StudyScreen[None]):
             f"[b]{f'{ret:.1%}' if ret is not None else '–'}[/] · seen "
             f"[b]{info['items_seen']}[/]/{info['items_total']} · suspended {info['suspended']}"
             f" · leeches {info['leeches']}")
-        past = stats.daily_reviews(study, today, DAYS)
-        first = today - timedelta(days=DAYS - 1)
-        self.query_one("#chart-reviews", Static).update(
-            chart("Reviews per day", past, f"{first:%d %b}", "today"))
-        ahead = stats.forecast(study, now, DAYS)
-        self.query_one("#chart-forecast", Static).update(
-            chart("Due, next 30 days", ahead, "today", f"{today + timedelta(days=DAYS - 1):%d %b}"))
+        self._past = stats.daily_reviews(study, today, DAYS)
+        self._ahead = stats.forecast(study, now, DAYS)
+        self._today = today
+        self._charts()
+        self.call_after_refresh(self._charts)  # again once the panels know their width
         tracks = self.query_one("#stats-tracks", DataTable)
         tracks.add_columns("track", "items", "started", "mature", "reviews", "retention")
         for row in stats.by_track(study, today):
@@ -77,3 +86,19 @@ class StatsScreen(StudyScreen[None]):
             table.add_row(escape(kid), str(passed), str(total), f"{passed / total:.0%}")
         if not rates:
             table.add_row("no attempts yet", "", "", "")
+
+    def _charts(self) -> None:
+        today = self._today
+        if today is None:
+            return
+        first = today - timedelta(days=DAYS - 1)
+        for selector, title, values, labels in (
+            ("#chart-reviews", "Reviews per day", self._past, (f"{first:%d %b}", "today")),
+            ("#chart-forecast", "Due, next 30 days", self._ahead,
+             ("today", f"{today + timedelta(days=DAYS - 1):%d %b}")),
+        ):
+            panel = self.query_one(selector, Static)
+            panel.update(chart(title, values, *labels, width=panel.content_size.width))
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._charts)
