@@ -160,3 +160,55 @@ def test_undo_after_relaunch_undoes_todays_last_grade(make_study: Callable, tmp_
     undone = fresh.undo(T0)
     assert undone is not None and undone.item_id == item.id
     assert study.store.count_grades() == 0
+
+
+def test_a_kata_whose_prerequisites_start_today_is_in_day_one(make_study: Callable,
+                                                              mini: Path) -> None:
+    # beta needs alpha; nothing is started, but alpha's new cards are in today's plan
+    write_kata(mini, "kata-beta", "beta")
+    study = make_study(new_katas_per_day=1)
+    assert "kata-beta" in ids(study)
+
+
+def test_a_kata_waits_while_its_prerequisites_are_not_reached(make_study: Callable,
+                                                              mini: Path) -> None:
+    write_kata(mini, "kata-beta", "beta")
+    # no new cards today: alpha does not start, so beta's kata is not yet fair to ask
+    study = make_study(new_per_day=0, new_katas_per_day=1)
+    assert "kata-beta" not in ids(study)
+
+
+def test_new_katas_per_day_with_several_eligible(make_study: Callable, mini: Path) -> None:
+    for n in range(3):
+        write_kata(mini, f"kata-{n}", "beta")
+    study = make_study(new_katas_per_day=2)
+    plan = Session(study).plan(T0)
+    assert plan.counts["kata"] == 2
+    # day two: yesterday's katas graded, two more new ones come
+    s = Session(study)
+    for e in plan.entries:
+        s.grade(e.item, 3, T0)
+    tomorrow = [e for e in s.plan(T0 + timedelta(days=1)).entries if e.reason == "kata-new"]
+    assert [e.item.id for e in tomorrow] == ["kata-2"]
+
+
+def test_kata_first_puts_todays_katas_before_the_cards(make_study: Callable,
+                                                       mini: Path) -> None:
+    write_kata(mini, "kata-one", "alpha")
+    study = make_study(new_katas_per_day=1, kata_first=True)
+    kinds = [e.item.kind for e in Session(study).plan(T0).entries]
+    assert kinds[0] == "kata" and kinds.count("kata") == 1 and "card" in kinds
+
+
+def test_glossary_cards_come_after_their_topics_questions(make_study: Callable,
+                                                          mini: Path) -> None:
+    cards = mini / "cards" / "basics" / "alpha.yaml"
+    text = cards.read_text()
+    glossary = ("  - id: alpha-glossary\n    type: basic\n    front: 'Key terms: Alpha'\n"
+                "    back: '| English | 中文 |'\n    tags: [glossary]\n    source: test\n")
+    cards.write_text(text.replace("cards:\n", "cards:\n" + glossary, 1))
+    study = make_study(new_per_day=50)
+    order = ids(study)
+    alpha = [i for i in order if i.startswith(("a-", "alpha"))]
+    assert alpha[-1] == "alpha-glossary" and len(alpha) > 1
+    assert order.index("alpha-glossary") < order.index("g-0")  # before the next topic
