@@ -11,6 +11,7 @@ import math
 
 import torch
 
+from study.kata.presets import FUSED_OPTIM_FAMILY
 from study.kata.toolkit import Ban, Case, Tol, Variant, generator, sibling
 
 _drive = sibling(__file__, "drive")  # the model and helpers the sandbox uses too
@@ -23,6 +24,7 @@ BAN = Ban(
           "aten::_fused_sgd_", "aten::_fused_sgd", "aten::_fused_adagrad_",
           "aten::_fused_adagrad"),
     modules=("torch.optim", "torch.distributed.optim"),
+    families=(FUSED_OPTIM_FAMILY,),
     reason="the Adam update is what this kata asks you to write; everything in torch.optim "
            "is off limits (torch._foreach_* ops are fine)",
 )

@@ -3,6 +3,7 @@
 import torch
 
 from study.kata.compare import compare_tensor
+from study.kata.presets import NORM_LAYER_FAMILY
 from study.kata.toolkit import Ban, Case, Tol, Variant, rand, randn
 
 _KERNELS = (
@@ -31,6 +32,7 @@ BAN = Ban(
     aten=_KERNELS,
     # Python copies of the same ops elsewhere in torch (reference implementations).
     modules=("torch._refs", "torch._decomp"),
+    families=(NORM_LAYER_FAMILY,),
     reason="batch norm is what this kata asks you to write; build it from mean, a "
            "variance and rsqrt/sqrt, and update the running stats yourself",
 )

@@ -21,6 +21,7 @@ BAN = Ban(
     aten=("aten::cdist", "aten::_cdist_forward", "aten::_euclidean_dist", "aten::pdist",
           "aten::_pdist_forward", "aten::pairwise_distance", "aten::one_hot",
           "aten::cosine_similarity"),
+    families=(r"cdist|pdist|pairwise_distance|one_hot|cosine_similarity|euclidean_dist",),
     reason="these puzzles are about writing the broadcast yourself: torch.cdist, pdist, "
            "pairwise_distance, F.one_hot and F.normalize would do it for you, and "
            ".tolist()/.numpy()/.item() loops leave tensors behind (stay in torch)",

@@ -4,21 +4,12 @@ The reference runs torch.nn.functional.conv2d on `meta` tensors (no data, shapes
 and reads off the output size; a size PyTorch refuses is expected to raise ValueError.
 """
 
-import re
 
 import torch
 import torch.nn.functional as F
 
+from study.kata.presets import CONV_FAMILY, POOL_FAMILY
 from study.kata.toolkit import Ban, Case, Tol, Variant
-
-# Every convolution and pooling kernel torch registers: running one (even on `meta`
-# tensors) to read off the shape is what the kata bans. `(?!ert)` spares `convert_*`.
-_ALL_OPS = getattr(torch._C, "_dispatch_get_all_op_names", lambda: [])()
-_OPS = tuple(sorted({
-    name.split(".")[0] for name in _ALL_OPS
-    if re.search(r"conv(?!ert)|pool", name.split("::")[-1])
-} | {"aten::convolution", "aten::_convolution", "aten::conv2d", "aten::max_pool2d",
-     "aten::avg_pool2d", "aten::max_pool2d_with_indices"}))
 
 BAN = Ban(
     functions=(
@@ -27,7 +18,8 @@ BAN = Ban(
         "torch.nn.functional.conv3d", "torch.nn.functional.max_pool2d",
         "torch.nn.functional.avg_pool2d", "torch.max_pool2d", "torch.avg_pool2d",
     ),
-    aten=_OPS,
+    # every convolution and pooling kernel, in any namespace, on any device (meta too)
+    families=(CONV_FAMILY, POOL_FAMILY,),
     reason="compute the output size with integer arithmetic, not by running a convolution "
            "or a pooling op",
 )

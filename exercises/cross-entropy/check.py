@@ -2,6 +2,7 @@
 
 import torch
 
+from study.kata.presets import CROSS_ENTROPY_FAMILY, SOFTMAX_FAMILY
 from study.kata.toolkit import Ban, Case, Tol, Variant, randint, randn
 
 BAN = Ban(
@@ -24,6 +25,7 @@ BAN = Ban(
     ),
     # Python copies of the same ops elsewhere in torch (reference implementations).
     modules=("torch._refs", "torch._decomp"),
+    families=(SOFTMAX_FAMILY, CROSS_ENTROPY_FAMILY,),
     reason="cross-entropy is what this kata asks you to write; build the log-probabilities "
            "from torch.logsumexp (allowed) or from max, exp, sum and log",
 )

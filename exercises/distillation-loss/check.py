@@ -4,6 +4,7 @@ against F.kl_div (batchmean, log_target) and F.cross_entropy in float64."""
 import torch
 import torch.nn.functional as F
 
+from study.kata.presets import CROSS_ENTROPY_FAMILY, KL_FAMILY
 from study.kata.toolkit import Ban, Case, Tol, Variant, randint, randn
 
 BAN = Ban(
@@ -17,6 +18,7 @@ BAN = Ban(
     aten=("aten::kl_div", "aten::cross_entropy_loss", "aten::nll_loss", "aten::nll_loss_nd",
           "aten::nll_loss2d", "aten::nll_loss_forward", "aten::nll_loss2d_forward"),
     modules=("torch._refs", "torch._decomp"),
+    families=(KL_FAMILY, CROSS_ENTROPY_FAMILY,),
     reason="the distillation loss is what this kata asks you to write; build the KL and the "
            "cross-entropy from log_softmax (allowed)",
 )

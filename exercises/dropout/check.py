@@ -11,6 +11,7 @@ import math
 
 import torch
 
+from study.kata.presets import DROPOUT_FAMILY
 from study.kata.toolkit import Ban, Case, randn
 
 BAN = Ban(
@@ -26,6 +27,7 @@ BAN = Ban(
           "aten::feature_alpha_dropout", "aten::feature_alpha_dropout_",
           "aten::fused_dropout", "aten::_fused_dropout", "aten::native_dropout_backward"),
     modules=("torch.nn.modules.dropout",),
+    families=(DROPOUT_FAMILY,),
     reason="dropout is what this kata asks you to write: build the mask yourself "
            "(torch.rand_like / torch.bernoulli are fine)",
 )

@@ -8,6 +8,7 @@ deliberate exact ties, where the scale is exactly 1), so float32 rounding never 
 
 import torch
 
+from study.kata.presets import QUANT_FAMILY
 from study.kata.toolkit import Ban, Case, Tol, Variant, randn
 
 _QUANT = ("quantize_per_tensor", "quantize_per_channel", "quantize_per_tensor_dynamic",
@@ -26,6 +27,7 @@ BAN = Ban(
           "aten::quantize_per_tensor.tensor_qparams", "aten::quantize_per_tensor.tensors",
           "aten::quantize_per_tensor.tensors"),
     modules=("torch.ao.quantization", "torch.quantization"),
+    families=(QUANT_FAMILY,),
     reason="the quantizer is what this kata asks you to write; build it from amax, round "
            "and clamp",
 )

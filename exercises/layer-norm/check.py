@@ -3,6 +3,7 @@
 import torch
 
 from study.kata.compare import compare_tensor
+from study.kata.presets import NORM_LAYER_FAMILY
 from study.kata.toolkit import Ban, Case, Tol, Variant, randn
 
 _BATCH_NORM_KERNELS = (
@@ -26,6 +27,7 @@ BAN = Ban(
           "aten::native_group_norm", "aten::instance_norm") + _BATCH_NORM_KERNELS,
     # Python copies of the same ops elsewhere in torch (reference implementations).
     modules=("torch._refs", "torch._decomp"),
+    families=(NORM_LAYER_FAMILY,),
     reason="layer norm is what this kata asks you to write; build it from mean, "
            "a variance and rsqrt/sqrt",
 )

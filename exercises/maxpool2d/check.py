@@ -1,22 +1,13 @@
 """Checker for `maxpool2d`: values and gradients against F.max_pool2d in float64."""
 
-import re
-
 import torch
 import torch.nn.functional as F
 
+from study.kata.presets import MAX_POOL_FAMILY
 from study.kata.toolkit import Ban, Case, Tol, Variant, rand, randn, sibling
 
 _drive = sibling(__file__, "drive")  # the model and helpers the sandbox uses too
 _out_size, _stride = _drive._out_size, _drive._stride
-
-# Every max-pooling kernel torch registers (aten, mkldnn, quantized, adaptive, fractional,
-# the *_with_indices forms and their backwards), so that no route reaches one.
-_ALL_OPS = getattr(torch._C, "_dispatch_get_all_op_names", lambda: [])()
-_POOL_OPS = tuple(sorted({
-    name.split(".")[0] for name in _ALL_OPS
-    if re.search(r"max_pool|fractional_max|max_unpool", name.split("::")[-1])
-} | {"aten::max_pool2d", "aten::max_pool2d_with_indices", "aten::adaptive_max_pool2d"}))
 
 BAN = Ban(
     functions=(
@@ -33,7 +24,9 @@ BAN = Ban(
         "torch.nn.functional.fractional_max_pool3d",
         "torch.nn.functional.max_unpool2d",
     ),
-    aten=_POOL_OPS,
+    # every max-pooling kernel in any namespace (aten, mkldnn, quantized, adaptive,
+    # fractional, the *_with_indices forms and their backwards)
+    families=(MAX_POOL_FAMILY,),
     reason="max pooling is what this kata asks you to write; build it from F.pad, "
            "Tensor.unfold (or F.unfold / slicing) and amax",
 )

@@ -2,6 +2,7 @@
 
 import torch
 
+from study.kata.presets import BACKWARD_FAMILY
 from study.kata.toolkit import Ban, Case, Tol, Variant, randn
 
 BAN = Ban(
@@ -11,6 +12,7 @@ BAN = Ban(
     modules=("torch.autograd.functional", "torch.func", "torch._functorch",
              "torch.autograd.forward_ad"),
     autograd=True,
+    families=(BACKWARD_FAMILY,),
     reason="the backward pass is what this kata asks you to write: apply the chain rule "
            "by hand with matrix products",
 )

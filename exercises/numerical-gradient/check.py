@@ -9,6 +9,7 @@ true gradient.
 
 import torch
 
+from study.kata.presets import BACKWARD_FAMILY
 from study.kata.toolkit import Ban, Case, Tol, Variant, randn, sibling
 
 _drive = sibling(__file__, "drive")  # the model and helpers the sandbox uses too
@@ -20,6 +21,7 @@ BAN = Ban(
     modules=("torch.autograd.gradcheck", "torch.autograd.functional", "torch.func",
              "torch._functorch"),
     autograd=True,
+    families=(BACKWARD_FAMILY,),
     reason="the point of the kata is to estimate the gradient without autograd",
 )
 

@@ -2,6 +2,7 @@
 
 import torch
 
+from study.kata.presets import PADDING_FAMILY
 from study.kata.toolkit import Ban, Case, Tol, Variant, randint, randn
 
 BAN = Ban(
@@ -14,6 +15,7 @@ BAN = Ban(
           "aten::to_padded_tensor", "aten::_nested_tensor_from_tensor_list",
           "aten::_nested_from_padded"),
     modules=("torch.nn.utils.rnn", "torch.nested", "torch.utils.data._utils.collate"),
+    families=(PADDING_FAMILY,),
     reason="padding the batch is what this kata asks you to write",
 )
 

@@ -2,6 +2,7 @@
 
 import torch
 
+from study.kata.presets import RMS_NORM_FAMILY
 from study.kata.toolkit import Ban, Case, Tol, Variant, randn
 
 BAN = Ban(
@@ -10,6 +11,7 @@ BAN = Ban(
     aten=("aten::rms_norm", "aten::_fused_rms_norm"),
     # Python copies of the same op elsewhere in torch (reference implementations).
     modules=("torch._refs", "torch._decomp"),
+    families=(RMS_NORM_FAMILY,),
     reason="RMSNorm is what this kata asks you to write; build it from mean, pow and rsqrt",
 )
 

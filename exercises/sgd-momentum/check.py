@@ -7,6 +7,7 @@ first update. The reference is torch.optim.SGD itself in float64 over the same g
 
 import torch
 
+from study.kata.presets import FUSED_OPTIM_FAMILY
 from study.kata.toolkit import Ban, Case, Tol, Variant, generator, sibling
 
 _drive = sibling(__file__, "drive")  # the model and helpers the sandbox uses too
@@ -16,6 +17,7 @@ BAN = Ban(
     functions=("torch._fused_sgd_", "torch._fused_sgd"),
     aten=("aten::_fused_sgd_", "aten::_fused_sgd"),
     modules=("torch.optim", "torch.distributed.optim"),
+    families=(FUSED_OPTIM_FAMILY,),
     reason="the SGD update is what this kata asks you to write; everything in torch.optim is "
            "off limits (torch._foreach_* ops are fine)",
 )

@@ -2,6 +2,7 @@
 
 import torch
 
+from study.kata.presets import SOFTMAX_FAMILY
 from study.kata.toolkit import Ban, Case, Tol, Variant, randn
 
 BAN = Ban(
@@ -9,8 +10,7 @@ BAN = Ban(
                "torch.log_softmax", "torch.nn.functional.log_softmax", "torch.Tensor.log_softmax",
                "torch.special.softmax", "torch.special.log_softmax", "torch._softmax",
                "torch._log_softmax", "torch.nn.functional.softmin"),
-    aten=("aten::_softmax", "aten::_log_softmax", "aten::softmax", "aten::log_softmax",
-          "aten::special_softmax", "aten::special_log_softmax"),
+    families=(SOFTMAX_FAMILY,),
     reason="softmax is what this kata asks you to write; build it from exp, max and sum",
 )
 

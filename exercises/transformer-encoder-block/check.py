@@ -12,7 +12,7 @@ import math
 
 import torch
 
-from study.kata.presets import ATTENTION
+from study.kata.presets import ATTENTION, NORM_LAYER_FAMILY
 from study.kata.toolkit import Ban, Case, Tol, Variant, randn
 
 _LAYER_NORM = Ban(
@@ -25,14 +25,12 @@ _LAYER_NORM = Ban(
     aten=("aten::layer_norm", "aten::native_layer_norm", "aten::group_norm",
           "aten::native_group_norm"),
     modules=("torch.nn.modules.transformer",),
+    families=(NORM_LAYER_FAMILY,),
 )
 
-BAN = Ban(
-    functions=ATTENTION.functions + _LAYER_NORM.functions,
-    aten=ATTENTION.aten + _LAYER_NORM.aten,
-    modules=ATTENTION.modules + _LAYER_NORM.modules,
-    reason="the encoder layer is what this kata asks you to write: build the attention "
-           "and the layer norms from matmul, softmax, mean and var",
+BAN = (ATTENTION + _LAYER_NORM).because(
+    "the encoder layer is what this kata asks you to write: build the attention "
+    "and the layer norms from matmul, softmax, mean and var"
 )
 
 ARGS = ("x", "in_proj_weight", "in_proj_bias", "out_proj_weight", "out_proj_bias",

@@ -14,6 +14,7 @@ BAN = Ban(
                "torch.nn.modules.loss.TripletMarginWithDistanceLoss.forward"),
     aten=("aten::triplet_margin_loss",),
     modules=("torch._refs", "torch._decomp"),
+    families=(r"triplet_margin",),
     reason="the triplet loss is what this kata asks you to write; build it from norms, "
            "clamp and mean",
 )

@@ -9,7 +9,7 @@ import torch.nn.functional as F
 from study.kata.presets import BCE
 from study.kata.toolkit import Ban, Case, Tol, Variant, rand, randn
 
-BAN = Ban(BCE.functions, BCE.aten, modules=("torch.distributions",),
+BAN = Ban(BCE.functions, BCE.aten, modules=("torch.distributions",), families=BCE.families,
           reason="the reconstruction term and the KL are what this kata asks you to write; "
                  "build them from softplus (or logsigmoid), exp and sums")
 

@@ -7,12 +7,19 @@ a `getattr`, a private wrapper or a module that reaches the same kernel is
 caught too. Module bans catch any torch call made from inside a banned module
 (`torch.optim`, a copied LSTM cell in `torch.ao`); the autograd ban catches
 every route into the autograd engine.
+
+Family bans are patterns matched against the name of every op, in any namespace
+(`aten::_softmax`, `quantized_decomposed::quantize_per_tensor`, a custom op
+registered after the kata was written), at both levels: a ban says "any softmax"
+rather than listing the softmaxes torch has today.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import os
+import re
 import sys
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,10 +36,33 @@ class Ban:
     modules: tuple[str, ...] = ()  # "torch.optim": any torch call made from its code
     autograd: bool = False  # the autograd engine, by any route
     reason: str = ""  # appended to the message: why it is banned here
+    # Regular expressions searched in an op's name without its namespace and overload
+    # (`_softmax` for `aten::_softmax.default`), for ops in every namespace, and in the
+    # `__name__` of any other callable the torch-function level sees (`torch.softmax`).
+    families: tuple[str, ...] = ()
 
     def because(self, reason: str) -> Ban:
         """The same ban with a kata's own explanation."""
-        return Ban(self.functions, self.aten, self.modules, self.autograd, reason)
+        return dataclasses.replace(self, reason=reason)
+
+    def __add__(self, other: Ban) -> Ban:
+        """Both bans at once (the reason of the left one, unless it has none)."""
+        return Ban(self.functions + other.functions, self.aten + other.aten,
+                   self.modules + other.modules, self.autograd or other.autograd,
+                   self.reason or other.reason, self.families + other.families)
+
+    def pattern(self) -> re.Pattern[str] | None:
+        return re.compile("|".join(f"(?:{f})" for f in self.families)) if self.families else None
+
+    def in_family(self, name: str) -> bool:
+        """Is the op (or function) with this name in one of the banned families?"""
+        pattern = self.pattern()
+        return bool(pattern and pattern.search(op_base(name)))
+
+
+def op_base(name: str) -> str:
+    """`aten::_softmax.default` -> `_softmax`: the name a family is matched against."""
+    return name.split("::")[-1].split(".")[0]
 
 
 class BannedCall(RuntimeError):
@@ -114,6 +144,16 @@ class _Recorder:
         self.aten = set(ban.aten)
         self.module_paths = _module_paths(ban.modules)
         self.violations: list[Violation] = []
+        self.family = ban.pattern()
+        self._known: dict[str, bool] = {}  # name -> banned, so each op is matched once
+
+    def banned_op(self, name: str) -> bool:
+        """An op (`ns::name`) or function name that is listed or in a banned family."""
+        banned = self._known.get(name)
+        if banned is None:
+            banned = name in self.aten or bool(self.family and self.family.search(op_base(name)))
+            self._known[name] = banned
+        return banned
 
     def hit(self, what: str, via: str) -> None:
         self.violations.append(Violation(what, via))
@@ -142,8 +182,13 @@ class _FunctionGuard(TorchFunctionMode):
         if name is not None:
             rec.hit(name, _describe(func))
         op = _op_name(func)
-        if op is not None and op in rec.aten:
-            rec.hit(op, _describe(func))
+        if op is not None:
+            if rec.banned_op(op):
+                rec.hit(op, _describe(func))
+        elif rec.family is not None:
+            fname = getattr(func, "__name__", None)
+            if isinstance(fname, str) and rec.banned_op(fname):
+                rec.hit(_describe(func), _describe(func))
         if rec.ban.autograd and func in _AUTOGRAD_ENTRIES:
             rec.hit("the autograd engine", _describe(func))
         module = rec.banned_module_frame()
@@ -160,7 +205,7 @@ class _DispatchGuard(TorchDispatchMode):
     def __torch_dispatch__(self, func, types, args=(), kwargs=None):  # type: ignore[no-untyped-def]
         rec = self.rec
         op = str(func._schema.name)
-        if op in rec.aten:
+        if rec.banned_op(op):
             rec.hit(op, f"the kernel {func}")
         if rec.ban.autograd and torch._C._current_graph_task_id() != -1:
             rec.hit("the autograd engine", f"{func} run by backward()")
