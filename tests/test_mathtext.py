@@ -199,3 +199,55 @@ def test_headless() -> None:
     code = ("import sys, study.mathtext; "
             "assert 'textual' not in sys.modules and 'torch' not in sys.modules")
     subprocess.run([sys.executable, "-c", code], check=True, cwd=CARDS.parent)
+
+
+# -- one renderer for the app, line mode and Anki ----------------------------------------------
+
+RUN_BLOCK = ("Shapes:\n\n```python run\nimport torch\nx = torch.ones(2, 3)\n"
+             "assert x.shape == (2, 3)\n```\n\nso $x \\in \\mathbb{R}^{2 \\times 3}$ and **bold**.")
+
+
+def test_run_marker_is_python_and_never_shown_anywhere() -> None:
+    from study import cardtext
+    from study.render import clean_fences, fence_language, to_html
+
+    assert fence_language("python run") == "python"
+    assert fence_language("run") == "python"
+    assert fence_language("yaml") == "yaml"
+    assert fence_language("") == ""
+    app = cardtext.math(RUN_BLOCK)  # what the app's Markdown widget gets
+    assert "```python\n" in app and "run" not in app.split("```python")[1].split("\n")[0]
+    html = to_html(RUN_BLOCK).html  # what Anki gets
+    assert 'class="language-python"' in html and "<span style" in html  # highlighted
+    assert "python run" not in html
+    line = cardtext.plain(app)  # what line mode prints
+    assert "```" not in line and "python run" not in line
+    assert "    x = torch.ones(2, 3)" in line  # code indented, as a block
+    assert "x ∈ ℝ" in line and "$" not in line and "**" not in line and "bold" in line
+    assert clean_fences("~~~~ run\nx\n~~~~") == "~~~~python\nx\n~~~~"
+
+
+def test_bundled_run_blocks_are_highlighted_in_every_renderer() -> None:
+    from study import cardtext
+    from study.loader import load
+    from study.paths import bundled_root
+
+    content = load([(bundled_root(), "bundled")]).content
+    texts = [t for c in content.cards.values()
+             for t in (getattr(c, f, "") or "" for f in ("front", "back", "explain", "text"))
+             if "```python run" in t]
+    assert len(texts) > 100
+    for text in texts:
+        assert "python run" not in cardtext.math(text)
+        assert "```" not in cardtext.plain(cardtext.math(text))
+
+
+def test_line_mode_shows_markdown_as_plain_text_and_math_as_unicode() -> None:
+    from study.cardtext import plain
+
+    text = plain("# Title\n\nA **b** and `c`, [link](https://x.org).\n\n- one\n- two\n\n"
+                 "| English | 中文 |\n|---|---|\n| label | 标签 |\n")
+    assert text.splitlines()[0] == "Title"
+    assert "A b and c, link (https://x.org)." in text
+    assert "• one\n• two" in text
+    assert "English  中文" in text and "label    标签" in text  # aligned by terminal width
