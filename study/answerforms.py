@@ -56,6 +56,7 @@ class Context:
     any_order: bool = False
     shape: bool = False  # a tuple and a product are the same answer
     units: frozenset[str] = frozenset()  # units the question asks for ("in bits")
+    labels: frozenset[str] = frozenset()  # names in the question ("d_k" in "d_k = 64")
     ignore: tuple[str, ...] = ()  # words a learner may add or leave out
 
 
@@ -66,12 +67,40 @@ class Quantity:
     places: int | None  # decimal places written, for a plain decimal; else None
 
 
+_NOT_UNITS = frozenset((
+    "a", "an", "and", "are", "as", "at", "by", "can", "could", "did", "do", "does", "each",
+    "for", "from", "has", "have", "in", "is", "it", "its", "must", "of", "on", "one", "or",
+    "per", "should", "that", "the", "their", "there", "this", "to", "was", "were", "when",
+    "will", "with", "would",
+))
+
+
 def question_units(question: str) -> frozenset[str]:
-    """Units a question asks for: 'in bits', '(in %)', 'in percent'."""
-    found = {m.group(1).casefold() for m in re.finditer(r"\bin\s+(%|[^\W\d_]+)", question)}
+    """What a number may be followed by, because the question asks for it: the unit of
+    'in bits' or '(in %)', and the thing counted in 'how many patch tokens'."""
+    found: set[str] = set()
+    for m in re.finditer(r"\bin\s+(%|[^\W\d_]+)", question):
+        found.add(m.group(1).casefold())
+    asks = r"\b(?:how\s+many|how\s+much|number\s+of)\s+((?:[^\W\d_][\w-]*\s*){1,3})"
+    for m in re.finditer(asks, question, re.I):
+        words: list[str] = []
+        for w in m.group(1).casefold().split():
+            if w in _NOT_UNITS:
+                break
+            words.append(w)
+        if words:
+            found.update((" ".join(words), words[-1]))
+    found -= _NOT_UNITS
+    found |= {u[:-1] for u in found if u.endswith("s") and len(u) > 3}  # bits -> bit
     if found & _PERCENT:
         found |= _PERCENT
     return frozenset(found)
+
+
+def question_labels(question: str) -> frozenset[str]:
+    """Names in the question a learner may write before an answer: `d_k = 64`."""
+    plain = question.replace("\\", "").replace("$", " ")
+    return frozenset(w.casefold() for w in re.findall(r"[A-Za-z_][\w{}^]*", plain))
 
 
 def prepare(text: str, ctx: Context) -> str:
@@ -113,6 +142,9 @@ def quantities(text: str) -> list[Quantity]:
     m = _TENSOR.fullmatch(text)
     if m:
         text = m.group(1).strip()
+    # "about 110M", "≈ 0.67": the hedge is not part of the value.
+    text = re.sub(r"^(?:~|≈|about|approx\.?|approximately|around|roughly)\s*", "", text,
+                  flags=re.I)
     word = _WORDS.get(text.casefold())
     if word is not None:
         return [Quantity(Fraction(word), "", 0)]
@@ -165,8 +197,8 @@ def _rounds_to(given: Quantity, exact: Fraction, min_digits: int = 2) -> bool:
 def _same_quantity(given: list[Quantity], accepted: list[Quantity], ctx: Context) -> bool:
     for g in given:
         for a in accepted:
-            if not (g.unit == a.unit or (not a.unit and g.unit in ctx.units)
-                    or (not g.unit and a.unit in ctx.units)):
+            if not (g.unit == a.unit or (not a.unit and g.unit.casefold() in ctx.units)
+                    or (not g.unit and a.unit.casefold() in ctx.units)):
                 continue
             if g.value == a.value:
                 return True
@@ -237,6 +269,9 @@ def same(given: str, accepted: str, ctx: Context) -> str | None:
     """Which rule makes two prepared answers the same, or None if none does."""
     if given == accepted:
         return "spelling"
+    label = re.fullmatch(r"\$?\\?([A-Za-z_][\w{}^]*)\$?\s*=\s*(.+)", given)
+    if label and "=" not in accepted and label.group(1).casefold() in ctx.labels:
+        return same(label.group(2), accepted, ctx)  # "d_k = 64" for 64
     g_num, a_num = quantities(given), quantities(accepted)
     if g_num and a_num:
         return "number" if _same_quantity(g_num, a_num, ctx) else None

@@ -49,7 +49,8 @@ def context(card: Card) -> answerforms.Context:
         and any(answerforms.is_product(a) for a in card.answers))
     return answerforms.Context(
         case="case" in card.normalize, any_order=card.any_order, shape=shape,
-        units=answerforms.question_units(card.question), ignore=tuple(card.ignore_words))
+        units=answerforms.question_units(card.question),
+        labels=answerforms.question_labels(card.question), ignore=tuple(card.ignore_words))
 
 
 def match(card: Card, answer: str, accepted: list[str] | None = None) -> tuple[str, str] | None:

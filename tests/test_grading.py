@@ -84,6 +84,15 @@ CASES = [
     (["15.3"], {"question": "Top-5 error (in %)?"}, ["15.3%", "15.3 %", "15.30 percent"],
      ["0.153", "15.3 bits", "15"]),
     (["3"], {"question": "How many bits in a byte... in total?"}, [], ["3 nats"]),
+    (["196"], {"question": "How many patch tokens (not counting the class token) does ViT "
+                           "get from a 224×224 image?"},
+     ["196 tokens", "196 patch tokens", "196 token", "about 196", "~196", "≈ 196"],
+     ["196 images", "196 classes", "about 197", "169 tokens"]),
+    (["1.44"], {"question": "One nat equals how many bits?"}, ["1.44 bits"],
+     ["1.44 nats", "1.44 nat", "1.4 bits"]),  # the unit converted from is not the answer's
+    # a name from the question before the value
+    (["64"], {"question": "With $d_\\text{model} = 512$ and $h = 8$ heads, what is $d_k$?"},
+     ["d_k = 64", "$d_k$ = 64", "d_k=64"], ["d_k = 8", "d_k = 64 = h", "q = 64x"]),
     # products and shapes: spacing and spelling free, order not
     (["h × d"], {"question": "What is the shape of the gradient?"},
      ["h x d", "h*d", "h * d", "hxd", "h by d", "(h, d)", "[h, d]", "H × D", "h, d"],
