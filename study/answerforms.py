@@ -271,7 +271,7 @@ def same(given: str, accepted: str, ctx: Context) -> str | None:
         return "spelling"
     label = re.fullmatch(r"\$?\\?([A-Za-z_][\w{}^]*)\$?\s*=\s*(.+)", given)
     if label and "=" not in accepted and label.group(1).casefold() in ctx.labels:
-        return same(label.group(2), accepted, ctx)  # "d_k = 64" for 64
+        return "name" if same(label.group(2), accepted, ctx) else None  # "d_k = 64" for 64
     g_num, a_num = quantities(given), quantities(accepted)
     if g_num and a_num:
         return "number" if _same_quantity(g_num, a_num, ctx) else None

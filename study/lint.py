@@ -34,11 +34,12 @@ _STOP = frozenset((
 
 _WHY = {
     "normalize": "by the card's normalize rules",
-    "spelling": "a closing full stop, `$...$` and a leading 'the' never count",
+    "spelling": "a closing full stop, `$...$`, a leading 'the' and ignore_words never count",
     "number": "numbers compare as numbers",
     "operator spacing": "spacing around operators and ×, *, x or 'by' do not matter",
     "list": "a list's separators and brackets do not matter",
     "any order": "the card has any_order",
+    "name": "a name from the question before the value (`k = 1`) never counts",
 }
 
 # A glossary's "AdaGrad algorithm" is used by a card that says "AdaGrad".
