@@ -9,6 +9,7 @@ path, size and mtime of every content file: any edit reloads everything.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
@@ -54,14 +55,17 @@ def _read(path: Path, key: str) -> Any:
 
 
 def _write(path: Path, key: str, value: Any) -> None:
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
         with open(tmp, "wb") as fh:
             pickle.dump((key, value), fh, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
     except OSError:
-        pass  # a read-only home still works, just slower
+        # A read-only or full disk: the home still works, just slower; and a half-written
+        # temp file must not stay behind to keep the disk full.
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
 
 
 def _full_load(roots: list[tuple[Path, str]], home: Path, key: str) -> tuple[Content, list]:

@@ -14,7 +14,7 @@ from pathlib import Path
 from study import clock
 from study.clock import DayClock
 from study.models import Content, ContentIndex, Item, Problem
-from study.paths import bundled_root, resolve_home
+from study.paths import bundled_root, ensure_home, resolve_home
 from study.scheduler import SchedulerConfig, Srs
 from study.settings import Settings, load_settings
 from study.store import DB_FILE, Store
@@ -94,8 +94,7 @@ def open_study(
     and tools inject their own instead of the home's settings file and the
     bundled content.
     """
-    home_path = resolve_home(home)
-    home_path.mkdir(parents=True, exist_ok=True)
+    home_path = ensure_home(resolve_home(home))
     settings = settings or load_settings(home_path)
     days = DayClock(clock.local_zone(settings.timezone), settings.day_rollover_hour)
     srs = make_srs(settings)

@@ -37,3 +37,17 @@ def resolve_home(cli_home: str | os.PathLike[str] | None = None) -> Path:
     if env:
         return Path(env).expanduser().resolve()
     return default_home()
+
+
+def ensure_home(home: Path) -> Path:
+    """Create the home if missing; a file or an unusable folder is one clear error."""
+    from study.errors import StudyError, from_os_error
+
+    if home.exists() and not home.is_dir():
+        raise StudyError(f"the study home {home} is a file, not a folder; point --home or "
+                         "STUDY_HOME at a folder")
+    try:
+        home.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise from_os_error(exc, "cannot create the study home") from None
+    return home

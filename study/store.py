@@ -7,6 +7,7 @@ two processes on the same home serialise instead of losing updates.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 import time
@@ -18,9 +19,15 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from study import migrations
+from study import dbfile, migrations
 from study.clock import DayClock, to_ms
-from study.errors import StoreError
+from study.errors import (
+    DatabaseDamaged,
+    StorageError,
+    StoreError,
+    StudyError,
+    from_os_error,
+)
 from study.scheduler import REVIEW, ItemState, Srs
 
 DB_FILE = "study.db"
@@ -76,21 +83,45 @@ class Store:
         self.path = Path(path)
         self.srs = srs
         self.days = day_clock
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            if not os.path.lexists(self.path):
+                if dbfile.expected_but_missing(self.path):
+                    raise DatabaseDamaged(dbfile.damaged_message(
+                        self.path, "is missing, but its backups are here").replace(
+                        "(the damaged file is kept aside)",
+                        f"or move {self.path.parent / dbfile.BACKUP_DIR} aside to start afresh"))
+                _create(self.path)
+            problem = dbfile.file_problem(self.path)
+            if problem is not None:
+                raise DatabaseDamaged(dbfile.damaged_message(self.path, problem))
             # check_same_thread off: the TUI opens the store in a worker thread and uses it
             # from the UI thread; calls are never concurrent (one owner at a time).
-            self.conn = sqlite3.connect(self.path, isolation_level=None, timeout=30.0,
+            # mode=rw: a database that vanished is an error, never silently a new one.
+            self.conn = sqlite3.connect(f"{self.path.as_uri()}?mode=rw", uri=True,
+                                        isolation_level=None, timeout=30.0,
                                         check_same_thread=False)
+        except OSError as exc:
+            raise from_os_error(exc, "cannot open the study home at") from None
+        except sqlite3.Error as exc:
+            raise explain(exc, self.path) from None
+        try:
             self.conn.execute("PRAGMA busy_timeout = 30000")
+            problem = dbfile.check_connection(self.conn)
+            if problem is not None:
+                raise DatabaseDamaged(dbfile.damaged_message(self.path, problem))
             self._enable_wal()
             # FULL: a committed grade survives power loss, not only a crash.
             self.conn.execute("PRAGMA synchronous = FULL")
             self.conn.execute("PRAGMA foreign_keys = ON")
             migrations.migrate(self.conn)
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(f"{self.path}: cannot open the review database: {exc}") from exc
-        self.client_id = self._client_id()
+            self.client_id = self._client_id()
+        except sqlite3.Error as exc:
+            self.conn.close()
+            raise explain(exc, self.path) from None
+        except BaseException:
+            self.conn.close()
+            raise
 
     def _enable_wal(self) -> None:
         """Switch to WAL; the switch can report 'locked' without waiting, so retry."""
@@ -115,13 +146,21 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        self.conn.execute("BEGIN IMMEDIATE")
+        """One write, all or nothing; a failure is a StudyError that says nothing was saved."""
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise explain(exc, self.path) from None
         try:
             yield self.conn
-        except BaseException:
-            self.conn.execute("ROLLBACK")
+            self.conn.execute("COMMIT")
+        except BaseException as exc:
+            if self.conn.in_transaction:
+                with contextlib.suppress(sqlite3.Error):
+                    self.conn.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.Error):
+                raise explain(exc, self.path) from None
             raise
-        self.conn.execute("COMMIT")
 
     def _client_id(self) -> str:
         row = self.conn.execute("SELECT value FROM meta WHERE key = 'client_id'").fetchone()
@@ -417,14 +456,112 @@ class Store:
     # -- backups -------------------------------------------------------------------
 
     def backup_to(self, dest: Path) -> Path:
-        """An online, consistent copy (SQLite backup API) to `dest`."""
+        """An online, consistent copy (SQLite backup API) to `dest`, verified; no partial file
+        is ever left behind."""
         dest = Path(dest)
-        dest.parent.mkdir(parents=True, exist_ok=True)
         tmp = dest.with_name(f"{dest.name}.{os.getpid()}.part")  # two processes may race
-        target = sqlite3.connect(tmp)
         try:
-            self.conn.backup(target)
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            target = sqlite3.connect(tmp)
+            try:
+                self.conn.backup(target)
+                target.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
+            finally:
+                target.close()
+            problem = dbfile.inspect_backup(tmp).problem
+            if problem is not None:
+                raise StoreError(f"the backup {tmp} {problem}; it was not kept")
+            tmp.replace(dest)
+        except OSError as exc:
+            raise from_os_error(exc, "cannot write backup") from None
+        except sqlite3.Error as exc:
+            raise explain(exc, tmp) from None
         finally:
-            target.close()
-        tmp.replace(dest)
+            tmp.unlink(missing_ok=True)
         return dest
+
+
+def _create(path: Path) -> None:
+    """A new database appears whole or not at all: built aside, then linked into place.
+
+    So an empty file at `path` is never a legitimate state, and a zero-byte
+    database always means damage, never a new user.
+    """
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.new")
+    tmp.unlink(missing_ok=True)
+    try:
+        conn = sqlite3.connect(tmp, isolation_level=None)
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            migrations.migrate(conn)
+        finally:
+            conn.close()
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass  # another process created it first: use theirs
+        except OSError:
+            # No hard links (some file systems): a rename is atomic too, only racier.
+            if not os.path.lexists(path):
+                os.replace(tmp, path)
+    finally:
+        for extra in (tmp, tmp.with_name(tmp.name + "-wal"), tmp.with_name(tmp.name + "-shm")):
+            extra.unlink(missing_ok=True)
+
+
+def _unwritable_reason(path: Path) -> str:
+    folder = path.parent if not path.is_dir() else path
+    try:
+        if os.statvfs(folder).f_flag & os.ST_RDONLY:
+            return "the file system is read-only"
+    except OSError:
+        pass
+    if not folder.exists():
+        return f"the folder {folder} does not exist"
+    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        return "permission denied (not writable by you)"
+    return "it cannot be written"
+
+
+_FULL, _IOERR, _READONLY, _CANTOPEN, _PERM, _BUSY, _LOCKED = 13, 10, 8, 14, 3, 5, 6
+
+
+def _nearly_full(path: Path | None) -> bool:
+    folder = path.parent if path is not None else None
+    if folder is None:
+        return False
+    try:
+        st = os.statvfs(folder)
+    except OSError:
+        return False
+    return st.f_bavail * st.f_frsize < 256 * 1024
+
+
+def explain(exc: sqlite3.Error, path: Path | None) -> StudyError:
+    """An SQLite failure as one line in plain words (and the right StudyError)."""
+    text = str(exc)
+    low = text.lower()
+    code = getattr(exc, "sqlite_errorcode", None)
+    primary = code & 0xFF if isinstance(code, int) else None
+    where = str(path) if path else "the review database"
+    unsaved = "Nothing of this action was saved; every earlier grade is"
+    if primary == _FULL or "disk is full" in low or (
+            (primary == _IOERR or "disk i/o" in low) and _nearly_full(path)):
+        return StorageError(f"cannot save to {where}: the disk is full. {unsaved}. "
+                            "Free some space and retry")
+    if primary in (_READONLY, _CANTOPEN, _PERM) or "readonly" in low or "unable to open" in low:
+        reason = _unwritable_reason(path) if path else "it cannot be written"
+        return StorageError(f"cannot write {where}: {reason}. {unsaved}")
+    if primary == _IOERR or "disk i/o error" in low:
+        return StorageError(
+            f"{where}: disk I/O error: the disk failed, or a file beside the database "
+            f"({DB_FILE}-wal) was removed while study ran. Close every study window, then "
+            "run `study db check`")
+    if primary in (_BUSY, _LOCKED) or "locked" in low:
+        return StoreError(f"{where} is busy: another study process has held it for 30 s. "
+                          "Close it and retry")
+    if dbfile.is_corruption(exc):
+        if path is not None:
+            return DatabaseDamaged(dbfile.damaged_message(path, f"is damaged ({text})"))
+        return DatabaseDamaged(f"the review database is damaged ({text})")
+    return StoreError(f"{where}: database error: {text}")

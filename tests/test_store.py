@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from study import migrations
 from study.backup import auto_backup
 from study.clock import DayClock, to_ms
+from study.errors import DatabaseDamaged
 from study.migrations import SchemaError
 from study.scheduler import ItemState, Srs
 from study.store import Store, StoreError
@@ -142,6 +143,10 @@ def test_migrates_forward_from_every_earlier_version(tmp_path: Path, start: int)
     migrations.migrate(conn, target=start)
     assert migrations.version(conn) == start
     conn.close()
+    if start == 0:  # nothing was written: a zero-byte file is damage, never a new user
+        with pytest.raises(DatabaseDamaged, match="is empty"):
+            open_store(path)
+        return
     if start >= 1:
         path.unlink()
         _v1_database(path)

@@ -31,6 +31,45 @@ def cmd_db_backup(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_db_check(args: argparse.Namespace) -> int:
+    from study import dbfile
+    from study.backup import check
+    from study.paths import resolve_home
+    from study.store import DB_FILE
+
+    home = resolve_home(args.home)
+    problems = check(home)
+    for p in problems:
+        print(p)
+    found = dbfile.backups(home)
+    good = [b for b in found if b.good]
+    if not problems:
+        import sqlite3
+
+        conn = sqlite3.connect(f"{(home / DB_FILE).as_uri()}?mode=ro", uri=True)
+        try:
+            n = conn.execute("SELECT COUNT(*) FROM reviews").fetchone()[0]
+        finally:
+            conn.close()
+        print(f"ok: {home / DB_FILE} is whole ({n:,} log entries)")
+    print(f"backups: {len(good)} good" + (f", {len(found) - len(good)} damaged"
+                                          if len(found) > len(good) else "")
+          + (f"; newest: {good[0].describe()}" if good else ""))
+    return 1 if problems else 0
+
+
+def cmd_db_restore(args: argparse.Namespace) -> int:
+    from study.backup import restore
+    from study.paths import resolve_home
+
+    home = resolve_home(args.home)
+    info, aside = restore(home, args.backup)
+    print(f"restored {info.describe()}")
+    if aside is not None:
+        print(f"the previous database is kept as {aside}")
+    return 0
+
+
 def register(sub: Any) -> None:
     db = sub.add_parser("db", help="database tools")
     dsub = db.add_subparsers(dest="db_command", metavar="COMMAND", required=True)
@@ -39,3 +78,10 @@ def register(sub: Any) -> None:
     s = dsub.add_parser("backup", help="copy the database (online, consistent)")
     s.add_argument("--out", metavar="FILE", help="backup file (default: under the home)")
     s.set_defaults(func=cmd_db_backup)
+    s = dsub.add_parser("check", help="full integrity check of the database and its backups")
+    s.set_defaults(func=cmd_db_check)
+    s = dsub.add_parser("restore", help="replace the database with a verified backup (the "
+                        "current file is kept aside)")
+    s.add_argument("backup", nargs="?", metavar="BACKUP",
+                   help="a backup file (default: the newest good one)")
+    s.set_defaults(func=cmd_db_restore)

@@ -55,11 +55,12 @@ def _auto_backup(study: Any) -> None:
     import sqlite3
 
     from study.backup import auto_backup
+    from study.errors import StudyError
 
     try:
         auto_backup(study.store, study.home, study.days.day_of(study.now()),
                     study.settings.backups_keep)
-    except (OSError, sqlite3.Error) as exc:
+    except (OSError, sqlite3.Error, StudyError) as exc:
         print(f"study: warning: daily backup failed: {exc}", file=sys.stderr)
 
 
