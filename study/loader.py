@@ -355,7 +355,7 @@ class _Builder:
             if words is None:
                 ok = False
             else:
-                card.ignore_words = [w.strip() for w in words]
+                card.ignore_words = tuple(w.strip() for w in words)
                 clash = [w for w in words if any(w.casefold() == a.strip().casefold()
                                                  for a in card.answers)]
                 if clash:

@@ -62,7 +62,9 @@ class Card:
     answers: list[str] = field(default_factory=list)  # typed
     normalize: list[str] = field(default_factory=lambda: ["case", "whitespace"])
     any_order: bool = False  # typed: a list whose items may come in any order
-    ignore_words: list[str] = field(default_factory=list)  # typed: words one may add or omit
+    # Typed: words one may add or omit. A tuple, so a Card pickled by an older version
+    # (the content cache) still reads the class default.
+    ignore_words: tuple[str, ...] = ()
     front_zh: str = ""
     back_zh: str = ""
     ref: SourceRef | None = None

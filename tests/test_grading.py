@@ -141,3 +141,11 @@ def test_match_names_the_rule_and_the_answer() -> None:
     assert match(card, "0.7") is None
     assert closest_answer(card, "3/5") == "3/4"
     assert diff("3/5", "3/4") == [("same", "3/"), ("extra", "5"), ("missing", "4")]
+
+
+def test_a_card_cached_before_these_fields_still_grades() -> None:
+    # The content cache pickles Cards; one written before any_order / ignore_words existed
+    # has neither in its __dict__ and must fall back to the defaults, not crash a review.
+    card = typed(["3/4"], ["case", "whitespace"])
+    del card.__dict__["any_order"], card.__dict__["ignore_words"]
+    assert check_typed(card, ".75") and not check_typed(card, "0.7")

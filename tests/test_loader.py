@@ -298,7 +298,7 @@ def test_typed_any_order_and_ignore_words(mini: Path) -> None:
         """)
     result = load([(mini, "bundled")])
     ok = result.content.cards["typed-ok"]
-    assert ok.any_order is True and ok.ignore_words == ["boxes"]
+    assert ok.any_order is True and ok.ignore_words == ("boxes",)
     assert "typed-bad" not in result.content.cards
     probs = [str(p) for p in result.problems]
     assert f"{path}:15:16: any_order must be true or false, got text" in probs
