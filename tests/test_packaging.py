@@ -11,6 +11,20 @@ import pytest
 from conftest import REPO
 
 
+def host_site_packages() -> list[str]:
+    """Where this interpreter's packages are: the venv's when run in one, else the system's.
+    A path in a .pth file is searched, but its own .pth files (an editable install of
+    study) are not run: `study` comes from the wheel."""
+    import site
+    import sysconfig
+
+    paths = sysconfig.get_paths()
+    found = [paths["purelib"], paths["platlib"], *site.getsitepackages()]
+    if site.ENABLE_USER_SITE:
+        found.append(site.getusersitepackages())
+    return list(dict.fromkeys(p for p in found if Path(p).is_dir()))
+
+
 @pytest.mark.slow
 def test_wheel_installs_and_checks_its_bundled_content(tmp_path: Path) -> None:
     dist = tmp_path / "dist"
@@ -20,11 +34,16 @@ def test_wheel_installs_and_checks_its_bundled_content(tmp_path: Path) -> None:
         check=True, capture_output=True, text=True, timeout=300,
     )
     wheel = next(dist.glob("study-*.whl"))
-    # A venv that sees the dependencies already installed here (no downloads),
-    # with the wheel installed into the venv itself.
+    # A venv that sees the dependencies already installed here (no downloads), with the
+    # wheel installed into the venv itself. Not `system_site_packages`: run from inside a
+    # venv, that is the base interpreter's site-packages, where nothing is installed.
     env_dir = tmp_path / "venv"
-    venv.create(env_dir, system_site_packages=True, with_pip=False)
+    venv.create(env_dir, with_pip=False)
     py = env_dir / "bin" / "python"
+    venv_site = Path(subprocess.run(
+        [str(py), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        check=True, capture_output=True, text=True).stdout.strip())
+    (venv_site / "_host_packages.pth").write_text("\n".join(host_site_packages()) + "\n")
     subprocess.run(
         [sys.executable, "-m", "pip", "--python", str(py), "install", "--no-deps", "-q",
          str(wheel)],
