@@ -54,7 +54,11 @@ _CROSS_REF = re.compile(
     r"architecture|equation|formula|scenario|experiment|problem|tensor)s?\b"
     r"|\b(?:the|this|that)\s+(?:previous|preceding|last|next|above|earlier|following|"
     r"other)\s+(?:card|question|example|exercise|network|model|problem)s?\b"
+    r"|(?<!\bso\s)(?<!\bsuch\s)\bthat\s+(?:network|net|model|example|setup|"
+    r"card|question|architecture|experiment|scenario)\b"
     r"|\bas\s+(?:before|above|earlier)\b|\b(?:see|from|in)\s+above\b"
+    r"|\b(?:shown|defined|given|described|listed|mentioned|computed|derived|introduced)\s+"
+    r"(?:above|earlier|before|in\s+the\s+(?:previous|last)\s+card)\b"
     r"|\b(?:the|these|those)\s+(?:\w+\s+)?(?:network|model|example|figure|equation|"
     r"numbers|values|setup|matrix|formula|definitions?|results?)\s+above\b",
     re.I,
