@@ -32,8 +32,9 @@ class Tmux:
                              timeout=30)
         return out.stdout
 
-    def start(self, command: str) -> None:
-        self.run("new-session", "-d", "-s", self.name, "-x", "100", "-y", "30", command)
+    def start(self, command: str, size: tuple[int, int] = (100, 30)) -> None:
+        self.run("new-session", "-d", "-s", self.name, "-x", str(size[0]), "-y", str(size[1]),
+                 command)
 
     def screen(self) -> str:
         return self.run("capture-pane", "-p", "-t", self.name)
@@ -120,3 +121,73 @@ def test_review_three_cards_quit_and_relaunch(tmp_path: Path) -> None:
     finally:
         tmux.kill()  # SIGHUP to the app, as closing the terminal window does
     assert grades(home) == 4
+
+
+def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    env = {**os.environ, "TMUX_TMPDIR": str(tmp_path), "TERM": "xterm-256color",
+           "STUDY_HOME": str(tmp_path / "home"), "STUDY_KATA_WORKER": "0", **extra}
+    env.pop("TMUX", None)
+    env.pop("VISUAL", None)
+    return env
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_a_missing_editor_never_freezes_the_app(tmp_path: Path, size: tuple[int, int]) -> None:
+    """EDITOR names a program that is not installed: `e` on a card and ctrl+o in a kata
+    say so and go on in the built-in editor; the keys keep working."""
+    env = _env(tmp_path, EDITOR="nano-not-installed-here", STUDY_KATA_FIRST="true")
+    tmux = Tmux(f"study-editor-{size[0]}", env)
+    tmux.start(f"{sys.executable} -m study", size)
+    try:
+        tmux.wait_for("start today's session", timeout=60)
+        tmux.keys("r")  # katas first: the kata screen
+        tmux.wait_for("Check")
+        tmux.keys("C-o")
+        screen = tmux.wait_for("not found")
+        assert "nano-not-installed-here" in screen
+        tmux.keys("# typed here")  # the app is live: the text goes into its editor
+        tmux.wait_for("# typed here")
+        tmux.keys("Escape")
+        time.sleep(0.3)
+        tmux.keys("n")  # on to the cards
+        screen = tmux.wait_for("show answer", "pick", "check your answer")
+        if "check your answer" in screen:  # a typed card: leave the box first
+            tmux.keys("Escape")
+            time.sleep(0.3)
+        tmux.keys("e")
+        screen = tmux.wait_for("ctrl+s save")  # the built-in editor, on the card's file
+        assert ".yaml" in screen
+        tmux.keys("Escape")
+        tmux.wait_for("show answer", "pick", "check your answer")
+        tmux.keys("q")
+        tmux.wait_for("resume", "start today's session")
+        tmux.keys("q")
+        deadline = time.monotonic() + 15
+        while tmux.alive() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not tmux.alive()
+    finally:
+        tmux.kill()
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_a_broken_settings_file_is_explained_and_exits_2(tmp_path: Path,
+                                                          size: tuple[int, int]) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "settings.toml").write_text("new_per_day = 15\nnew_katas_per_day = 'x'\n")
+    env = _env(tmp_path)
+    tmux = Tmux(f"study-settings-{size[0]}", env)
+    tmux.start(f"sh -c '{sys.executable} -m study; echo EXIT=$?; sleep 30'", size)
+    try:
+        screen = tmux.wait_for("Cannot open", timeout=60)
+        assert "settings.toml" in screen and "new_katas_per_day" in screen
+        assert "Settings" in screen and "Review" not in screen  # only what works
+        tmux.keys("r")  # offers nothing: nothing happens
+        time.sleep(0.5)
+        assert "Cannot open" in tmux.screen()
+        tmux.keys("q")
+        screen = tmux.wait_for("EXIT=")
+        assert "EXIT=2" in screen and "new_katas_per_day" in screen  # the one line, then 2
+    finally:
+        tmux.kill()

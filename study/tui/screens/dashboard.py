@@ -84,9 +84,16 @@ class DashboardScreen(StudyScreen[None]):
                  if message.settings_file is not None else "")
         self.query_one("#today", Static).update(
             f"[b red]Cannot open your study home[/]\n{escape(message.error)}{where}")
+        self._show_numbers(False)  # an empty heatmap and table would only hide the message
         self.refresh_bindings()
 
+    def _show_numbers(self, show: bool) -> None:
+        self.query_one(Heatmap).display = show
+        self.query_one("#tracks", DataTable).display = show
+        self.set_class(not show, "-failed")
+
     def on_study_ready(self, _: StudyReady) -> None:
+        self._show_numbers(True)
         self.refresh_bindings()
         self._reload()
 
