@@ -42,6 +42,23 @@ _WHY = {
     "name": "a name from the question before the value (`k = 1`) never counts",
 }
 
+# Terms where d2l-zh's choice differs from the one most Chinese readers know: a glossary
+# gives d2l-zh's first and the common one beside it (docs/content-format.md).
+_ZH_PAIRS = {
+    "batch normalization": ("批量规范化", ("批归一化", "批量归一化")),
+    "layer normalization": ("层规范化", ("层归一化",)),
+    "dropout": ("暂退法", ("丢弃法",)),
+    "pooling": ("汇聚", ("池化",)),
+    "pooling layer": ("汇聚层", ("池化层",)),
+    "token": ("词元", ("标记", "令牌", "词符")),
+    "beam search": ("束搜索", ("集束搜索",)),
+    "feature map": ("特征映射", ("特征图",)),
+    "skip gram": ("跳元模型", ("跳字模型",)),
+    "image augmentation": ("图像增广", ("数据增强", "图像增强")),
+    "stride": ("步幅", ("步长",)),
+    "teacher forcing": ("强制教学", ("教师强制",)),
+}
+
 # A glossary's "AdaGrad algorithm" is used by a card that says "AdaGrad".
 _HEAD_NOUNS = frozenset((
     "algorithm", "method", "function", "loss", "model", "theorem", "operation", "library",
@@ -197,15 +214,44 @@ def _visible_texts(card: Card) -> list[tuple[str, str]]:
     return [("question", card.question)]
 
 
-def _glossary_terms(card: Card) -> list[tuple[str, list[str]]]:
-    """(row text, spellings) of each English term in a glossary table."""
+def _glossary_rows(card: Card) -> list[tuple[str, str]]:
+    """(English, 中文) cells of each row of a glossary table."""
     out = []
     for line in card.back.splitlines():
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
         if len(cells) < 2 or not cells[0] or set(cells[0]) <= set("-: ") \
                 or cells[0].casefold() == "english":
             continue
-        term = cells[0].strip("*_` ")
+        out.append((cells[0], cells[1]))
+    return out
+
+
+def _zh_pair_problem(english: list[str], chinese: str) -> str | None:
+    for spelling in english:
+        key = " ".join(_words(spelling.replace("-", " ")))
+        if key not in _ZH_PAIRS and key.endswith("s") and key[:-1] in _ZH_PAIRS:
+            key = key[:-1]
+        if key not in _ZH_PAIRS:
+            continue
+        d2l, common = _ZH_PAIRS[key]
+        # One may contain the other (束搜索 in 集束搜索): blank each out to find the other.
+        found = [c for c in common if c in chinese]
+        rest = chinese
+        for c in common:
+            rest = rest.replace(c, "\0" * len(c))
+        if d2l not in rest or not found:
+            return (f"d2l-zh says {d2l} where most readers know {common[0]}: write "
+                    f"'{d2l} / {common[0]}'")
+        if rest.index(d2l) > chinese.index(found[0]):
+            return f"d2l-zh's {d2l} comes first, then {found[0]}"
+    return None
+
+
+def _glossary_terms(card: Card) -> list[tuple[str, list[str], str]]:
+    """(English cell, its spellings, 中文 cell) of each row of a glossary table."""
+    out = []
+    for english, chinese in _glossary_rows(card):
+        term = english.strip("*_` ")
         spellings = [re.sub(r"\([^)]*\)", " ", term)] + re.findall(r"\(([^)]*)\)", term)
         spellings = [s.strip() for part in spellings for s in re.split(r"[/;,]| or ", part)]
         spellings = [s for s in spellings if s]
@@ -215,7 +261,7 @@ def _glossary_terms(card: Card) -> list[tuple[str, list[str]]]:
                 spellings.append("".join(w[0] for w in words))
             if len(words) >= 2 and words[-1].casefold() in _HEAD_NOUNS:
                 spellings.append(" ".join(words[:-1]))  # "AdaGrad algorithm" -> "AdaGrad"
-        out.append((term, spellings))
+        out.append((english, spellings, chinese))
     return out
 
 
@@ -269,7 +315,10 @@ def lint(content: Content, only: list[Path] | None = None) -> list[Problem]:
             by_topic.setdefault(card.topic, []).append(card)
     topic_words = {t: [_card_words(c) for c in cs] for t, cs in by_topic.items()}
     for card in sorted(glossaries, key=lambda c: c.order):
-        for term, spellings in _glossary_terms(card):
+        for term, spellings, chinese in _glossary_terms(card):
+            problem = _zh_pair_problem(spellings, chinese)
+            if problem and mine(card):
+                warn(card, "back", f"glossary term {term!r}: {problem}", term)
             keys = [" ".join(_stem(w) for w in _words(s)) for s in spellings]
             first = next((seen[k] for k in keys if k in seen and seen[k].id != card.id), None)
             if first is not None and mine(card):

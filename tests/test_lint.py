@@ -186,3 +186,33 @@ def test_cli_prints_warnings_to_stderr_and_exits_0(mini: Path, tmp_path: Path) -
     assert proc.stdout.startswith("ok: ") and "warning(s)" in proc.stdout
     lines = [ln for ln in proc.stderr.splitlines() if ": warning: " in ln]
     assert lines and all(ln.startswith(str(mini)) for ln in lines), proc.stderr[:2000]
+
+
+@pytest.mark.parametrize(("row", "fires"), [
+    ("| batch normalization | 批量规范化 / 批归一化 |", False),
+    ("| batch normalization (BN) | 批量规范化（批归一化） |", False),
+    ("| batch normalization | 批量规范化 |", True),  # d2l-zh's only: most readers know 批归一化
+    ("| batch normalization | 批归一化 |", True),  # the common one only: d2l-zh's goes first
+    ("| batch normalization | 批归一化 / 批量规范化 |", True),
+    ("| beam search | 束搜索 / 集束搜索 |", False),
+    ("| tokens | 词元 |", True),
+    ("| receptive field | 感受野 |", False),  # d2l-zh and common usage agree
+])
+def test_glossary_gives_d2l_zh_and_the_common_term(mini: Path, row: str, fires: bool) -> None:
+    path, warnings = warnings_for(mini, f"""\
+        topic: alpha
+        cards:
+          - id: alpha-glossary
+            type: basic
+            front: "Key terms: alpha"
+            back: |
+              | English | 中文 |
+              |---|---|
+              {row}
+            tags: [glossary]
+            source: d2l zh 7.5
+        """)
+    hits = [w for w in warnings if "d2l-zh" in w]
+    assert bool(hits) == fires, hits
+    if fires:
+        assert hits[0].startswith(f"{path}:9:9:")
