@@ -5,8 +5,9 @@ change its exit status (CI runs it), because each is a strong hint, not a certai
 
 - a cloze whose hidden answer can be read off the text still shown with it;
 - a question that leans on another card ("in that network", "as above");
-- two glossary cards that share a term, or a glossary term that none of its topic's
-  own cards uses;
+- two glossary cards that share a term, a glossary term that none of its topic's
+  own cards uses, a glossary row without both d2l-zh's term and the common one where
+  they differ;
 - a typed answer that another accepted answer already covers (`.75` beside `3/4`).
 """
 
@@ -15,7 +16,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
@@ -85,15 +85,10 @@ _MATH_WRAPPERS = re.compile(
     r"big|Big|bigg|Bigg|displaystyle|dfrac|frac|tfrac)\b")
 
 
-@dataclass
-class _Where:
-    """Where a card's fields are in its file, to point a warning at the right line."""
-
-    source: str
-    items: dict[str, tuple[yaml.Node, yaml.Node]]
-
-
 class _Locator:
+    """Where each card's fields are in its file (composed once per file), so a warning
+    points at the line of the deletion, answer or glossary row it is about."""
+
     def __init__(self) -> None:
         self.files: dict[Path, tuple[str, dict[str, dict]]] = {}
 
