@@ -34,7 +34,7 @@ _WORDS = {w: i for i, w in enumerate((
 _DIGITS = r"(?:\d{1,3}(?:,\d{3})+|\d{1,3}(?:[ \u202f\u2009]\d{3})+|\d+)"
 _NUM = rf"[+-]?(?:{_DIGITS}(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?"
 _POW = r"10\s*(?:\^|\*\*)\s*\{?\s*([+-]?\d+)\s*\}?"
-_UNIT = r"(?:%|[^\W\d_][\w ]*)?"
+_UNIT = r"(?:%|[^\W\d_]+(?: [^\W\d_]+)*)?"  # words of letters: "bits", "patch tokens"
 _PATTERNS = (  # (regex, kind); the first that matches the whole text wins
     (re.compile(rf"({_POW})\s*({_UNIT})", re.I), "pow"),
     (re.compile(rf"({_NUM})\s*[*×x·]\s*{_POW}\s*({_UNIT})", re.I), "sci"),
@@ -273,8 +273,8 @@ def same(given: str, accepted: str, ctx: Context) -> str | None:
     if label and "=" not in accepted and label.group(1).casefold() in ctx.labels:
         return "name" if same(label.group(2), accepted, ctx) else None  # "d_k = 64" for 64
     g_num, a_num = quantities(given), quantities(accepted)
-    if g_num and a_num:
-        return "number" if _same_quantity(g_num, a_num, ctx) else None
+    if g_num and a_num and _same_quantity(g_num, a_num, ctx):
+        return "number"
     if expression(given) == expression(accepted):
         return "operator spacing"
     g_items, a_items = items(given, ctx), items(accepted, ctx)
