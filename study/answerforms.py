@@ -32,8 +32,9 @@ _WORDS = {w: i for i, w in enumerate((
     "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
     "nineteen", "twenty"))}
 _DIGITS = r"(?:\d{1,3}(?:,\d{3})+|\d{1,3}(?:[ \u202f\u2009]\d{3})+|\d+)"
-_NUM = rf"[+-]?(?:{_DIGITS}(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?"
-_POW = r"10\s*(?:\^|\*\*)\s*\{?\s*([+-]?\d+)\s*\}?"
+# Exponents of at most three digits: "1e99999999" must not make a review hang on a bignum.
+_NUM = rf"[+-]?(?:{_DIGITS}(?:\.\d*)?|\.\d+)(?:e[+-]?\d{{1,3}})?"
+_POW = r"10\s*(?:\^|\*\*)\s*\{?\s*([+-]?\d{1,3})\s*\}?"
 _UNIT = r"(?:%|[^\W\d_]+(?: [^\W\d_]+)*)?"  # words of letters: "bits", "patch tokens"
 _PATTERNS = (  # (regex, kind); the first that matches the whole text wins
     (re.compile(rf"({_POW})\s*({_UNIT})", re.I), "pow"),
@@ -277,6 +278,9 @@ def same(given: str, accepted: str, ctx: Context) -> str | None:
         return "number"
     if expression(given) == expression(accepted):
         return "operator spacing"
+    if ctx.shape and _atom(_unwrap(expression(given)).rstrip(",")) == \
+            _atom(_unwrap(expression(accepted)).rstrip(",")):
+        return "list"  # a 1-D shape: 3 = (3,) = [3] = torch.Size([3])
     g_items, a_items = items(given, ctx), items(accepted, ctx)
     if g_items is None or a_items is None:
         return None

@@ -101,6 +101,8 @@ CASES = [
      ["8x512x1x1", "8 × 512 × 1 × 1", "torch.Size([8, 512, 1, 1])", "[8,512,1,1]",
       "8 512 1 1"], ["(8, 512, 1)", "(512, 8, 1, 1)", "8x512x7x7"]),
     (["6ND"], {}, [], ["6 + N + D", "6N+D"]),
+    (["(3,)"], {"question": "What is the shape of `x.sum(dim=1)`?"},
+     ["3", "(3)", "[3]", "torch.Size([3])", "3,"], ["(3, 1)", "(1, 3)", "4", "()"]),
     (["4x4"], {}, ["4 x 4", "4 × 4", "4 by 4", "4*4"], ["4", "4x5", "16", "4 x 4 x 4"]),
     (["6 * N * D"], {}, ["6·N·D", "6×N×D", "6 x N x D", "6*N*D"], ["6 + N + D", "N*6*D"]),
     (["2n-1"], {}, ["2n - 1", "2n − 1", "2n-1."], ["2n+1", "2n", "1-2n"]),
@@ -133,6 +135,14 @@ def test_meaning_rules(answers: list[str], opts: dict, right: list[str], wrong: 
     rejected = [r for r in right if not check_typed(card, r)]
     assert not rejected, f"{answers}: should accept {rejected}"
     assert not accepted_wrongly, f"{answers}: should reject {accepted_wrongly}"
+
+
+def test_huge_exponents_are_not_numbers() -> None:
+    # Read as numbers they would build bignums of a hundred million digits mid-review.
+    card = typed(["1e4"], ["case", "whitespace"])
+    assert not check_typed(card, "1e99999999")
+    assert not check_typed(card, "10^99999999")
+    assert check_typed(card, "1e+004") and check_typed(card, "10^4")
 
 
 def test_match_names_the_rule_and_the_answer() -> None:
