@@ -88,6 +88,10 @@ CASES = [
                            "get from a 224×224 image?"},
      ["196 tokens", "196 patch tokens", "196 token", "about 196", "~196", "≈ 196"],
      ["196 images", "196 classes", "about 197", "169 tokens"]),
+    (["600x400"], {"question": "What is the figure's size in pixels (width × height)?"},
+     ["600 x 400 pixels", "600×400 pixels"], ["400x600 pixels", "600x400 inches"]),
+    (["6"], {"question": "How many identical layers does each stack have?"},
+     ["six layers", "6 identical layers", "6 layers"], ["five layers", "6 stacks"]),
     (["1.44"], {"question": "One nat equals how many bits?"}, ["1.44 bits"],
      ["1.44 nats", "1.44 nat", "1.4 bits"]),  # the unit converted from is not the answer's
     # a name from the question before the value
