@@ -14,6 +14,7 @@ from typing import Any
 from study.clock import to_ms
 from study.core import Study
 from study.grading import AGAIN, EASY, GOOD, HARD
+from study.kata.result import CheckResult
 from study.models import Kata
 from study.session import Session
 
@@ -130,23 +131,24 @@ class Recorded:
     elapsed_s: float
 
 
-def record(study: Study, kata: Kata, result: dict[str, Any], solution_text: str,
+def record(study: Study, kata: Kata, result: CheckResult, solution_text: str,
            now: datetime) -> Recorded:
     """Store the attempt; for a kata in today's plan, it becomes today's grade.
 
     Each checked attempt replaces the grade the previous attempt earned today, so
     the grade is always committed (a failure that is left there stays Again) and
     always reflects the latest attempt; a grade the user set by hand is kept.
+    `solution_text` is the code that was checked (the request's `source`), never a
+    second read of the file.
     """
     since = _session_start_ms(study, kata, now)
     previous = study.store.attempts(kata.id, since)
     hints = hints_used(study, kata, now)
     elapsed = max(0.0, (to_ms(now) - since) / 1000)
-    passed = bool(result.get("passed"))
+    passed = result.passed
     rating = suggested_rating(passed, hints, elapsed, kata.time_budget_min, not previous)
     attempt = study.store.record_attempt(
-        kata.id, now, str(result.get("status", "failed")), hints,
-        int(float(result.get("duration_s", 0)) * 1000), str(result.get("device", "")),
+        kata.id, now, result.label, hints, int(result.duration_s * 1000), result.device,
         solution_text)
     existing = study.store.kata_grade_today(kata.id, study.store.day_number(now))
     if existing is not None:
@@ -176,11 +178,20 @@ def has_attempt(study: Study, kata: Kata) -> bool:
     return bool(study.store.attempts(kata.id))
 
 
-def check_request(study: Study, kata: Kata, solution: Path, device: str | None = None) -> dict:
-    """What the kata worker needs to check a solution file."""
+def check_request(study: Study, kata: Kata, solution: Path, device: str | None = None,
+                  source: str | None = None) -> dict[str, Any]:
+    """What the kata worker needs to check a solution: its code, read here once (the
+    attempt records exactly this text), and the paths the sandbox must never see."""
+    from study.core import content_roots
+    from study.kata.client import hidden_paths
+
+    if source is None:
+        source = solution.read_text(encoding="utf-8", errors="replace")
+    roots = [r for r, _ in (study._roots or content_roots(study.settings, study.home))]
     return {"kata": kata.id, "folder": str(kata.folder), "function": kata.function,
-            "signature": kata.signature, "solution": str(solution),
-            "device": device or study.settings.kata_device, "timeout_s": kata.timeout_s}
+            "signature": kata.signature, "solution": str(solution), "source": source,
+            "device": device or study.settings.kata_device, "timeout_s": kata.timeout_s,
+            "hidden": hidden_paths(study.home, roots)}
 
 
 def save_workspace(study: Study, kata: Kata, text: str) -> Path:

@@ -23,7 +23,8 @@ BAD = {
     "loop.py": "def softmax(x, dim=-1):\n    while True:\n        pass\n",
     "exit0.py": "import os\ndef softmax(x, dim=-1):\n    print('ALL TESTS PASSED')\n"
                 "    os._exit(0)\n",
-    "segv.py": "import ctypes\ndef softmax(x, dim=-1):\n    ctypes.string_at(0)\n",
+    "segv.py": "import os, signal\ndef softmax(x, dim=-1):\n    os.kill(os.getpid(), "
+               "signal.SIGSEGV)\n",
     "forge.py": "import torch\ntorch.allclose = lambda *a, **k: True\n"
                 "torch.equal = lambda *a, **k: True\n"
                 "def softmax(x, dim=-1):\n    return torch.zeros_like(x)\n",
@@ -75,25 +76,33 @@ def check_json(world: dict, solution: Path) -> tuple[int, dict]:
 def test_reference_passes_with_the_contract_json(world: dict) -> None:
     rc, data = check_json(world, world["kata"] / "solution.py")
     assert rc == 0
-    assert {"kata", "passed", "device", "duration_s", "tests"} <= set(data)
+    assert {"version", "kata", "status", "passed", "reason", "device", "duration_s", "tests",
+            "output", "sandbox"} <= set(data)
+    assert data["version"] == 1 and data["status"] == "pass" and data["reason"] == ""
     assert data["kata"] == "softmax-fast" and data["passed"] is True and data["device"] == "cpu"
-    assert all(set(t) == {"name", "passed", "message"} and t["passed"] for t in data["tests"])
+    assert all(set(t) == {"name", "status", "message", "output"} and t["status"] == "pass"
+               for t in data["tests"])
+    # Every protection is named, and on this Linux machine every one of them holds.
+    assert {"landlock", "seccomp", "rlimits", "audit hooks"} <= set(data["sandbox"])
+    assert all(v.startswith(("on", "closed", "fresh")) for v in data["sandbox"].values())
     assert KataClient(world["home"]).running()  # a warm worker stays for the next check
 
 
-@pytest.mark.parametrize(("name", "status", "phrase"), [
+@pytest.mark.parametrize(("name", "reason", "phrase"), [
     ("loop.py", "timeout", "did not finish within 3 s"),
-    ("exit0.py", "failed", "exited with status 0"),
-    ("segv.py", "failed", "crashed (segmentation fault)"),
-    ("forge.py", "failed", "the result is wrong"),
-    ("syntax.py", "failed", "SyntaxError"),
+    ("exit0.py", "crash", "exited with status 0"),
+    ("segv.py", "crash", "crashed (segmentation fault)"),
+    ("forge.py", "", "the result is wrong"),
+    ("syntax.py", "import", "SyntaxError"),
     ("hog.py", "oom", "ran out of memory"),
 ])
-def test_misbehaving_solutions_fail_and_are_reported(world: dict, name: str, status: str,
+def test_misbehaving_solutions_fail_and_are_reported(world: dict, name: str, reason: str,
                                                      phrase: str) -> None:
     rc, data = check_json(world, world["bad"] / name)
-    assert rc == 1 and data["passed"] is False and data["status"] == status
-    assert any(phrase in t["message"] for t in data["tests"] if not t["passed"]), data["tests"]
+    assert rc == 1 and data["passed"] is False and data["status"] == "fail"
+    assert data["reason"] == reason
+    assert any(phrase in t["message"] for t in data["tests"] if t["status"] != "pass"), data[
+        "tests"]
     if name == "exit0.py":
         assert "ALL TESTS PASSED" in data["output"]  # shown as output, never believed
 

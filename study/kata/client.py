@@ -1,15 +1,21 @@
 """Talking to the kata worker, without importing torch.
 
-The first check starts a warm worker in the background (it imports torch once,
-which takes a few seconds); later checks reuse it and answer in a fraction of
-a second. The worker stops by itself after `STUDY_KATA_IDLE_S` seconds idle
-(default 900), and restarts when study's own code has changed.
-`STUDY_KATA_WORKER=0` runs every check in a fresh process instead.
+The first check starts a warm worker in the background (it imports torch once);
+later checks reuse it. One worker serves a home: starting is serialised by a
+lock, so simultaneous first checks start one worker. The worker leaves after
+`STUDY_KATA_IDLE_S` seconds without a check (default 300), or shortly after the
+last attached client (the app, `kata watch`) is gone, and restarts when study's
+own code has changed. `STUDY_KATA_WORKER=0` runs every check in a fresh process.
+
+Every exchange is authenticated both ways (`wire`). The client never waits
+forever: past the kata's time limit plus a margin, or when the worker dies, the
+check ends as an error that says so.
 """
 
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
 import json
 import os
@@ -23,8 +29,12 @@ from typing import Any
 
 from study import __version__
 from study.kata.protocol import decode_json, encode_json, recv_frame, send_frame
+from study.kata.result import ERROR, CheckResult
+from study.kata.wire import ensure_token, nonce, verify
+from study.kata.wire import mac as sign
 
 START_TIMEOUT_S = 90.0
+ANSWER_MARGIN_S = 30.0  # beyond the kata's own limit: references, sandbox start, transfer
 
 
 class WorkerError(RuntimeError):
@@ -56,13 +66,27 @@ def _private_dir(path: Path) -> None:
                           f"{oct(st.st_mode & 0o777)}); remove it and try again")
 
 
+def hidden_paths(home: Path, roots: list[Path]) -> list[str]:
+    """What the sandbox must never see: the home (database, workspace) and the content."""
+    return [str(home.resolve()), *(str(r.resolve()) for r in roots)]
+
+
 class KataClient:
     def __init__(self, home: Path) -> None:
         self.home = home
         self.path = socket_path(home)
         self.key = code_key()
+        self._token: bytes | None = None
+        self._lease: socket.socket | None = None
 
-    # -- the warm worker ---------------------------------------------------------
+    @property
+    def token(self) -> bytes:
+        if self._token is None:
+            _private_dir(self.path.parent)
+            self._token = ensure_token(self.path.with_suffix(".token"))
+        return self._token
+
+    # -- talking -----------------------------------------------------------------------
 
     def _connect(self) -> socket.socket | None:
         _private_dir(self.path.parent)
@@ -74,40 +98,57 @@ class KataClient:
             return None
         return s
 
-    def _exchange(self, s: socket.socket, msg: dict[str, Any], timeout: float) -> dict[str, Any]:
+    def _exchange(self, s: socket.socket, body: dict[str, Any], timeout: float) -> dict[str, Any]:
         s.settimeout(timeout)
-        send_frame(s, encode_json(msg))
+        n = nonce()
+        body = {**body, "code_key": self.key}
+        send_frame(s, encode_json({"body": body, "nonce": n, "mac": sign(self.token, "client",
+                                                                          n, body)}))
         frame = recv_frame(s)
         if frame is None:
             raise WorkerError("the kata worker closed the connection without an answer")
-        return dict(decode_json(frame))
+        msg = decode_json(frame)
+        if not isinstance(msg, dict) or "refused" in msg:
+            raise WorkerError(f"the kata worker refused the request ({msg.get('refused')})"
+                              if isinstance(msg, dict) else "an unreadable answer")
+        answer = msg.get("body")
+        if not isinstance(answer, dict) or not verify(self.token, "worker", n, answer,
+                                                      str(msg.get("mac", ""))):
+            raise WorkerError("the answer did not come from this home's kata worker "
+                              "(authentication failed)")
+        return answer
+
+    # -- the worker --------------------------------------------------------------------
 
     def start(self) -> None:
-        """Start a worker in the background and wait until it answers."""
-        idle = os.environ.get("STUDY_KATA_IDLE_S", "900")
-        log = self.path.with_suffix(".log")
+        """Start a worker in the background (unless one runs) and wait until it answers."""
         _private_dir(self.path.parent)
-        with open(log, "ab") as out:
-            subprocess.Popen(
-                [sys.executable, "-m", "study.kata.worker", "--socket", str(self.path),
-                 "--idle", idle, "--code-key", self.key],
-                stdin=subprocess.DEVNULL, stdout=out, stderr=out, start_new_session=True,
-                close_fds=True,
-            )
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while time.monotonic() < deadline:
-            s = self._connect()
-            if s is not None:
-                with s:
-                    try:
-                        if self._exchange(s, {"op": "ping", "code_key": self.key}, 10).get("ok"):
-                            return
-                    except (OSError, WorkerError):
-                        pass
-            time.sleep(0.05)
-        raise WorkerError(f"the kata worker did not start (see {log})")
+        token_file = self.path.with_suffix(".token")
+        self.token  # noqa: B018 - made before the worker reads it
+        lock = os.open(self.path.with_suffix(".start"), os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # one starter at a time
+            if self.running():
+                return
+            idle = os.environ.get("STUDY_KATA_IDLE_S", "300")
+            log = self.path.with_suffix(".log")
+            with open(log, "ab") as out:
+                subprocess.Popen(
+                    [sys.executable, "-m", "study.kata.worker", "--socket", str(self.path),
+                     "--token", str(token_file), "--idle", idle, "--code-key", self.key],
+                    stdin=subprocess.DEVNULL, stdout=out, stderr=out, start_new_session=True,
+                    close_fds=True)
+            deadline = time.monotonic() + START_TIMEOUT_S
+            while time.monotonic() < deadline:
+                if self.running():
+                    return
+                time.sleep(0.05)
+            raise WorkerError(f"the kata worker did not start (see {log})")
+        finally:
+            os.close(lock)
 
     def stop(self) -> bool:
+        """Stop this home's worker; False if none was running."""
         s = self._connect()
         if s is None:
             return False
@@ -121,15 +162,53 @@ class KataClient:
             return False
         with s:
             try:
-                return bool(self._exchange(s, {"op": "ping", "code_key": self.key}, 5).get("ok"))
+                return bool(self._exchange(s, {"op": "ping"}, 5).get("ok"))
             except (OSError, WorkerError):
                 return False
 
-    def check(self, request: dict[str, Any]) -> dict[str, Any]:
-        """Run one check; the answer is the judge's result as a dict."""
-        if os.environ.get("STUDY_KATA_WORKER", "1") == "0":
-            return self.check_cold(request)
-        timeout = float(request.get("timeout_s", 20)) + 60
+    def attach(self) -> None:
+        """Hold the worker while this client lives (the app): it leaves shortly after."""
+        if self._lease is not None:
+            return
+        s = self._connect()
+        if s is None:
+            self.start()
+            s = self._connect()
+        if s is None:
+            return
+        try:
+            self._exchange(s, {"op": "attach"}, 10)
+        except (OSError, WorkerError):
+            s.close()
+            return
+        self._lease = s
+
+    def detach(self) -> None:
+        if self._lease is not None:
+            self._lease.close()
+            self._lease = None
+
+    def warm(self) -> None:
+        """Start the worker now (while the learner reads), so the first check is fast."""
+        if not self.running():
+            self.start()
+
+    # -- checks ------------------------------------------------------------------------
+
+    def check(self, request: dict[str, Any]) -> CheckResult:
+        """Run one check. Problems reaching the judge come back as an error result."""
+        kata = str(request.get("kata", ""))
+        device = str(request.get("device", ""))
+        limit = float(request.get("timeout_s", 20))
+        try:
+            if os.environ.get("STUDY_KATA_WORKER", "1") == "0":
+                return self.check_cold(request)
+            return self._check_warm(request, limit)
+        except (OSError, WorkerError, ValueError) as exc:
+            return CheckResult(kata, ERROR, reason="judge", device=device,
+                               message=f"the kata judge failed: {exc}")
+
+    def _check_warm(self, request: dict[str, Any], limit: float) -> CheckResult:
         for _ in range(3):
             s = self._connect()
             if s is None:
@@ -137,22 +216,31 @@ class KataClient:
                 continue
             with s:
                 try:
-                    answer = self._exchange(s, {"op": "check", "code_key": self.key,
-                                                "request": request}, timeout)
+                    answer = self._exchange(s, {"op": "check", "request": request},
+                                            limit + ANSWER_MARGIN_S)
+                except TimeoutError:
+                    raise WorkerError(f"no answer within {limit + ANSWER_MARGIN_S:g} s (the "
+                                      f"kata's limit is {limit:g} s)") from None
                 except (ConnectionError, BrokenPipeError):
                     time.sleep(0.1)
                     continue
+                except WorkerError as exc:
+                    if "without an answer" in str(exc):
+                        raise WorkerError("the kata judge stopped before answering (it may "
+                                          "have crashed); try again") from None
+                    raise
             if answer.get("restart"):
                 time.sleep(0.2)  # the old worker is leaving; start a new one
                 continue
-            return answer
+            return CheckResult.from_dict(dict(answer["result"]))
         raise WorkerError("could not reach the kata worker")
 
-    def check_cold(self, request: dict[str, Any]) -> dict[str, Any]:
+    def check_cold(self, request: dict[str, Any]) -> CheckResult:
+        limit = float(request.get("timeout_s", 20))
         proc = subprocess.run(
             [sys.executable, "-m", "study.kata.worker", "--once"], input=json.dumps(request),
-            capture_output=True, text=True, timeout=float(request.get("timeout_s", 20)) + 120,
+            capture_output=True, text=True, timeout=limit + START_TIMEOUT_S,
         )
         if proc.returncode != 0:
             raise WorkerError(f"the kata check process failed:\n{proc.stderr[-2000:]}")
-        return dict(json.loads(proc.stdout))
+        return CheckResult.from_dict(dict(json.loads(proc.stdout)))

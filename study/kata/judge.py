@@ -1,32 +1,42 @@
-"""The judge: builds the cases and the float64 reference, runs the solution in a
-forked sandbox, and decides. It never runs the learner's code itself, so
-monkeypatching torch, printing a fake result or exiting early cannot make a
-wrong solution pass."""
+"""The judge: builds the cases and the float64 references, has the solution run in
+a sandbox, and decides.
+
+It holds the checker and the answers and never runs the learner's code: the
+sandbox is a child of the sandbox host (a fresh interpreter that never saw a
+checker), and it only ever receives inputs and returns outputs, which are
+decoded with `torch.load(weights_only=True)` and compared here. Monkeypatching
+torch, printing a fake result, exiting early or writing to the channel cannot
+make a wrong solution pass.
+"""
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import importlib.util
 import os
 import select
 import signal
 import sys
-import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import torch
 
-from study.kata import sandbox
+from study.kata.bans import Ban
 from study.kata.compare import compare_outputs, compare_tensor, describe_key, float_dtype_of
-from study.kata.protocol import decode_tensors, read_frame
-from study.kata.toolkit import Case, Variant, flatten
+from study.kata.host import HostError, Sandbox
+from study.kata.protocol import decode_tensors, encode_tensors, recv_frame, send_frame
+from study.kata.result import ERROR, FAIL, PASS, CheckResult, TestResult
+from study.kata.sandbox import ban_to_wire, case_to_wire
+from study.kata.toolkit import Case, Tol, Variant, flatten
 
 DEFAULT_TIMEOUT_S = 20.0
 DEFAULT_MEMORY_MB = 2048
+DISK_MB = 64  # the sandbox's temporary folder, and any one file it writes
+MARGIN_S = 5.0  # beyond the kata's limit: starting, sending, reporting
 
 
 @dataclass
@@ -35,47 +45,20 @@ class CheckRequest:
     folder: str
     function: str
     signature: str
-    solution: str
+    solution: str  # the path, for messages
+    source: str  # the code to check: read once by the client, recorded as the attempt
     device: str = "cpu"  # cpu, cuda or auto
     timeout_s: float = DEFAULT_TIMEOUT_S
     memory_mb: int = DEFAULT_MEMORY_MB
+    hidden: list[str] = field(default_factory=list)  # paths the sandbox may not see
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> CheckRequest:
-        return cls(**data)
-
-
-@dataclass
-class TestResult:
-    name: str
-    passed: bool
-    message: str = ""
-
-
-@dataclass
-class CheckResult:
-    kata: str
-    status: str  # passed, failed, error, timeout, oom
-    device: str
-    duration_s: float = 0.0
-    tests: list[TestResult] = field(default_factory=list)
-    output: str = ""  # what the solution printed
-    usage_error: str = ""  # a problem with the request itself: exit 2
-
-    @property
-    def passed(self) -> bool:
-        return self.status == "passed"
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "kata": self.kata, "passed": self.passed, "status": self.status,
-            "device": self.device, "duration_s": round(self.duration_s, 3),
-            "tests": [dataclasses.asdict(t) for t in self.tests],
-            "output": self.output, "usage_error": self.usage_error,
-        }
+        names = {f.name for f in dataclasses.fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in names})
 
 
 def cuda_available() -> bool:
@@ -84,15 +67,30 @@ def cuda_available() -> bool:
     return torch.cuda.is_available()
 
 
+class CheckerError(Exception):
+    """The kata's checker is broken: a bug in study, never the learner's fault."""
+
+
 def load_check(folder: Path) -> Any:
     path = folder / "check.py"
     spec = importlib.util.spec_from_file_location(f"study_check_{folder.name.replace('-', '_')}",
                                                   path)
-    assert spec is not None and spec.loader is not None
+    if spec is None or spec.loader is None:
+        raise CheckerError(f"cannot load {path}")
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module
     spec.loader.exec_module(module)
+    if hasattr(module, "drive"):
+        raise CheckerError("check.py defines drive(): it belongs in drive.py, which the sandbox "
+                           "runs (check.py holds the answers and never reaches the sandbox)")
     return module
+
+
+def load_drive(folder: Path) -> str | None:
+    """The source of the kata's `drive.py` (how to call the solution), or None. It runs in
+    the sandbox, so it lives apart from check.py and holds no answers."""
+    path = folder / "drive.py"
+    return path.read_text(encoding="utf-8") if path.exists() else None
 
 
 def _as64(value: Any) -> Any:
@@ -169,7 +167,7 @@ def judge_case(check: Any, case: Case, want: dict[str, Any], msg: dict[str, Any]
     where = f"with {case.shapes()}" if case.shapes() else ""
 
     def fail(text: str) -> TestResult:
-        return TestResult(case.name, False, f"{where}: {text}" if where else text)
+        return TestResult(case.name, FAIL, f"{where}: {text}" if where else text)
 
     if msg["violations"]:
         more = len(msg["violations"]) - 1
@@ -215,7 +213,7 @@ def judge_case(check: Any, case: Case, want: dict[str, Any], msg: dict[str, Any]
             return fail(f"your code created a tensor of {largest} elements (shape {shape}, by "
                         f"{op}); the limit is under {case.max_elems}: work in blocks instead of "
                         f"materialising the whole score matrix")
-    return TestResult(case.name, True, "")
+    return TestResult(case.name, PASS, "")
 
 
 def _exit_description(status: int) -> str:
@@ -226,162 +224,217 @@ def _exit_description(status: int) -> str:
         except ValueError:
             name = f"signal {sig}"
         return {"SIGSEGV": "crashed (segmentation fault)", "SIGKILL": "was killed",
-                "SIGABRT": "aborted"}.get(name, f"was ended by {name}")
+                "SIGABRT": "aborted", "SIGXCPU": "used up its CPU time",
+                "SIGBUS": "crashed (bus error)"}.get(name, f"was ended by {name}")
     return f"exited with status {os.WEXITSTATUS(status)}"
 
 
-def run_check(req: CheckRequest) -> CheckResult:
+def prepare(req: CheckRequest) -> tuple[Any, list[Case], list[dict[str, Any]], str | None]:
+    """Load the checker, build the cases and their references: before any learner code
+    runs. A checker that fails or yields no case is an error, never a pass."""
+    folder = Path(req.folder)
+    try:
+        check = load_check(folder)
+        cases = list(check.cases())
+        if not cases:
+            raise CheckerError("the checker yields no cases")
+        wants = [expected(check, c, i) for i, c in enumerate(cases)]
+        drive = load_drive(folder)
+    except CheckerError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a broken checker is our bug, not the learner's
+        import traceback
+
+        raise CheckerError(traceback.format_exc()) from exc
+    return check, cases, wants, drive
+
+
+def run_check(req: CheckRequest, spawn: Callable[[float, int], Sandbox]) -> CheckResult:
+    """Check `req.source`; `spawn(deadline_s, disk_mb)` gives a fresh sandbox."""
     t0 = time.monotonic()
     device = req.device
     if device == "auto":
         device = "cuda" if cuda_available() else "cpu"
-    result = CheckResult(req.kata, "failed", device)
+    result = CheckResult(req.kata, FAIL, device=device)
     if device == "cuda" and not cuda_available():
-        result.status = "error"
-        result.usage_error = "no CUDA device is available here: use --device cpu"
+        result.status, result.reason = ERROR, "unavailable"
+        result.message = "no CUDA device is available here: use --device cpu"
         return result
-    solution = Path(req.solution).resolve()
     try:
-        source = solution.read_text(encoding="utf-8")
-        compile(source, str(solution), "exec")
+        compile(req.source, req.solution, "exec")
     except SyntaxError as exc:
-        result.tests.append(TestResult("load solution", False, sandbox.learner_traceback(
-            exc, solution) if exc.filename != str(solution) else
-            f'  File "{solution.name}", line {exc.lineno}\n    {(exc.text or "").rstrip()}\n'
-            f"SyntaxError: {exc.msg}"))
+        result.reason = "import"
+        result.fail("load solution", f'  File "{Path(req.solution).name}", line {exc.lineno}\n'
+                    f"    {(exc.text or '').rstrip()}\nSyntaxError: {exc.msg}")
         result.duration_s = time.monotonic() - t0
         return result
     torch.set_num_threads(1)
     try:
-        check = load_check(Path(req.folder))
-        cases = list(check.cases())
-        wants = [expected(check, c, i) for i, c in enumerate(cases)]
-    except Exception:  # noqa: BLE001 - a broken checker is our bug, not the learner's
-        import traceback
-
-        result.status = "error"
-        result.tests.append(TestResult("checker", False, "the checker itself failed (a bug in "
-                                       f"study, please report it):\n{traceback.format_exc()}"))
+        check, cases, wants, drive = prepare(req)
+    except CheckerError as exc:
+        result.status, result.reason = ERROR, "checker"
+        result.message = f"the checker itself failed (a bug in study, please report it): {exc}"
+        result.fail("checker", result.message)
         return result
-    _sandboxed(req, solution, device, check, cases, wants, result)
+    ban: Ban = getattr(check, "BAN", Ban())
+    hidden = [*req.hidden, req.folder, str(Path(req.solution).resolve())]
+    job = {"solution": req.source, "filename": req.solution, "function": req.function,
+           "signature": req.signature, "drive": drive, "ban": ban_to_wire(ban),
+           "cases": [case_to_wire(c) for c in cases], "device": device,
+           "memory_mb": req.memory_mb, "hidden": hidden,
+           "cpu_s": int(req.timeout_s) + 2, "file_mb": DISK_MB}
+    try:
+        box = spawn(req.timeout_s + MARGIN_S, DISK_MB)
+    except HostError as exc:
+        result.status, result.reason = ERROR, "judge"
+        result.message = f"could not start the sandbox: {exc}"
+        return result
+    _converse(box, job, req, check, cases, wants, result)
     result.duration_s = time.monotonic() - t0
     return result
 
 
-def _sandboxed(req: CheckRequest, solution: Path, device: str, check: Any, cases: list[Case],
-               wants: list[dict[str, Any]], result: CheckResult) -> None:
-    rfd, wfd = os.pipe()
-    out = tempfile.NamedTemporaryFile(prefix="study-kata-", suffix=".out", delete=False)  # noqa: SIM115
-    out.close()
-    out_path = Path(out.name)
-    sys.stdout.flush()
-    sys.stderr.flush()
-    pid = os.fork()
-    if pid == 0:  # the sandbox
-        os.close(rfd)
-        sandbox.run(wfd, solution, req.function, req.signature, cases, check, device,
-                    req.memory_mb, out_path)
-    os.close(wfd)
-    deadline = time.monotonic() + req.timeout_s
+def _converse(box: Sandbox, job: dict[str, Any], req: CheckRequest, check: Any,
+              cases: list[Case], wants: list[dict[str, Any]], result: CheckResult) -> None:
+    """Send the job, then the cases one at a time, each only after the previous result.
+
+    The child may speak only in turn: `ready` once, then for each case sent `start`
+    and `result` with that case's index, then `done` after the end. Anything else (a
+    duplicate, a result for a case not yet sent, an early `done`) is the learner's
+    code writing on the channel, and fails the check.
+    """
+    device = result.device
     current: int | None = None
     done = False
     fatal: dict[str, Any] | None = None
     timed_out = False
     seen: set[int] = set()
+    deadline = time.monotonic() + req.timeout_s + 1.0  # +1: the child's own setup
+
+    def receive() -> dict[str, Any] | None:
+        nonlocal timed_out
+        left = deadline - time.monotonic()
+        if left <= 0:
+            timed_out = True
+            return None
+        ready, _, _ = select.select([box.chan], [], [], left)
+        if not ready:
+            timed_out = True
+            return None
+        box.chan.settimeout(max(0.1, deadline - time.monotonic()))
+        try:
+            frame = recv_frame(box.chan)
+        except TimeoutError:
+            timed_out = True
+            return None
+        if frame is None:
+            return None
+        try:
+            msg = decode_tensors(frame)
+        except Exception:  # noqa: BLE001 - anything unreadable is a failure
+            return {"type": "fatal", "kind": "error",
+                    "message": "the solution's process sent an unreadable message"}
+        return msg if isinstance(msg, dict) else {"type": "?"}
+
+    def tampered(what: str) -> dict[str, Any]:
+        return {"type": "fatal", "kind": "tamper",
+                "message": f"tampering with the checker: {what} on the judge's channel"}
+
     try:
-        while True:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                timed_out = True
+        send_frame(box.chan, encode_tensors({k: v for k, v in job.items() if k != "cases"}))
+        msg = receive()
+        if msg is not None and msg.get("type") == "ready":
+            if isinstance(msg.get("sandbox"), dict):
+                result.sandbox = {str(k): str(v) for k, v in msg["sandbox"].items()}
+            msg = None
+        if msg is not None:
+            fatal = msg if msg.get("type") == "fatal" else tampered("a message before ready")
+        for i, wire in enumerate(job["cases"]):
+            if fatal is not None or timed_out:
                 break
-            ready, _, _ = select.select([rfd], [], [], left)
-            if not ready:
-                continue
-            frame = read_frame(rfd)
-            if frame is None:
+            send_frame(box.chan, encode_tensors({"case": wire}))
+            current = i
+            msg = receive()
+            if msg is not None and msg.get("type") == "start" and msg.get("i") == i:
+                msg = receive()
+            if msg is None:
                 break
-            try:
-                msg = decode_tensors(frame)
-            except Exception:  # noqa: BLE001 - anything unreadable is a failure
-                fatal = {"kind": "error", "message": "the solution's process sent an unreadable "
-                         "message"}
-                break
-            kind = msg.get("type") if isinstance(msg, dict) else None
-            if kind == "start":
-                current = int(msg["i"])
-            elif kind == "result":
-                i = int(msg["i"])
-                if i in seen or not 0 <= i < len(cases):
-                    continue
+            kind = msg.get("type")
+            if kind == "fatal":
+                fatal = msg
+            elif kind != "result" or msg.get("i") != i:
+                fatal = tampered(f"an unexpected {kind!r} message")
+            elif msg.get("oom"):
+                fatal = {"kind": "oom", "message": msg.get("error") or ""}
+            else:
                 seen.add(i)
-                if msg.get("oom"):
-                    fatal = {"kind": "oom", "message": msg.get("error") or ""}
-                    current = i
-                    break
                 result.tests.append(judge_case(check, cases[i], wants[i], msg, device))
                 current = None
-            elif kind == "fatal":
-                fatal = msg
-                break
-            elif kind == "done":
+        if fatal is None and not timed_out and len(seen) == len(cases):
+            send_frame(box.chan, encode_tensors({"end": True}))
+            msg = receive()
+            if msg is not None and msg.get("type") == "done":
                 done = True
-                break
+            elif msg is not None:
+                fatal = msg if msg.get("type") == "fatal" else tampered(
+                    f"an unexpected {msg.get('type')!r} message")
+    except (OSError, ValueError):
+        pass  # the channel broke: judged below from what arrived and how the child ended
     finally:
-        os.close(rfd)
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(pid, signal.SIGKILL)  # the sandbox's group: anything it started
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.kill(pid, signal.SIGKILL)  # in case it died before making its group
-        _, status = os.waitpid(pid, 0)
-        try:
-            result.output = out_path.read_text(errors="replace")[-4000:]
-        finally:
-            out_path.unlink(missing_ok=True)
+        end = box.end()
+    result.output = str(end.get("output", ""))
+    status = end.get("status")
+    killed = str(end.get("killed", ""))
+    _verdict(req, result, cases, seen, current, done, fatal,
+             timed_out or killed == "timeout", killed == "disk",
+             int(status) if isinstance(status, int) else None)
 
+
+def _verdict(req: CheckRequest, result: CheckResult, cases: list[Case], seen: set[int],
+             current: int | None, done: bool, fatal: dict[str, Any] | None, timed_out: bool,
+             disk: bool, status: int | None) -> None:
     name = cases[current].name if current is not None and current < len(cases) else None
-    if timed_out:
-        result.status = "timeout"
-        result.tests.append(TestResult(name or "time limit", False,
-                                       f"your code did not finish within {req.timeout_s:g} s "
-                                       f"(an infinite loop?); it was stopped"))
+    if disk:
+        result.reason = "disk"
+        result.fail(name or "disk", f"your code wrote more than {DISK_MB} MB to disk; it was "
+                    f"stopped")
+    elif timed_out:
+        result.reason = "timeout"
+        result.fail(name or "time limit", f"your code did not finish within {req.timeout_s:g} s "
+                    f"(an infinite loop?); it was stopped")
     elif fatal is not None:
         kind = fatal.get("kind")
         message = str(fatal.get("message", ""))
         if kind == "usage":
-            result.status = "error"
-            result.usage_error = message
+            result.status, result.reason, result.message = ERROR, "usage", message
         elif kind == "oom":
-            result.status = "oom"
-            result.tests.append(TestResult(name or "load solution", False,
-                                           f"your code ran out of memory (the limit is "
-                                           f"{req.memory_mb} MB)\n{message}".rstrip()))
+            result.reason = "oom"
+            result.fail(name or "load solution", f"your code ran out of memory (the limit is "
+                        f"{req.memory_mb} MB)\n{message}".rstrip())
         elif kind == "import":
-            result.tests.append(TestResult("load solution", False,
-                                           "importing your solution failed:\n" + message))
+            result.reason = "import"
+            result.fail("load solution", "importing your solution failed:\n" + message)
+        elif kind == "tamper":
+            result.fail(name or "channel", message)
         else:
-            result.status = "error"
-            result.tests.append(TestResult(name or "sandbox", False, message))
+            result.status, result.reason = ERROR, "judge"
+            result.message = message
+            result.fail(name or "sandbox", message)
     elif not done:
-        what = _exit_description(status)
-        result.tests.append(TestResult(name or "run", False,
-                                       f"your code's process {what}"
-                                       + (" during this case" if name else "")
-                                       + "; no result was reported"))
+        result.reason = "crash"
+        what = _exit_description(status) if status is not None else "ended"
+        result.fail(name or "run", f"your code's process {what}"
+                    + (" during this case" if name else "") + "; no result was reported")
     missing = [c.name for i, c in enumerate(cases) if i not in seen]
-    if result.status == "failed":
-        if not missing and all(t.passed for t in result.tests) and done:
-            result.status = "passed"
-        elif missing and not any(not t.passed for t in result.tests):
-            result.tests.append(TestResult(missing[0], False, "not run"))
+    if result.status == FAIL:
+        if not missing and done and result.tests and all(t.passed for t in result.tests):
+            result.status = PASS
+        elif missing and all(t.passed for t in result.tests):
+            result.fail(missing[0], "not run")
 
 
 def warm_up() -> None:
-    """Pay the one-time costs before any fork: torch modes import torch._dynamo on first
-    use (about 2 s), so a warm worker does it once and every forked check starts hot."""
-    from study.kata.bans import Ban, Guard, MemoryWatch, seal
-
+    """Pay the judge's one-time costs (comparisons, variants) before the first check."""
     torch.set_num_threads(1)
-    x = torch.ones(2, 2)
-    with Guard(Ban(aten=("aten::_softmax",))), MemoryWatch():
-        (x @ x).exp().sum()
-    seal()
+    x = torch.ones(2, 2, dtype=torch.float64)
+    compare_tensor("out", x.float(), x, Tol(), torch.float32)

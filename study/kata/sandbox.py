@@ -1,46 +1,58 @@
-"""The sandbox: a forked child that imports the learner's solution and runs the cases.
+"""The sandbox child: runs the learner's code on the inputs the judge sends, and
+returns the outputs. Nothing else.
 
-It only produces outputs (sent as tensors to the judge); everything it reports
-about correctness is re-checked by the judge, so nothing the solution does in
-here can make a wrong answer pass. It runs in its own process group (killed as
-a whole on timeout), with an address-space cap on CPU, single-threaded.
+It is forked from the sandbox host (`study.kata.host`), a fresh interpreter that
+imported torch and this module and nothing of the judge, so there is no answer,
+checker or reference solution anywhere in its memory. Before the learner's code
+is imported it: closes every descriptor but its channel and its output file,
+confines itself with Landlock, seccomp and rlimits (`confine`), installs audit
+hooks (`audit`), and caps its memory. The judge re-checks everything it sends, so
+nothing in here can make a wrong answer pass.
 """
 
 from __future__ import annotations
 
 import ast
 import contextlib
-import importlib.util
+import dataclasses
+import gc
 import inspect
+import linecache
 import os
 import re
 import resource
+import signal
+import socket
 import sys
 import traceback
-from collections.abc import Callable
+import types
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import torch
 
+from study.kata import audit, confine
 from study.kata.bans import Ban, BannedCall, Guard, MemoryWatch, seal
-from study.kata.protocol import encode_tensors, write_frame
+from study.kata.protocol import decode_tensors, encode_tensors, recv_frame, send_frame
 from study.kata.toolkit import Case, default_drive
 
 SOLUTION_MODULE = "solution"
 
 
-def learner_traceback(exc: BaseException, solution: Path) -> str:
+def learner_traceback(exc: BaseException, solution: Path | str) -> str:
     """The traceback with only the learner's frames; framework frames collapsed."""
+    solution = str(solution)
+    display = Path(solution).name
     frames = traceback.extract_tb(exc.__traceback__)
     lines = ["Traceback (most recent call last):"]
     hidden = 0
     for fr in frames:
-        if Path(fr.filename) == solution:
+        if fr.filename == solution:
             if hidden:
                 lines.append(f"  ... {hidden} frame(s) in torch or the checker")
                 hidden = 0
-            lines.append(f'  File "{solution.name}", line {fr.lineno}, in {fr.name}')
+            lines.append(f'  File "{display}", line {fr.lineno}, in {fr.name}')
             if fr.line:
                 lines.append(f"    {fr.line}")
         else:
@@ -69,6 +81,11 @@ def contract_params(signature: str) -> list[str]:
 
 
 def signature_problem(fn: Callable[..., Any], name: str, signature: str) -> str | None:
+    """None if `fn` can be called positionally as the contract says.
+
+    The judge passes arguments by position, so the parameters' names are the
+    learner's own choice; their number and order are the contract.
+    """
     want = contract_params(signature)
     try:
         sig = inspect.signature(fn)
@@ -78,11 +95,11 @@ def signature_problem(fn: Callable[..., Any], name: str, signature: str) -> str 
     if any(p.kind == p.VAR_POSITIONAL for p in params):
         return None
     positional = [p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
-    got = [p.name for p in positional]
     extra_required = [p.name for p in positional[len(want):] if p.default is p.empty]
-    if got[: len(want)] != want or extra_required:
+    kw_required = [p.name for p in params if p.kind == p.KEYWORD_ONLY and p.default is p.empty]
+    if len(positional) < len(want) or extra_required or kw_required:
         return (f"{name}{sig} has the wrong signature: expected {signature} "
-                f"(parameters {', '.join(want)}, in that order)")
+                f"({len(want)} positional parameter(s): {', '.join(want)}, in that order)")
     return None
 
 
@@ -97,8 +114,8 @@ def _no_compilers(*_: Any, **__: Any) -> Any:
 
 
 def _lock_down() -> None:
-    """No threads or processes (torch modes are per thread, and a child escapes them),
-    and no TorchScript or torch.compile (compiled code is invisible to the guards)."""
+    """No threads or processes from Python (the kernel refuses them too), and no
+    TorchScript or torch.compile (compiled code is invisible to the guards)."""
     import _thread
     import subprocess
     import threading
@@ -109,7 +126,7 @@ def _lock_down() -> None:
             if hasattr(owner, name):
                 setattr(owner, name, _no_compilers)
     threading.Thread.start = _forbid  # type: ignore[method-assign]
-    _thread.start_new_thread = _forbid  # type: ignore[assignment]
+    _thread.start_new_thread = _forbid
     for name in ("fork", "forkpty", "system", "posix_spawn", "posix_spawnp", "execv", "execve"):
         if hasattr(os, name):
             setattr(os, name, _forbid)
@@ -153,44 +170,61 @@ def _storages(values: Any) -> dict[int, str]:
     return out
 
 
-def run(
-    fd: int,
-    solution: Path,
-    function: str,
-    signature: str,
-    cases: list[Case],
-    check_module: Any,
-    device: str,
-    memory_mb: int,
-    output_path: Path,
-) -> None:
-    """Never returns: the child exits with os._exit."""
+# -- the job: what the judge sends ----------------------------------------------------------
+
+def case_to_wire(case: Case) -> dict[str, Any]:
+    """A case as plain data and tensors: inputs only, never a tolerance or an answer."""
+    return {"name": case.name, "args": case.args, "grad": list(case.grad),
+            "mutable": list(case.mutable), "max_elems": case.max_elems, "extra": case.extra,
+            "upstream": case.upstream}
+
+
+def case_from_wire(data: dict[str, Any]) -> Case:
+    return Case(str(data["name"]), dict(data["args"]), grad=tuple(data["grad"]),
+                mutable=tuple(data["mutable"]), max_elems=data["max_elems"],
+                extra=dict(data["extra"]), upstream=dict(data["upstream"]))
+
+
+def ban_to_wire(ban: Ban) -> dict[str, Any]:
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in dataclasses.asdict(ban).items()}
+
+
+def ban_from_wire(data: dict[str, Any]) -> Ban:
+    names = {f.name for f in dataclasses.fields(Ban)}
+    return Ban(**{k: tuple(v) if isinstance(v, list) else v for k, v in data.items()
+                  if k in names})
+
+
+# -- the child -------------------------------------------------------------------------------
+
+def child_main(chan: socket.socket, out_fd: int, tmp: Path) -> None:
+    """Run in the forked child; never returns (the child leaves with os._exit)."""
     code = 0
     try:
         os.setsid()
-        out = os.open(output_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        os.dup2(out, 1)
-        os.dup2(out, 2)
+        confine.die_with_parent()
+        os.dup2(out_fd, 1)
+        os.dup2(out_fd, 2)
+        null = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(null, 0)
+        confine.close_fds([chan.fileno()])
         sys.stdout = open(1, "w", buffering=1, closefd=False)  # noqa: SIM115
         sys.stderr = open(2, "w", buffering=1, closefd=False)  # noqa: SIM115
-        _serve(fd, solution, function, signature, cases, check_module, device, memory_mb)
+        _serve(chan, tmp)
     except BaseException:  # noqa: BLE001 - report, then leave
         with contextlib.suppress(OSError):
-            write_frame(fd, encode_tensors({"type": "fatal", "kind": "error",
-                                            "message": traceback.format_exc()}))
+            send_frame(chan, encode_tensors({"type": "fatal", "kind": "error",
+                                             "message": traceback.format_exc()}))
         code = 3
     finally:
         os._exit(code)
 
 
-def _send(fd: int, msg: dict[str, Any]) -> None:
-    write_frame(fd, encode_tensors(msg))
+def _send(chan: socket.socket, msg: dict[str, Any]) -> None:
+    send_frame(chan, encode_tensors(msg))
 
 
-def _serve(fd: int, solution: Path, function: str, signature: str, cases: list[Case],
-           check_module: Any, device_name: str, memory_mb: int) -> None:
-    torch.set_num_threads(1)
-    device = torch.device(device_name)
+def _setup_device(device: torch.device, memory_mb: int) -> None:
     if device.type == "cuda":
         # TF32 would make correct float32 code miss float32 tolerances.
         torch.backends.cuda.matmul.allow_tf32 = False
@@ -203,30 +237,120 @@ def _serve(fd: int, solution: Path, function: str, signature: str, cases: list[C
         torch.cuda.set_per_process_memory_fraction(min(1.0, memory_mb * 2**20 / total), device)
     else:
         _cap_memory(memory_mb)
-    ban: Ban = getattr(check_module, "BAN", Ban())
-    drive = getattr(check_module, "drive", default_drive)
 
+
+def _serve(chan: socket.socket, tmp: Path) -> None:
+    frame = recv_frame(chan)
+    if frame is None:
+        return  # the judge went away before sending the job
+    job = decode_tensors(frame)
+    torch.set_num_threads(1)
+    device = torch.device(job["device"])
+    _setup_device(device, int(job["memory_mb"]))
+    ban = ban_from_wire(job["ban"])
+    filename = str(job["filename"])
+    source = str(job["solution"])
+
+    # Everything the learner's code could need from the judge's side is loaded now.
+    drive: Callable[..., Any] = default_drive
+    if job.get("drive"):
+        drive_module = types.ModuleType("kata_drive")
+        drive_module.__file__ = "drive.py"
+        sys.modules["kata_drive"] = drive_module
+        exec(compile(job["drive"], "drive.py", "exec"), drive_module.__dict__)  # noqa: S102
+        drive = drive_module.drive
     seal()  # before the learner's code runs, so it cannot keep the unsealed switches
+    Guard(ban)  # resolves (imports) every banned name while the imports are still ours
+
     _lock_down()
-    spec = importlib.util.spec_from_file_location(SOLUTION_MODULE, solution)
+    report = confine_self(job, tmp, device)
+    _send(chan, {"type": "ready", "sandbox": report})
+
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    module = types.ModuleType(SOLUTION_MODULE)
+    module.__file__ = filename
+    sys.modules[SOLUTION_MODULE] = module
+    # From here on, the learner's code runs only inside a guard: signals wait, the
+    # garbage collector (finalizers) runs only where we call it, and tracing is cleared
+    # before each guard ends, so no learner code runs where a ban is not watching.
+    gc.disable()
+    signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS)
+    guard = Guard(ban)
     try:
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[SOLUTION_MODULE] = module
-        spec.loader.exec_module(module)
+        with _guarded(guard):
+            code = compile(source, filename, "exec")
+            exec(code, module.__dict__)  # noqa: S102 - the learner's solution, confined
+    except BannedCall:
+        pass
     except BaseException as exc:  # noqa: BLE001 - the learner's import may raise anything
         kind = "oom" if _is_oom(exc) else "import"
-        _send(fd, {"type": "fatal", "kind": kind, "message": learner_traceback(exc, solution)})
+        _send(chan, {"type": "fatal", "kind": kind, "message": learner_traceback(exc, filename)})
         return
-    fn = getattr(module, function, None)
+    if guard.violations:
+        _send(chan, {"type": "fatal", "kind": "import", "message": "at import: "
+                     + guard.violations[0].message(ban.reason)})
+        return
+    function = str(job["function"])
+    fn = module.__dict__.get(function)
     if fn is None or not callable(fn):
-        _send(fd, {"type": "fatal", "kind": "usage",
-                   "message": f"{solution.name} does not define a function {function}()"})
+        _send(chan, {"type": "fatal", "kind": "usage",
+                     "message": f"{Path(filename).name} does not define a function {function}()"})
         return
-    problem = signature_problem(fn, function, signature)
+    problem = signature_problem(fn, function, str(job["signature"]))
     if problem:
-        _send(fd, {"type": "fatal", "kind": "usage", "message": problem})
+        _send(chan, {"type": "fatal", "kind": "usage", "message": problem})
         return
+    _run_cases(chan, fn, drive, ban, device, filename)
+
+
+def confine_self(job: dict[str, Any], tmp: Path, device: torch.device) -> dict[str, str]:
+    """Apply every protection this system offers; say which held."""
+    hidden = [Path(p) for p in job["hidden"]] + [confine.package_dir()]
+    policy = confine.Policy(
+        read=confine.read_roots(hidden), write=[tmp],
+        devices=confine.device_files(device.type), threads=device.type == "cuda",
+        cpu_s=int(job["cpu_s"]), file_mb=int(job["file_mb"]))
+    os.environ.clear()
+    os.environ.update({"TMPDIR": str(tmp), "HOME": str(tmp), "PATH": "/usr/bin:/bin",
+                       "LANG": "C.UTF-8"})
+    os.chdir(tmp)
+    report = {"process": "fresh interpreter (no judge memory)", "descriptors": "closed"}
+    for name, layer in (("rlimits", confine.rlimits), ("landlock", confine.landlock),
+                        ("seccomp", confine.seccomp)):
+        try:
+            report[name] = layer(policy)
+        except Exception as exc:  # noqa: BLE001 - a layer that fails is reported, not hidden
+            report[name] = f"failed ({exc.__class__.__name__}: {exc})"
+    audit.install(writable=[tmp], hidden=hidden)
+    report["audit hooks"] = "on"
+    return report
+
+
+_SIGNALS = set(signal.Signals) - {signal.SIGKILL, signal.SIGSTOP}
+
+
+@contextlib.contextmanager
+def _guarded(guard: Guard) -> Iterator[None]:
+    """Learner code runs here: signals delivered, and everything it left behind (tracers,
+    finalizers, pending signals) run or cleared before the guard ends."""
+    with guard:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _SIGNALS)
+        try:
+            yield
+        finally:
+            signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS)
+            sys.settrace(None)
+            sys.setprofile(None)
+            frame = sys._getframe()
+            while frame is not None:
+                frame.f_trace = None
+                frame = frame.f_back
+            gc.collect()
+            gc.disable()
+
+
+def _run_cases(chan: socket.socket, fn: Callable[..., Any], drive: Callable[..., Any],
+               ban: Ban, device: torch.device, filename: str) -> None:
     memory: list[Any] = []
 
     def watched(*args: Any, **kwargs: Any) -> Any:
@@ -235,38 +359,52 @@ def _serve(fd: int, solution: Path, function: str, signature: str, cases: list[C
         memory.append(mw.report)
         return result
 
-    for i, case in enumerate(cases):
-        _send(fd, {"type": "start", "i": i})
+    i = -1
+    while True:
+        frame = recv_frame(chan)
+        if frame is None:
+            return
+        msg = decode_tensors(frame)
+        if msg.get("end"):
+            break
+        i += 1
+        case = case_from_wire(msg["case"])
+        _send(chan, {"type": "start", "i": i})
         args = {k: _to_device(v, device) for k, v in case.args.items()}
+        case.upstream = {k: v.to(device) for k, v in case.upstream.items()}
         inputs = _storages(args)
         error = None
         oom = False
         memory.clear()
         guard = Guard(ban)
-        outputs: dict[str, Any] = {}
+        meta: dict[str, Any] = {}
+        sendable: dict[str, Any] = {}
+        after: dict[str, Any] = {}
         try:
-            with guard:
+            with _guarded(guard):
                 outputs = drive(watched if case.max_elems else fn, args, case)
+                # Made plain here, inside the guard: a learner's tensor subclass or
+                # __repr__ runs watched too.
+                for key, value in (outputs.items() if isinstance(outputs, dict) else ()):
+                    if isinstance(value, torch.Tensor):
+                        ptr = value.untyped_storage().data_ptr() if value.numel() else None
+                        meta[key] = {"device": str(value.device), "alias": inputs.get(ptr, "")
+                                     if not key.startswith("after.") else ""}
+                        sendable[key] = torch.Tensor(value.detach().to("cpu")).clone()
+                    elif type(value) in (bool, int, float, str) or value is None:
+                        sendable[key] = value
+                    else:
+                        sendable[key] = repr(value)
+                after = {k: torch.Tensor(v.detach().to("cpu")).clone() for k, v in args.items()
+                         if isinstance(v, torch.Tensor)}
+                del outputs
         except BannedCall:
             pass  # recorded by the guard
         except BaseException as exc:  # noqa: BLE001
             oom = _is_oom(exc)
-            error = learner_traceback(exc, solution)
-        meta: dict[str, Any] = {}
-        sendable: dict[str, Any] = {}
-        for key, value in outputs.items():
-            if isinstance(value, torch.Tensor):
-                ptr = value.untyped_storage().data_ptr() if value.numel() else None
-                meta[key] = {"device": str(value.device), "alias": inputs.get(ptr, "")
-                             if not key.startswith("after.") else ""}
-                sendable[key] = value.detach().to("cpu").clone()
-            elif isinstance(value, bool | int | float | str) or value is None:
-                sendable[key] = value
-            else:
-                sendable[key] = repr(value)
-        after = {k: v.detach().to("cpu") for k, v in args.items() if isinstance(v, torch.Tensor)}
+            error = learner_traceback(exc, filename)
         largest = max(memory, key=lambda r: r.largest) if memory else None
-        _send(fd, {
+        _send(chan, {
             "type": "result", "i": i, "outputs": sendable, "meta": meta, "after": after,
             "violations": [v.message(ban.reason) for v in guard.violations],
             "error": error, "oom": oom,
@@ -274,4 +412,4 @@ def _serve(fd: int, solution: Path, function: str, signature: str, cases: list[C
         })
         if oom:
             return
-    _send(fd, {"type": "done"})
+    _send(chan, {"type": "done"})

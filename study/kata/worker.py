@@ -1,125 +1,242 @@
-"""The warm kata worker: torch imported once, a fresh forked judge per check.
+"""The warm kata worker: the judge, one per study home.
 
-    python -m study.kata.worker --socket PATH [--idle SECONDS] [--code-key KEY]
+    python -m study.kata.worker --socket PATH --token FILE [--idle S] [--linger S] [--code-key K]
     python -m study.kata.worker --once < request.json      (cold: one check, no server)
 
-The worker never creates a CUDA context (forking after that is unsafe); the
-sandbox that runs the learner's code initialises CUDA itself when asked to.
+It starts a sandbox host (a fresh interpreter: the learner's code never runs in a
+process that saw a checker) and imports torch itself; each check is judged in a
+forked child of the worker, which holds that kata's checker and answers, and
+asks the host for a confined sandbox.
+
+Only one worker runs per home (it holds a lock for its lifetime). Every request
+and every answer is authenticated with a secret in a 0600 file beside the socket
+(HMAC both ways, nonces never reused), so nothing without the secret can ask for
+a check, stop the worker or pose as it. It leaves when idle, or shortly after the
+last attached client (the app, `kata watch`) is gone.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import fcntl
 import json
 import os
+import select
 import signal
 import socket
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from study.kata.protocol import decode_json, encode_json, recv_frame, send_frame
+from study.kata.wire import mac, read_token, verify
+
+IDLE_S = 300.0  # with no client attached: wait this long for the next check
+LINGER_S = 10.0  # after the last attached client left
 
 
-def serve(path: Path, idle_s: float, code_key: str) -> None:
-    from study.kata.judge import warm_up
-
-    warm_up()
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    with contextlib.suppress(FileNotFoundError):
-        path.unlink()
-    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    old_umask = os.umask(0o177)  # the socket is for this user only
+def _lock(path: Path) -> int | None:
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
     try:
-        server.bind(str(path))
-    finally:
-        os.umask(old_umask)
-    server.listen(16)
-    server.settimeout(0.5)
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    last = time.monotonic()
-    try:
-        while time.monotonic() - last < idle_s:
-            with contextlib.suppress(ChildProcessError):
-                while os.waitpid(-1, os.WNOHANG)[0]:
-                    pass
-            try:
-                conn, _ = server.accept()
-            except TimeoutError:
-                continue
-            last = time.monotonic()
-            conn.settimeout(30)
-            try:
-                peek = _control(conn, code_key)
-            except (OSError, ValueError):
-                conn.close()  # a client that went away: serve the next one
-                continue
-            if peek == "stop":
-                conn.close()
-                return
-            if peek == "handled":
-                conn.close()
-                continue
-            pid = os.fork()
-            if pid == 0:
-                server.close()
-                try:
-                    _handle_request(conn, peek)
-                finally:
-                    os._exit(0)
-            conn.close()
-    finally:
-        server.close()
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        return None
+    return fd
+
+
+class Worker:
+    def __init__(self, path: Path, token: bytes, code_key: str, idle_s: float,
+                 linger_s: float) -> None:
+        self.path = path
+        self.token = token
+        self.code_key = code_key
+        self.idle_s = idle_s
+        self.linger_s = linger_s
+        self.leases: set[socket.socket] = set()
+        self.had_lease = False
+        self.judges: set[int] = set()
+        self.nonces: set[str] = set()
+        self.last = time.monotonic()
+
+    def start(self) -> None:
+        from study.kata.host import HostLink
+
+        # The host starts first: its `import torch` runs while ours does.
+        self.link = HostLink(self.path.parent / f"host-{os.getpid()}",
+                             log=self.path.with_suffix(".log"))
+        from study.kata.judge import warm_up
+
+        warm_up()
+        self.link.wait_ready()
         with contextlib.suppress(FileNotFoundError):
-            if path.exists():
-                path.unlink()
+            self.path.unlink()  # a stale socket: we hold the lock, so it is no one's
+        self.server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        old_umask = os.umask(0o177)  # the socket is for this user only
+        try:
+            self.server.bind(str(self.path))
+        finally:
+            os.umask(old_umask)
+        self.server.listen(16)
+
+    def done(self) -> bool:
+        if self.leases or self.judges:
+            return False
+        quiet = time.monotonic() - self.last
+        return quiet > (self.linger_s if self.had_lease else self.idle_s)
+
+    def serve(self) -> None:
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+        try:
+            while not self.done():
+                self._reap()
+                ready, _, _ = select.select([self.server, *self.leases], [], [], 0.5)
+                for s in ready:
+                    if s is self.server:
+                        conn, _ = self.server.accept()
+                        if self._accept(conn) == "stop":
+                            return
+                    else:  # an attached client closed (or spoke: either way it is gone)
+                        self.leases.discard(s)
+                        s.close()
+                        self.last = time.monotonic()
+                if not self.link.alive():
+                    return  # the host died: a fresh worker will start a fresh one
+        finally:
+            self.server.close()
+            with contextlib.suppress(FileNotFoundError):
+                self.path.unlink()
+            self.link.close()
+
+    def _reap(self) -> None:
+        for pid in list(self.judges):
+            with contextlib.suppress(ChildProcessError):
+                if os.waitpid(pid, os.WNOHANG)[0]:
+                    self.judges.discard(pid)
+                    self.last = time.monotonic()
+
+    def _reply(self, conn: socket.socket, nonce: str, body: dict[str, Any]) -> None:
+        send_frame(conn, encode_json({"body": body, "mac": mac(self.token, "worker", nonce,
+                                                                  body)}))
+
+    def _accept(self, conn: socket.socket) -> str:
+        conn.settimeout(5)
+        try:
+            frame = recv_frame(conn)
+            msg = decode_json(frame) if frame else None
+        except (OSError, ValueError):
+            msg = None
+        if not isinstance(msg, dict) or not isinstance(msg.get("body"), dict):
+            conn.close()
+            return ""
+        body, nonce = msg["body"], str(msg.get("nonce", ""))
+        if nonce in self.nonces or not verify(self.token, "client", nonce, body,
+                                              str(msg.get("mac", ""))):
+            with contextlib.suppress(OSError):
+                send_frame(conn, encode_json({"refused": "not authenticated"}))
+            conn.close()
+            return ""  # a stop or a check from anything without the secret: refused
+        self.nonces.add(nonce)
+        self.last = time.monotonic()
+        op = body.get("op")
+        try:
+            if body.get("code_key") not in (None, self.code_key):
+                self._reply(conn, nonce, {"restart": True})
+                return "stop"  # our code changed: a fresh worker will load the new one
+            if op == "stop":
+                self._reply(conn, nonce, {"stopped": True})
+                return "stop"
+            if op == "ping":
+                self._reply(conn, nonce, {"ok": True, "pid": os.getpid()})
+            elif op == "attach":
+                self._reply(conn, nonce, {"ok": True})
+                conn.settimeout(None)
+                self.leases.add(conn)
+                self.had_lease = True
+                return ""
+            elif op == "check":
+                self._check(conn, nonce, body["request"])
+        except (OSError, ValueError, KeyError):
+            pass
+        conn.close()
+        return ""
+
+    def _check(self, conn: socket.socket, nonce: str, request: dict[str, Any]) -> None:
+        from study.kata.host import HostError
+        from study.kata.judge import DISK_MB, MARGIN_S, CheckRequest, run_check
+        from study.kata.result import ERROR, CheckResult
+
+        req = CheckRequest.from_dict(request)
+        try:
+            # Spawned here, in the one thread that talks to the host; judged in a fork.
+            box = self.link.spawn(req.timeout_s + MARGIN_S + 30, DISK_MB)
+        except HostError as exc:
+            result = CheckResult(req.kata, ERROR, reason="judge", device=req.device,
+                                 message=f"could not start the sandbox: {exc}")
+            self._reply(conn, nonce, {"result": result.to_dict()})
+            return
+        pid = os.fork()
+        if pid == 0:
+            code = 0
+            try:
+                self.server.close()
+                for s in self.leases:
+                    s.close()
+                result = run_check(req, lambda *_: box)
+                conn.settimeout(30)
+                self._reply(conn, nonce, {"result": result.to_dict()})
+            except BaseException:  # noqa: BLE001 - the client is told the judge failed
+                code = 1
+            finally:
+                os._exit(code)
+        box.close()
+        self.judges.add(pid)
 
 
-def _control(conn: socket.socket, code_key: str) -> str | dict:
-    """Read the request; answer control messages here, return check requests."""
-    frame = recv_frame(conn)
-    if frame is None:
-        return "handled"
-    msg = decode_json(frame)
-    if msg.get("code_key") not in (None, code_key):
-        send_frame(conn, encode_json({"restart": True}))
-        return "stop"  # our code changed under us: a fresh worker will load the new one
-    if msg.get("op") == "stop":
-        send_frame(conn, encode_json({"stopped": True}))
-        return "stop"
-    if msg.get("op") == "ping":
-        send_frame(conn, encode_json({"ok": True, "pid": os.getpid()}))
-        return "handled"
-    return msg
+def serve(path: Path, token_path: Path, idle_s: float, linger_s: float, code_key: str) -> int:
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    lock = _lock(path.with_suffix(".lock"))
+    if lock is None:
+        return 0  # another worker serves this home
+    worker = Worker(path, read_token(token_path), code_key, idle_s, linger_s)
+    worker.start()
+    worker.serve()
+    return 0
 
 
-def _handle_request(conn: socket.socket, msg: dict) -> None:
-    from study.kata.judge import CheckRequest, run_check
+def run_once(request: dict[str, Any]) -> dict[str, Any]:
+    """One check in this process and a fresh host: no server, nothing left behind."""
+    import tempfile
 
-    result = run_check(CheckRequest.from_dict(msg["request"]))
-    conn.settimeout(30)
-    with contextlib.suppress(OSError):
-        send_frame(conn, encode_json(result.to_dict()))
+    from study.kata.host import HostLink
+    from study.kata.judge import CheckRequest, run_check, warm_up
+
+    with tempfile.TemporaryDirectory(prefix="study-kata-") as tmp:
+        link = HostLink(Path(tmp) / "host")
+        try:
+            warm_up()
+            return run_check(CheckRequest.from_dict(request), link.spawn).to_dict()
+        finally:
+            link.close()
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--socket", type=Path)
-    ap.add_argument("--idle", type=float, default=900.0)
+    ap.add_argument("--token", type=Path)
+    ap.add_argument("--idle", type=float, default=IDLE_S)
+    ap.add_argument("--linger", type=float, default=LINGER_S)
     ap.add_argument("--code-key", default="")
     ap.add_argument("--once", action="store_true", help="read one request on stdin, answer, exit")
     args = ap.parse_args(argv)
     if args.once:
-        from study.kata.judge import CheckRequest, run_check
-
-        request = CheckRequest.from_dict(json.loads(sys.stdin.read()))
-        print(json.dumps(run_check(request).to_dict()))
+        print(json.dumps(run_once(json.loads(sys.stdin.read()))))
         return 0
-    if args.socket is None:
-        ap.error("--socket is required (or --once)")
-    serve(args.socket, args.idle, args.code_key)
-    return 0
+    if args.socket is None or args.token is None:
+        ap.error("--socket and --token are required (or --once)")
+    return serve(args.socket, args.token, args.idle, args.linger, args.code_key)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,87 @@
+"""Python audit hooks for the sandbox child: the layer that works on every system.
+
+Installed after the kernel's confinement and before the learner's code is
+imported. An audit hook cannot be removed once added. It refuses, with a
+message: processes, sockets, native code through ctypes/cffi, sqlite, files
+written outside the sandbox's temporary folder, and any file under a hidden path
+(the study home, the content folders, study's own package). Where Landlock and
+seccomp exist they hold all of this in the kernel anyway; here it also gives the
+learner a readable error instead of a bare EPERM.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+_DENIED_EVENTS = {
+    "os.system": "running a shell", "os.exec": "starting a program",
+    "os.posix_spawn": "starting a program", "os.spawn": "starting a program",
+    "os.fork": "creating a process", "os.forkpty": "creating a process",
+    "subprocess.Popen": "starting a program", "pty.spawn": "starting a program",
+    "socket.__new__": "opening a socket", "socket.connect": "a network connection",
+    "socket.bind": "a network socket", "socket.getaddrinfo": "the network",
+    "socket.gethostbyname": "the network", "socket.sendto": "the network",
+    "sqlite3.connect": "opening a database", "sqlite3.connect/handle": "opening a database",
+    "os.kill": "signalling another process", "os.killpg": "signalling another process",
+    "signal.pthread_kill": "signalling a thread", "_posixsubprocess.fork_exec":
+    "starting a program", "os.startfile": "starting a program",
+    "mmap.__new__": "mapping a file", "os.chroot": "changing the root",
+    "gc.get_objects": "walking the interpreter's objects",
+    "gc.get_referrers": "walking the interpreter's objects",
+}
+# Modules that reach native code or other processes, refused at import (a module torch
+# already imported is refused at use: every ctypes.* event below).
+_DENIED_IMPORTS = {"ctypes", "_ctypes", "cffi", "_cffi_backend", "sqlite3", "_sqlite3",
+                   "multiprocessing", "_multiprocessing", "subprocess", "_posixsubprocess",
+                   "socket", "_socket", "pty", "mmap"}
+_WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC
+
+
+class SandboxDenied(PermissionError):
+    """What a kata solution may not do."""
+
+
+def _under(path: str, roots: list[str]) -> bool:
+    return any(path == r or path.startswith(r + os.sep) for r in roots)
+
+
+def install(writable: list[Path], hidden: list[Path]) -> None:
+    write_roots = [str(p.resolve()) for p in writable]
+    hidden_roots = [str(p.resolve()) for p in hidden]
+    pid = os.getpid()
+
+    def deny(what: str) -> None:
+        raise SandboxDenied(f"{what} is not available to a kata solution (the sandbox refused "
+                            f"it)")
+
+    def hook(event: str, args: tuple[Any, ...]) -> None:
+        if event == "open":
+            path, mode, flags = (args + (None, None, None))[:3]
+            if isinstance(path, int) or path is None:
+                return
+            full = os.path.realpath(os.fsdecode(path))
+            writing = bool(isinstance(mode, str) and set(mode) & set("wax+")) or bool(
+                isinstance(flags, int) and flags & _WRITE_FLAGS)
+            if _under(full, hidden_roots):
+                deny(f"reading {full}")
+            if writing and not _under(full, write_roots) and full != os.devnull:
+                deny(f"writing {full} (write only in the temporary folder, $TMPDIR)")
+            return
+        if event.startswith(("ctypes.", "_ctypes.", "cffi.")):
+            deny("native code through ctypes")
+        if event == "import" and args and str(args[0]).split(".")[0] in _DENIED_IMPORTS:
+            deny(f"the module {args[0]}")
+        if event in ("os.kill", "os.killpg") and args and args[0] in (pid, 0):
+            return
+        what = _DENIED_EVENTS.get(event)
+        if what is not None:
+            deny(what)
+
+    sys.addaudithook(hook)
+    # ctypes and sockets that torch imported before us: no way to them by name either.
+    for name in ("ctypes", "_ctypes", "cffi", "_cffi_backend", "socket", "_socket",
+                 "subprocess", "_posixsubprocess", "multiprocessing", "sqlite3", "_sqlite3"):
+        sys.modules[name] = None  # type: ignore[assignment]

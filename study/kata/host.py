@@ -1,0 +1,317 @@
+"""The sandbox host: a fresh interpreter that imports torch and the sandbox, and
+nothing of the judge, then forks one confined child per check.
+
+    python -m study.kata.host --fd N --dir DIR
+
+It talks to its one owner (the worker, or `devrun` in tests) over the socket N:
+JSON requests, answered with file descriptors passed along (SCM_RIGHTS). For
+`spawn` it forks a child and hands back the child's channel, a pidfd to stop it
+and a pipe on which the child's end is reported (its wait status, whether the
+host stopped it and why, and the tail of what it printed). The host enforces a
+wall-clock deadline and a disk cap per child, adopts (as a subreaper) and kills
+anything a child leaves behind, and exits when its owner goes away; its
+children die with it (PR_SET_PDEATHSIG).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import select
+import shutil
+import signal
+import socket
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PR_SET_CHILD_SUBREAPER = 36
+OUTPUT_TAIL = 4000
+START_TIMEOUT_S = 90.0
+
+
+@dataclass
+class Child:
+    pid: int
+    status_w: int  # the write end of the pipe the judge waits on
+    run_dir: Path
+    deadline: float
+    disk_mb: int
+    killed: str = ""  # why the host stopped it: timeout, disk
+    reports: list[str] = field(default_factory=list)
+
+
+def warm_up() -> None:
+    """Pay the one-time costs before any fork, so each child starts hot."""
+    import torch
+
+    from study.kata.bans import Ban, Guard, MemoryWatch
+
+    torch.set_num_threads(1)
+    x = torch.ones(2, 2)
+    with Guard(Ban(aten=("aten::_softmax",))), MemoryWatch():
+        (x @ x).exp().sum()
+
+
+def _dir_size(path: Path) -> int:
+    total = 0
+    for root, _, files in os.walk(path):
+        for name in files:
+            with contextlib.suppress(OSError):
+                total += os.lstat(os.path.join(root, name)).st_size
+    return total
+
+
+def _adopted(known: set[int]) -> list[int]:
+    """Processes re-parented to us (we are a subreaper) that are not our children."""
+    pids: list[int] = []
+    with contextlib.suppress(OSError):
+        for task in os.listdir(f"/proc/{os.getpid()}/task"):
+            with contextlib.suppress(OSError), open(
+                    f"/proc/{os.getpid()}/task/{task}/children") as fh:
+                pids += [int(p) for p in fh.read().split()]
+    return [p for p in pids if p not in known]
+
+
+class Host:
+    def __init__(self, ctl: socket.socket, base: Path) -> None:
+        self.ctl = ctl
+        self.base = base
+        self.children: dict[int, Child] = {}
+        self.count = 0
+
+    def spawn(self, deadline_s: float, disk_mb: int) -> None:
+        from study.kata import sandbox
+
+        self.count += 1
+        run_dir = self.base / f"run-{os.getpid()}-{self.count}"
+        tmp = run_dir / "tmp"
+        tmp.mkdir(parents=True, mode=0o700)
+        out_path = run_dir / "output"
+        out_fd = os.open(out_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600)
+        judge_end, child_end = socket.socketpair()
+        status_r, status_w = os.pipe()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid == 0:
+            judge_end.close()
+            sandbox.child_main(child_end, out_fd, tmp)  # never returns
+        child_end.close()
+        os.close(out_fd)
+        pidfd = os.pidfd_open(pid)
+        try:
+            socket.send_fds(self.ctl, [json.dumps({"ok": True, "pid": pid}).encode()],
+                            [judge_end.fileno(), status_r, pidfd])
+        finally:
+            judge_end.close()
+            os.close(status_r)
+            os.close(pidfd)
+        self.children[pid] = Child(pid, status_w, run_dir, time.monotonic() + deadline_s,
+                                   disk_mb)
+
+    def reap(self) -> None:
+        while True:
+            try:
+                pid, status = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                return
+            if pid == 0:
+                return
+            child = self.children.pop(pid, None)
+            if child is None:
+                continue  # an adopted orphan, killed below
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(pid, signal.SIGKILL)  # anything left in its process group
+            self._kill_orphans()
+            try:
+                output = (child.run_dir / "output").read_bytes()[-OUTPUT_TAIL:]
+            except OSError:
+                output = b""
+            shutil.rmtree(child.run_dir, ignore_errors=True)
+            report = {"status": status, "killed": child.killed,
+                      "output": output.decode("utf-8", "replace")}
+            with contextlib.suppress(OSError):
+                os.write(child.status_w, json.dumps(report).encode())
+            os.close(child.status_w)
+
+    def _kill_orphans(self) -> None:
+        for pid in _adopted(set(self.children)):
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(pid, signal.SIGKILL)
+
+    def police(self) -> None:
+        now = time.monotonic()
+        for child in self.children.values():
+            why = ""
+            if now > child.deadline:
+                why = "timeout"
+            elif _dir_size(child.run_dir / "tmp") > child.disk_mb << 20:
+                why = "disk"
+            if why and not child.killed:
+                child.killed = why
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.killpg(child.pid, signal.SIGKILL)
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.kill(child.pid, signal.SIGKILL)
+
+    def serve(self) -> None:
+        while True:
+            ready, _, _ = select.select([self.ctl], [], [], 0.02 if self.children else 0.5)
+            if ready:
+                data = self.ctl.recv(65536)
+                if not data:
+                    return  # the owner is gone
+                msg = json.loads(data.decode())
+                if msg.get("op") == "spawn":
+                    self.spawn(float(msg["deadline_s"]), int(msg["disk_mb"]))
+                elif msg.get("op") == "ping":
+                    self.ctl.sendall(json.dumps({"ok": True, "pid": os.getpid()}).encode())
+            self.reap()
+            self.police()
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--fd", type=int, required=True)
+    ap.add_argument("--dir", type=Path, required=True)
+    args = ap.parse_args(argv)
+    ctl = socket.socket(fileno=args.fd)
+    with contextlib.suppress(OSError, AttributeError):
+        import ctypes
+
+        ctypes.CDLL(None).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+    from study.kata import confine
+
+    confine.die_with_parent()
+    confine.preload()
+    warm_up()
+    args.dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    ctl.sendall(json.dumps({"ok": True, "pid": os.getpid(), "ready": True}).encode())
+    host = Host(ctl, args.dir)
+    try:
+        host.serve()
+    finally:
+        for pid in list(host.children):
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(pid, signal.SIGKILL)
+        shutil.rmtree(args.dir, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+
+
+# -- the owner's side ------------------------------------------------------------------------
+
+class HostError(RuntimeError):
+    pass
+
+
+@dataclass
+class Sandbox:
+    """One confined child, as its judge sees it."""
+
+    chan: socket.socket
+    status_fd: int
+    pidfd: int
+    pid: int
+
+    def kill(self) -> None:
+        with contextlib.suppress(OSError):
+            signal.pidfd_send_signal(self.pidfd, signal.SIGKILL)
+
+    def end(self, timeout: float = 10.0) -> dict[str, object]:
+        """Stop the child (if it still runs) and return the host's report of its end."""
+        self.kill()
+        deadline = time.monotonic() + timeout
+        data = b""
+        try:
+            while time.monotonic() < deadline:
+                ready, _, _ = select.select([self.status_fd], [], [], deadline - time.monotonic())
+                if not ready:
+                    break
+                chunk = os.read(self.status_fd, 65536)
+                if not chunk:
+                    break
+                data += chunk
+        finally:
+            self.close()
+        try:
+            return dict(json.loads(data.decode())) if data else {}
+        except ValueError:
+            return {}
+
+    def close(self) -> None:
+        self.chan.close()
+        for fd in (self.status_fd, self.pidfd):
+            with contextlib.suppress(OSError):
+                os.close(fd)
+        self.status_fd = self.pidfd = -1
+
+
+class HostLink:
+    """The owner's end: starts a host and asks it for sandboxes (one owner, one thread)."""
+
+    def __init__(self, base: Path, log: Path | None = None) -> None:
+        import subprocess
+
+        self.base = base
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        out = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115
+        try:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "study.kata.host", "--fd", str(theirs.fileno()),
+                 "--dir", str(base)],
+                pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL, stdout=out, stderr=out,
+                close_fds=True)
+        finally:
+            theirs.close()
+            if log:
+                out.close()  # type: ignore[union-attr]
+        self.sock = ours
+        self.ready = False
+
+    def wait_ready(self, timeout: float = START_TIMEOUT_S) -> None:
+        if self.ready:
+            return
+        self.sock.settimeout(timeout)
+        try:
+            data = self.sock.recv(65536)
+        except TimeoutError as exc:
+            raise HostError("the sandbox host did not start in time") from exc
+        if not data:
+            raise HostError("the sandbox host exited while starting")
+        self.ready = True
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def spawn(self, deadline_s: float, disk_mb: int) -> Sandbox:
+        self.wait_ready()
+        self.sock.settimeout(30)
+        try:
+            self.sock.sendall(json.dumps({"op": "spawn", "deadline_s": deadline_s,
+                                          "disk_mb": disk_mb}).encode())
+            msg, fds, _, _ = socket.recv_fds(self.sock, 65536, 3)
+        except OSError as exc:
+            raise HostError(f"the sandbox host did not answer ({exc})") from exc
+        if not msg or len(fds) != 3:
+            for fd in fds:
+                os.close(fd)
+            raise HostError("the sandbox host stopped")
+        answer = json.loads(msg.decode())
+        return Sandbox(socket.socket(fileno=fds[0]), fds[1], fds[2], int(answer["pid"]))
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):
+            self.sock.close()
+        with contextlib.suppress(Exception):
+            self.proc.wait(timeout=5)
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
