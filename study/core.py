@@ -98,8 +98,21 @@ def open_study(
     settings = settings or load_settings(home_path)
     days = DayClock(clock.local_zone(settings.timezone), settings.day_rollover_hour)
     srs = make_srs(settings)
-    index, problems, full = _load(home_path, settings, roots)
     store = Store(home_path / DB_FILE, srs, days)
+    if store.finished_import:  # an interrupted import's settings were just written
+        try:
+            settings = load_settings(home_path)
+        except BaseException:
+            store.close()
+            raise
+        days = DayClock(clock.local_zone(settings.timezone), settings.day_rollover_hour)
+        srs = make_srs(settings)
+        store.srs, store.days = srs, days
+    try:
+        index, problems, full = _load(home_path, settings, roots)
+    except BaseException:
+        store.close()
+        raise
     return Study(home_path, settings, index, store, srs, days, problems, full, _roots=roots)
 
 

@@ -3,18 +3,30 @@
 The history (the review log, kata attempts, hints, the export memory, the client
 id) and the settings restore a home exactly; item states are rebuilt from the
 log. The content is included for other tools; on import it comes from the files.
+
+Import is all or nothing: the file is streamed (constant memory), every row is
+checked (types, ranges, references) and written inside one transaction that
+also rebuilds the state and records the settings to write; any problem rolls
+it all back. The settings file is written after the commit from a note kept in
+the database, so a kill between the two is finished by the next open.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import json
+import sqlite3
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from study import __version__
+from study.clock import EARLIEST, LATEST, to_ms
 from study.core import Study
-from study.errors import ExchangeError
-from study.settings import Settings, load_settings, save_settings
+from study.errors import ExchangeError, SettingsError
+from study.jsonstream import JsonProblem, JsonStream
+from study.settings import Settings, load_settings, settings_text
+from study.store import PENDING_SETTINGS
 
 FORMAT = "study-export"
 VERSION = 1
@@ -26,8 +38,21 @@ TABLES: dict[str, tuple[str, ...]] = {
     "hints": ("id", "kata_id", "ts", "number"),
     "anki_export": ("key", "hash", "mod"),
 }
+MAX_PROBLEMS = 30
+MAX_BYTES = 4 << 30
+MAX_DEPTH = 64
 
 
+class ImportProblems(ExchangeError):
+    """The file has problems; `problems` lists them (JSON path: what is wrong)."""
+
+    def __init__(self, source: str, problems: list[str], total: int) -> None:
+        more = f" (the first {len(problems)} shown)" if total > len(problems) else ""
+        super().__init__(f"{source}: {total} problem(s){more}; nothing was imported")
+        self.problems = problems
+
+
+# -- export ----------------------------------------------------------------------------
 
 
 def _plain(obj: Any) -> Any:
@@ -43,61 +68,403 @@ def _plain(obj: Any) -> Any:
     return obj
 
 
-def export_data(study: Study) -> dict[str, Any]:
+def write_export(study: Study, out: IO[str]) -> None:
+    """Write the export, row by row (memory stays flat however long the history)."""
     c = study.content
     conn = study.store.conn
-    history = {
-        name: [dict(zip(cols, row, strict=True)) for row in conn.execute(
-            f"SELECT {', '.join(cols)} FROM {name} ORDER BY {cols[0]}")]
-        for name, cols in TABLES.items()
-    }
-    history["client_id"] = study.store.client_id  # type: ignore[assignment]
-    return {
+    head = {
         "format": FORMAT, "version": VERSION, "study_version": __version__,
         "exported_at": study.now().isoformat(),
         # The settings file's values, not STUDY_* overrides of this shell.
         "settings": load_settings(study.home, environ={}).to_dict(),
         "content": {"tracks": _plain(c.tracks), "topics": _plain(c.topics),
                     "cards": _plain(c.cards), "katas": _plain(c.katas)},
-        "history": history,
     }
+    text = json.dumps(head, ensure_ascii=False, indent=1)
+    out.write(text[:-2] + ',\n "history": {\n')
+    for name, cols in TABLES.items():
+        out.write(f'  "{name}": [')
+        sep = "\n"
+        for row in conn.execute(f"SELECT {', '.join(cols)} FROM {name} ORDER BY {cols[0]}"):
+            out.write(sep + "   " + json.dumps(dict(zip(cols, row, strict=True)),
+                                                ensure_ascii=False))
+            sep = ",\n"
+        out.write("\n  ],\n" if sep != "\n" else "],\n")
+    out.write(f'  "client_id": {json.dumps(study.store.client_id)}\n }}\n}}\n')
 
 
-def import_data(study: Study, data: dict[str, Any], replace: bool = False) -> dict[str, int]:
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise ExchangeError("not a study export (no \"format\": \"study-export\")")
-    if data.get("version") != VERSION:
-        raise ExchangeError(f"unsupported export version {data.get('version')!r}")
-    history = data.get("history")
-    if not isinstance(history, dict):
-        raise ExchangeError("the export has no history")
-    conn = study.store.conn
-    used = sum(conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in TABLES)
+def export_data(study: Study) -> dict[str, Any]:
+    """The export as one object (small homes, tests)."""
+    import io
+
+    buf = io.StringIO()
+    write_export(study, buf)
+    data: dict[str, Any] = json.loads(buf.getvalue())
+    return data
+
+
+# -- import: checking rows ----------------------------------------------------------------
+
+_MS_MIN, _MS_MAX = to_ms(EARLIEST), to_ms(LATEST)
+_DAY_MIN, _DAY_MAX = EARLIEST.date().toordinal() - 1, LATEST.date().toordinal()
+_EVENTS = frozenset(("grade", "undo", "suspend", "unsuspend", "bury", "unbury", "forget"))
+_STATUSES = frozenset(("passed", "failed", "error", "timeout", "oom"))
+
+
+def _int(v: Any, lo: int, hi: int) -> bool:
+    return type(v) is int and lo <= v <= hi
+
+
+def _opt_int(v: Any, lo: int, hi: int) -> bool:
+    return v is None or (type(v) is int and lo <= v <= hi)
+
+
+def _text(v: Any, most: int) -> bool:
+    return type(v) is str and 0 < len(v) <= most
+
+
+def _check_review(r: dict[str, Any]) -> str | None:
+    if not _int(r["id"], 1, 2**62):
+        return "id: must be a positive whole number"
+    if not _text(r["item_id"], 300):
+        return "item_id: must be a non-empty string"
+    if r["kind"] not in ("card", "kata"):
+        return f"kind: must be \"card\" or \"kata\", not {_show(r['kind'])}"
+    event = r["event"]
+    if type(event) is not str or event not in _EVENTS:
+        return f"event: unknown event {_show(event)}"
+    rating = r["rating"]
+    if event == "grade":
+        if not _int(rating, 1, 4):
+            return f"rating: must be 1-4 for a grade, not {_show(rating)}"
+    elif rating is not None:
+        return f"rating: must be null for a {event} event"
+    if not _int(r["ts"], _MS_MIN, _MS_MAX):
+        return f"ts: must be milliseconds since 1970 (years 1970-8999), not {_show(r['ts'])}"
+    if not _int(r["day"], _DAY_MIN, _DAY_MAX):
+        return f"day: must be a date ordinal, not {_show(r['day'])}"
+    if not _opt_int(r["duration_ms"], 0, 2**40):
+        return f"duration_ms: must be null or milliseconds, not {_show(r['duration_ms'])}"
+    if not _text(r["client_id"], 100):
+        return "client_id: must be a non-empty string"
+    if not _opt_int(r["state_before"], 0, 3):
+        return f"state_before: must be null or 0-3, not {_show(r['state_before'])}"
+    undoes = r["undoes"]
+    if event == "undo":
+        if not _int(undoes, 1, 2**62):
+            return "undoes: an undo must name the id of the grade it undoes"
+    elif undoes is not None:
+        return f"undoes: must be null for a {event} event"
+    if not _opt_int(r["until_ms"], _MS_MIN, _MS_MAX):
+        return f"until_ms: must be null or milliseconds, not {_show(r['until_ms'])}"
+    return None
+
+
+def _check_attempt(r: dict[str, Any]) -> str | None:
+    if not _int(r["id"], 1, 2**62):
+        return "id: must be a positive whole number"
+    if not _text(r["kata_id"], 300):
+        return "kata_id: must be a non-empty string"
+    if not _int(r["ts"], _MS_MIN, _MS_MAX):
+        return f"ts: must be milliseconds since 1970, not {_show(r['ts'])}"
+    if r["status"] not in _STATUSES:
+        return f"status: must be one of {', '.join(sorted(_STATUSES))}"
+    if not _int(r["hints_used"], 0, 1000):
+        return "hints_used: must be a whole number 0-1000"
+    if not _opt_int(r["duration_ms"], 0, 2**40):
+        return "duration_ms: must be null or milliseconds"
+    for key in ("device", "solution"):
+        if r[key] is not None and type(r[key]) is not str:
+            return f"{key}: must be null or a string"
+    if not _opt_int(r["review_id"], 1, 2**62):
+        return "review_id: must be null or a review id"
+    if not _text(r["client_id"], 100):
+        return "client_id: must be a non-empty string"
+    return None
+
+
+def _check_hint(r: dict[str, Any]) -> str | None:
+    if not _int(r["id"], 1, 2**62):
+        return "id: must be a positive whole number"
+    if not _text(r["kata_id"], 300):
+        return "kata_id: must be a non-empty string"
+    if not _int(r["ts"], _MS_MIN, _MS_MAX):
+        return f"ts: must be milliseconds since 1970, not {_show(r['ts'])}"
+    if not _int(r["number"], 0, 1000):
+        return "number: must be a whole number 0-1000"
+    return None
+
+
+def _check_anki(r: dict[str, Any]) -> str | None:
+    if not _text(r["key"], 500):
+        return "key: must be a non-empty string"
+    if not _text(r["hash"], 500):
+        return "hash: must be a non-empty string"
+    if not _int(r["mod"], 0, 2**40):
+        return "mod: must be seconds since 1970"
+    return None
+
+
+CHECKS: dict[str, Callable[[dict[str, Any]], str | None]] = {
+    "reviews": _check_review, "attempts": _check_attempt, "hints": _check_hint,
+    "anki_export": _check_anki,
+}
+
+
+def _show(v: Any) -> str:
+    text = json.dumps(v, ensure_ascii=False) if not isinstance(v, float | int) or \
+        isinstance(v, bool) else repr(v)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+# -- import: the whole file --------------------------------------------------------------
+
+
+class _Reader:
+    """Walks the export, checking as it goes and handing good rows to `write`."""
+
+    def __init__(self, js: JsonStream, write: Callable[[str, tuple], None]) -> None:
+        self.js = js
+        self.write = write
+        self.problems: list[str] = []
+        self.total = 0
+        self.top: dict[str, Any] = {}
+        self.counts = {t: 0 for t in TABLES}
+        self.client_id: str | None = None
+        self.saw_history = False
+
+    def problem(self, text: str) -> None:
+        self.total += 1
+        if len(self.problems) < MAX_PROBLEMS:
+            self.problems.append(text)
+
+    def skip(self, depth: int = 0) -> None:
+        if depth > MAX_DEPTH:
+            raise JsonProblem(f"nested more than {MAX_DEPTH} deep", self.js.at())
+        kind = self.js.peek()
+        if kind == "{":
+            for _ in self.js.object():
+                self.skip(depth + 1)
+        elif kind == "[":
+            for _ in self.js.array():
+                self.skip(depth + 1)
+        else:
+            self.js.value()
+
+    def read(self) -> None:
+        js = self.js
+        first = js.peek()
+        if not first:
+            raise JsonProblem("not JSON: the file is empty")
+        if first != "{":
+            raise ExchangeError("not a study export (not a JSON object)")
+        for key in js.object():
+            if key == "history":
+                self.history()
+            elif key == "content":
+                self.skip()  # comes from the content files on import
+            else:
+                self.top[key] = js.value()
+                if key == "format" and self.top[key] != FORMAT:
+                    raise ExchangeError("not a study export (no \"format\": \"study-export\")")
+                if key == "version" and self.top[key] != VERSION:
+                    raise ExchangeError(f"unsupported export version {_show(self.top[key])}")
+            if js.bytes_read > MAX_BYTES:
+                raise JsonProblem(f"larger than {MAX_BYTES >> 30} GB")
+        js.end()
+
+    def history(self) -> None:
+        js = self.js
+        self.saw_history = True
+        if js.peek() != "{":
+            self.problem("history: must be an object")
+            self.skip()
+            return
+        for key in js.object():
+            if key == "client_id":
+                value = js.value()
+                if _text(value, 100):
+                    self.client_id = value
+                else:
+                    self.problem("history.client_id: must be a non-empty string")
+            elif key in TABLES:
+                self.rows(key)
+            else:
+                self.problem(f"history.{key}: unknown part of the history")
+                self.skip()
+
+    def rows(self, table: str) -> None:
+        js = self.js
+        cols = TABLES[table]
+        keys = frozenset(cols)
+        check = CHECKS[table]
+        write = self.write
+        if js.peek() != "[":
+            self.problem(f"history.{table}: must be a list")
+            self.skip()
+            return
+        n = 0
+        for i in js.array():
+            row = js.value()
+            n += 1
+            if type(row) is not dict:
+                self.problem(f"history.{table}[{i}]: must be an object")
+                continue
+            if row.keys() != keys:
+                missing = [c for c in cols if c not in row]
+                extra = sorted(str(k) for k in row if k not in keys)
+                what = (f"missing {', '.join(missing)}" if missing else
+                        f"unknown field(s) {', '.join(extra)}")
+                self.problem(f"history.{table}[{i}]: {what}")
+                continue
+            bad = check(row)
+            if bad is not None:
+                self.problem(f"history.{table}[{i}].{bad}")
+                continue
+            write(table, tuple(row[c] for c in cols))
+        self.counts[table] = n
+
+
+def import_file(study: Study, fh: IO[bytes], source: str, replace: bool = False,
+                before_write: Callable[[Path], None] | None = None) -> dict[str, int]:
+    """Import an export from a binary stream, all or nothing. Returns row counts.
+
+    With `replace`, a home that has history is backed up first (the path goes to
+    `before_write`); without it such a home is refused before anything is read.
+    """
+    store = study.store
+    conn = store.conn
+    used = any(conn.execute(f"SELECT 1 FROM {t} LIMIT 1").fetchone() for t in TABLES)
     if used and not replace:
         raise ExchangeError(f"{study.home} already has review history; import into an empty "
                             "home, or pass --replace (a backup is made first)")
     if used:
-        study.store.backup_to(study.home / "backups" / "before-import.db")
-    counts = {}
-    with study.store.transaction() as c:
+        stamp = study.now().strftime("%Y%m%dT%H%M%S")
+        backup = store.backup_to(study.home / "backups" / f"before-import-{stamp}.db")
+        if before_write is not None:
+            before_write(backup)
+
+    batches: dict[str, list[tuple]] = {t: [] for t in TABLES}
+    inserts = {t: f"INSERT INTO {t} ({', '.join(c)}) VALUES ({', '.join('?' * len(c))})"
+               for t, c in TABLES.items()}
+    reader: _Reader
+
+    def flush(table: str) -> None:
+        rows = batches[table]
+        if not rows:
+            return
+        try:
+            conn.executemany(inserts[table], rows)
+        except sqlite3.IntegrityError:
+            for row in rows:  # find the row at fault, for the message
+                try:
+                    conn.execute(inserts[table], row)
+                except sqlite3.IntegrityError as exc:
+                    reader.problem(f"history.{table} (id {row[0]}): {_integrity(exc)}")
+        rows.clear()
+
+    def write(table: str, row: tuple) -> None:
+        if reader.total:  # a problem already: keep checking, stop writing
+            return
+        rows = batches[table]
+        rows.append(row)
+        if len(rows) >= 20000:
+            flush(table)
+
+    with store.transaction() as c:
+        c.execute("PRAGMA defer_foreign_keys = ON")  # an undo may come before its grade
         c.execute("DELETE FROM item_state")
         for table in reversed(list(TABLES)):
             c.execute(f"DELETE FROM {table}")
-        for table, cols in TABLES.items():
-            rows = history.get(table, [])
-            try:
-                c.executemany(
-                    f"INSERT INTO {table} ({', '.join(cols)}) VALUES "
-                    f"({', '.join('?' * len(cols))})",
-                    [tuple(row[k] for k in cols) for row in rows])
-            except (KeyError, TypeError) as exc:
-                raise ExchangeError(f"malformed {table} rows in the export: {exc}") from None
-            counts[table] = len(rows)
-        if history.get("client_id"):
+        js = JsonStream(fh)
+        reader = _Reader(js, write)
+        try:
+            reader.read()
+        except JsonProblem as exc:
+            raise ExchangeError(f"{source}:{exc}; nothing was imported" if exc.line else
+                                f"{source}: {exc}; nothing was imported") from None
+        except ImportProblems:
+            raise
+        except ExchangeError as exc:
+            raise ExchangeError(f"{source}: {exc}") from None
+        for table in TABLES:
+            flush(table)
+        settings = _check_top(reader)
+        if not reader.total:
+            _check_references(c, reader)
+        if reader.total:
+            raise ImportProblems(source, reader.problems, reader.total)
+        client = reader.client_id
+        if client:
             c.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('client_id', ?)",
-                      (str(history["client_id"]),))
-    study.store.client_id = str(history.get("client_id") or study.store.client_id)
-    study.store.rebuild()
-    if isinstance(data.get("settings"), dict):
-        save_settings(study.home, Settings.from_dict(data["settings"], origin="the export"))
-    return counts
+                      (client,))
+        store._rebuild_in(c)
+        if settings is not None:
+            text = _settings_text(study.home, settings)
+            if text is not None:
+                c.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+                          (PENDING_SETTINGS, text))
+    if reader.client_id:
+        store.client_id = reader.client_id
+    store.finish_pending_settings()
+    return {"reviews": reader.counts["reviews"], "attempts": reader.counts["attempts"],
+            "hints": reader.counts["hints"]}
+
+
+def _integrity(exc: sqlite3.IntegrityError) -> str:
+    text = str(exc)
+    if "UNIQUE" in text and "undoes" in text:
+        return "the same grade is undone twice"
+    if "UNIQUE" in text or "PRIMARY KEY" in text:
+        return "a duplicate id"
+    return f"inconsistent row ({text})"
+
+
+def _check_top(reader: _Reader) -> Settings | None:
+    top = reader.top
+    if top.get("format") != FORMAT:
+        raise ExchangeError("not a study export (no \"format\": \"study-export\")")
+    if "version" not in top:
+        raise ExchangeError("unsupported export version (none given)")
+    if not reader.saw_history:
+        reader.problem("history: missing")
+    raw = top.get("settings")
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        reader.problem("settings: must be an object")
+        return None
+    try:
+        return Settings.from_dict(raw, origin="settings")
+    except SettingsError as exc:
+        reader.problem(str(exc).replace("settings: ", "settings.", 1))
+        return None
+
+
+def _check_references(c: sqlite3.Connection, reader: _Reader) -> None:
+    for rid, target in c.execute(
+            "SELECT r.id, r.undoes FROM reviews r LEFT JOIN reviews g ON g.id = r.undoes "
+            "WHERE r.undoes IS NOT NULL AND (g.id IS NULL OR g.event != 'grade') "
+            "ORDER BY r.id LIMIT 20"):
+        reader.problem(f"history.reviews (id {rid}).undoes: {target} is not a grade in the log")
+    for aid, target in c.execute(
+            "SELECT a.id, a.review_id FROM attempts a LEFT JOIN reviews r ON r.id = a.review_id "
+            "WHERE a.review_id IS NOT NULL AND r.id IS NULL ORDER BY a.id LIMIT 20"):
+        reader.problem(f"history.attempts (id {aid}).review_id: no review has id {target}")
+
+
+def _settings_text(home: Path, settings: Settings) -> str | None:
+    """The settings file with the imported values (only the keys that differ), or None."""
+    try:
+        current = load_settings(home, environ={}).to_dict()
+    except SettingsError:
+        current = Settings().to_dict()
+    changed = {k: v for k, v in settings.to_dict().items() if current.get(k) != v}
+    if not changed:
+        return None
+    try:
+        return settings_text(home, changed)
+    except SettingsError:
+        from study.settings import settings_text_fresh
+
+        return settings_text_fresh(settings.to_dict())

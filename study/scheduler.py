@@ -8,6 +8,7 @@ rebuilds from the log, so the two always agree.
 from __future__ import annotations
 
 import hashlib
+import math
 import random
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timedelta
@@ -15,6 +16,7 @@ from typing import Any
 
 from fsrs import Card as FsrsCard
 from fsrs import Rating, Scheduler, State
+from fsrs.scheduler import MAX_DIFFICULTY, MIN_DIFFICULTY, STABILITY_MIN
 
 from study.clock import UTC, from_ms, to_ms
 
@@ -107,6 +109,8 @@ class Srs:
             learning_steps=(),
             relearning_steps=(),
         )
+        self._fold_cards = _Fold(self._cards)
+        self._fold_katas = _Fold(self._katas)
 
     def _fsrs_for(self, s: ItemState) -> _SeededScheduler:
         return self._katas if s.kind == "kata" else self._cards
@@ -194,6 +198,190 @@ class Srs:
         if event == "forget":
             return ItemState(s.item_id, s.kind, suspended=s.suspended)
         raise ValueError(f"unknown event {event!r}")
+
+    def fold(self, item_id: str, kind: str,
+             events: list[tuple[str, int | None, int, int | None]]) -> ItemState | None:
+        """The state after `events` (event, rating, ts_ms, until_ms), oldest first, undone
+        grades already left out; None if there are none. Equal to folding `apply`."""
+        if not events:
+            return None
+        f = self._fold_katas if kind == "kata" else self._fold_cards
+        learning, relearning = f.learning, f.relearning
+        state, step, stab, diff = NEW, None, None, None
+        last_ms: int | None = None
+        last_dt: datetime | None = None
+        reps = lapses = 0
+        suspended = leech = False
+        buried: int | None = None
+        due_ms: int | None = None
+        pending: tuple[datetime, timedelta, bool, int] | None = None  # the last grade's due
+        action = self.config.leech_action
+        for event, rating, ts, until_ms in events:
+            if event != "grade":
+                if event == "suspend":
+                    suspended = True
+                elif event == "unsuspend":
+                    suspended = False
+                elif event == "bury":
+                    buried = until_ms
+                elif event == "unbury":
+                    buried = None
+                elif event == "forget":
+                    state, step, stab, diff = NEW, None, None, None
+                    last_ms = last_dt = due_ms = buried = None
+                    reps = lapses = 0
+                    leech = False
+                    pending = None
+                else:
+                    raise ValueError(f"unknown event {event!r}")
+                continue
+            if rating not in RATING_NAMES:
+                raise ValueError(f"rating must be 1-4, got {rating!r}")
+            assert rating is not None
+            at = from_ms(ts)
+            before = state
+            if before == NEW:
+                state, step, days = LEARNING, 0, None
+            else:
+                days = (at - last_dt).days if last_dt is not None else None
+            ivl: timedelta
+            if state in (LEARNING, RELEARNING):
+                steps = learning if state == LEARNING else relearning
+                assert step is not None
+                if stab is None or diff is None:
+                    stab, diff = f.init_s(rating), f.init_d(rating)
+                elif days is not None and days < 1:
+                    stab, diff = f.short_s(stab, rating), f.next_d(diff, rating)
+                else:
+                    r = f.retrievability(stab, days) if days is not None else 0
+                    stab = f.next_s(diff, stab, r, rating)
+                    diff = f.next_d(diff, rating)
+                if len(steps) == 0 or (step >= len(steps) and rating in (2, 3, 4)):
+                    state, step = REVIEW, None
+                    ivl = timedelta(days=f.interval(stab))
+                elif rating == 1:
+                    step = 0
+                    ivl = steps[0]
+                elif rating == 2:
+                    if step == 0 and len(steps) == 1:
+                        ivl = steps[0] * 1.5
+                    elif step == 0 and len(steps) >= 2:
+                        ivl = (steps[0] + steps[1]) / 2.0
+                    else:
+                        ivl = steps[step]
+                elif rating == 3:
+                    if step + 1 == len(steps):
+                        state, step = REVIEW, None
+                        ivl = timedelta(days=f.interval(stab))
+                    else:
+                        step += 1
+                        ivl = steps[step]
+                else:
+                    state, step = REVIEW, None
+                    ivl = timedelta(days=f.interval(stab))
+            else:  # REVIEW
+                assert stab is not None and diff is not None
+                if days is not None and days < 1:
+                    stab = f.short_s(stab, rating)
+                else:
+                    r = f.retrievability(stab, days) if days is not None else 0
+                    stab = f.next_s(diff, stab, r, rating)
+                diff = f.next_d(diff, rating)
+                if rating == 1 and len(relearning) > 0:
+                    state, step = RELEARNING, 0
+                    ivl = relearning[0]
+                else:
+                    ivl = timedelta(days=f.interval(stab))
+            pending = (at, ivl, state == REVIEW, reps)
+            new_lapses = lapses + (1 if rating == 1 and before == REVIEW else 0)
+            last_ms = to_ms(at)
+            last_dt = at if last_ms == ts else from_ms(last_ms)
+            reps += 1
+            buried = None
+            if new_lapses > lapses and self._is_leech_lapse(new_lapses):
+                leech = True
+                if action == "suspend":
+                    suspended = True
+            lapses = new_lapses
+        if pending is not None:
+            at, ivl, fuzz, reps_before = pending
+            if fuzz:
+                fsrs = f.fsrs
+                fsrs.rng = random.Random(stable_int(f"{item_id}/{reps_before}"))
+                ivl = fsrs._get_fuzzed_interval(interval=ivl)
+            due_ms = to_ms(at + ivl)
+        return ItemState(item_id, kind, state, step, stab, diff, due_ms, last_ms, reps, lapses,
+                         suspended, buried, leech)
+
+
+class _Fold:
+    """FSRS replay of one item's log without fsrs objects: the same float operations in the
+    same order as `fsrs.Scheduler.review_card`, so the result is identical to folding
+    `Srs.apply` event by event (a test compares them), at a fraction of the cost.
+
+    Only the last grade's fuzz is drawn: a due date never feeds the next review's
+    memory state, only the final one is kept.
+    """
+
+    def __init__(self, fsrs: _SeededScheduler) -> None:
+        p = fsrs.parameters
+        self.fsrs = fsrs
+        self.p = p
+        self.decay = fsrs._DECAY
+        self.factor = fsrs._FACTOR
+        self.learning = fsrs.learning_steps
+        self.relearning = fsrs.relearning_steps
+        self.max_ivl = fsrs.maximum_interval
+        self.ivl_mult = (fsrs.desired_retention ** (1 / self.decay)) - 1
+        self.d_easy = p[4] - (math.e ** (p[5] * (4 - 1))) + 1
+        self.e_p8 = math.e ** p[8]
+        self.forget_short = math.e ** (p[17] * p[18])
+
+    def clamp_s(self, s: float) -> float:
+        return max(s, STABILITY_MIN)
+
+    def clamp_d(self, d: float) -> float:
+        return min(max(d, MIN_DIFFICULTY), MAX_DIFFICULTY)
+
+    def init_s(self, rating: int) -> float:
+        return self.clamp_s(self.p[rating - 1])
+
+    def init_d(self, rating: int) -> float:
+        p = self.p
+        return self.clamp_d(p[4] - (math.e ** (p[5] * (rating - 1))) + 1)
+
+    def interval(self, stability: float) -> int:
+        ivl = (stability / self.factor) * self.ivl_mult
+        return min(max(round(ivl), 1), self.max_ivl)
+
+    def short_s(self, stability: float, rating: int) -> float:
+        p = self.p
+        inc = (math.e ** (p[17] * (rating - 3 + p[18]))) * (stability ** -p[19])
+        if rating in (2, 3, 4):
+            inc = max(inc, 1.0)
+        return self.clamp_s(stability * inc)
+
+    def next_d(self, difficulty: float, rating: int) -> float:
+        p = self.p
+        delta = -(p[6] * (rating - 3))
+        arg_2 = difficulty + (10.0 - difficulty) * delta / 9.0
+        return self.clamp_d(p[7] * self.d_easy + (1 - p[7]) * arg_2)
+
+    def next_s(self, d: float, s: float, r: float, rating: int) -> float:
+        p = self.p
+        if rating == 1:
+            long_term = (p[11] * (d ** -p[12]) * (((s + 1) ** (p[13])) - 1)
+                         * (math.e ** ((1 - r) * p[14])))
+            out = min(long_term, s / self.forget_short)
+        else:
+            hard_penalty = p[15] if rating == 2 else 1
+            easy_bonus = p[16] if rating == 4 else 1
+            out = s * (1 + self.e_p8 * (11 - d) * (s ** -p[9])
+                       * ((math.e ** ((1 - r) * p[10])) - 1) * hard_penalty * easy_bonus)
+        return self.clamp_s(out)
+
+    def retrievability(self, s: float, elapsed_days: int) -> float:
+        return (1 + self.factor * max(0, elapsed_days) / s) ** self.decay
 
 
 def format_interval(delta: timedelta) -> str:

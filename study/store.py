@@ -12,7 +12,6 @@ import os
 import sqlite3
 import time
 import uuid
-from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -31,6 +30,7 @@ from study.errors import (
 from study.scheduler import REVIEW, ItemState, Srs
 
 DB_FILE = "study.db"
+PENDING_SETTINGS = "pending_settings"  # meta: settings text an import committed, to write
 _STATE_COLS = (
     "item_id, kind, state, step, stability, difficulty, due_ms, last_review_ms, "
     "reps, lapses, suspended, buried_until_ms, leech"
@@ -116,12 +116,27 @@ class Store:
             self.conn.execute("PRAGMA foreign_keys = ON")
             migrations.migrate(self.conn)
             self.client_id = self._client_id()
+            self.finished_import = self.finish_pending_settings()
         except sqlite3.Error as exc:
             self.conn.close()
             raise explain(exc, self.path) from None
         except BaseException:
             self.conn.close()
             raise
+
+    def finish_pending_settings(self) -> bool:
+        """Write the settings an import committed with its history (a kill may have come
+        between the commit and the file); True if there were any."""
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?",
+                                (PENDING_SETTINGS,)).fetchone()
+        if row is None:
+            return False
+        from study.settings import write_settings_text
+
+        write_settings_text(self.path.parent, str(row[0]))
+        with self.transaction() as c:
+            c.execute("DELETE FROM meta WHERE key = ?", (PENDING_SETTINGS,))
+        return True
 
     def _enable_wal(self) -> None:
         """Switch to WAL; the switch can report 'locked' without waiting, so retry."""
@@ -271,34 +286,59 @@ class Store:
 
     def _fold(self, item_id: str, kind: str, events: list[LogEvent]) -> ItemState | None:
         """Replay one item's events (undone grades skipped). None if nothing remains."""
-        from study.clock import from_ms
-
         undone = {e.undoes for e in events if e.event == "undo"}
-        state = ItemState(item_id, kind)
-        touched = False
-        for e in events:
-            if e.event == "undo" or e.id in undone:
-                continue
-            state = self.srs.apply(state, e.event, from_ms(e.ts), rating=e.rating,
-                                   until_ms=e.until_ms)
-            touched = True
-        return state if touched else None
+        return self.srs.fold(item_id, kind, [
+            (e.event, e.rating, e.ts, e.until_ms) for e in events
+            if e.event != "undo" and e.id not in undone])
 
     def rebuild(self) -> int:
         """Recreate `item_state` from the log; returns the number of items."""
         with self.transaction() as c:
-            per_item: dict[str, list[LogEvent]] = defaultdict(list)
-            for e in self._events(c):
-                per_item[e.item_id].append(e)
-            c.execute("DELETE FROM item_state")
-            n = 0
-            for item_id, events in per_item.items():
-                state = self._fold(item_id, events[0].kind, events)
-                if state is not None:
-                    effective = [e.id for e in events]
-                    self._put(c, state, max(effective))
-                    n += 1
+            return self._rebuild_in(c)
+
+    def _rebuild_in(self, c: sqlite3.Connection) -> int:
+        """The rebuild inside the caller's transaction: item by item, in the log's index order,
+        so memory stays flat however long the log is."""
+        undone = {r[0] for r in c.execute(
+            "SELECT undoes FROM reviews WHERE undoes IS NOT NULL")}
+        c.execute("DELETE FROM item_state")
+        fold = self.srs.fold
+        out: list[tuple] = []
+        n = 0
+        item: str | None = None
+        kind = ""
+        last = 0
+        events: list[tuple[str, int | None, int, int | None]] = []
+
+        def flush() -> None:
+            nonlocal n
+            if item is None:
+                return
+            state = fold(item, kind, events)
+            if state is not None:
+                out.append(_state_params(state, last))
+                n += 1
+            if len(out) >= 5000:
+                self._put_many(c, out)
+                out.clear()
+
+        rows = c.execute("SELECT item_id, kind, event, rating, ts, until_ms, id FROM reviews "
+                         "INDEXED BY reviews_item ORDER BY item_id, id")
+        for item_id, k, event, rating, ts, until_ms, rid in rows:
+            if item_id != item:
+                flush()
+                item, kind, events = item_id, k, []
+            last = rid
+            if event != "undo" and rid not in undone:
+                events.append((event, rating, ts, until_ms))
+        flush()
+        self._put_many(c, out)
         return n
+
+    def _put_many(self, c: sqlite3.Connection, params: list[tuple]) -> None:
+        c.executemany(
+            f"INSERT OR REPLACE INTO item_state ({_STATE_COLS}, last_event) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", params)
 
     # -- queries for planning and stats -----------------------------------------------
 

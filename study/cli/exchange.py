@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -32,40 +31,63 @@ def cmd_export_anki(args: argparse.Namespace) -> int:
 
 
 def cmd_export_json(args: argparse.Namespace) -> int:
-    from study.exchange import export_data
+    import os
 
-    with open_study_for(args) as study:
-        text = json.dumps(export_data(study), ensure_ascii=False, indent=1)
+    from study.exchange import write_export
+
     if not args.out or args.out == "-":
-        print(text)
+        if sys.stdout.isatty():
+            # Megabytes of JSON scrolling past help no one: ask where it should go.
+            raise UsageError("the export is a large JSON file: give --out FILE, or redirect "
+                             "it (`study export json > FILE`)")
+        with open_study_for(args) as study:
+            write_export(study, sys.stdout)
         return 0
     out = Path(args.out).expanduser()
-    tmp = out.with_name(f".{out.name}.tmp")
-    try:
-        tmp.write_text(text + "\n", encoding="utf-8")
-        tmp.replace(out)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise UsageError(f"cannot write {out}: {exc.strerror or exc}") from None
+    if out.is_dir():
+        raise UsageError(f"{out} is a folder; give a file name, e.g. {out / 'study.json'}")
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+    with open_study_for(args) as study:
+        try:
+            with open(tmp, "w", encoding="utf-8") as fh:
+                write_export(study, fh)
+            tmp.replace(out)
+        except OSError as exc:
+            from study.errors import from_os_error
+
+            raise from_os_error(exc, "cannot write") from None
+        finally:
+            tmp.unlink(missing_ok=True)
     print(f"wrote {out}", file=sys.stderr)
     return 0
 
 
 def cmd_import_json(args: argparse.Namespace) -> int:
-    from study.exchange import ExchangeError, import_data
+    from study.exchange import ImportProblems, import_file
 
+    name = "standard input" if args.file == "-" else args.file
     try:
-        text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text("utf-8")
-        data = json.loads(text)
+        # Closed by the `with` below, once the study is open too.
+        fh = sys.stdin.buffer if args.file == "-" else open(  # noqa: SIM115
+            Path(args.file).expanduser(), "rb")
     except OSError as exc:
-        raise UsageError(f"cannot read {args.file}: {exc.strerror or exc}") from None
-    except json.JSONDecodeError as exc:
-        raise UsageError(f"{args.file}:{exc.lineno}:{exc.colno}: not JSON: {exc.msg}") from None
-    with open_study_for(args) as study:
+        from study.errors import os_words
+
+        raise UsageError(f"cannot read {args.file}: {os_words(exc)}") from None
+    with fh, open_study_for(args) as study:
+        def backed_up(path: Path) -> None:
+            print(f"backed up this home's history to {path}", file=sys.stderr)
+
         try:
-            counts = import_data(study, data, replace=args.replace)
-        except ExchangeError as exc:
-            raise UsageError(str(exc)) from None
+            counts = import_file(study, fh, name, replace=args.replace, before_write=backed_up)
+        except ImportProblems as exc:
+            for problem in exc.problems:
+                print(f"{name}: {problem}", file=sys.stderr)
+            raise
+        except OSError as exc:
+            from study.errors import os_words
+
+            raise UsageError(f"cannot read {name}: {os_words(exc)}") from None
     print(f"imported {counts['reviews']} log entries, {counts['attempts']} kata attempts, "
           f"{counts['hints']} hints into {study.home}")
     return 0
@@ -83,7 +105,7 @@ def register(sub: Any) -> None:
     s.add_argument("--no-katas", action="store_true", help="cards only")
     s.set_defaults(func=cmd_export_anki)
     s = esub.add_parser("json", help="all content and your review history")
-    s.add_argument("--out", metavar="FILE", help="default: standard output")
+    s.add_argument("--out", metavar="FILE", help="default: standard output (not a terminal)")
     s.set_defaults(func=cmd_export_json)
     imp = sub.add_parser("import", help="restore a home from a JSON export")
     isub = imp.add_subparsers(dest="import_command", metavar="COMMAND", required=True)

@@ -1,0 +1,51 @@
+"""The fast replay (`Srs.fold`) equals folding `Srs.apply` event by event, bit for bit."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from study.clock import UTC, from_ms, to_ms
+from study.scheduler import ItemState, SchedulerConfig, Srs
+
+T0 = to_ms(datetime(2025, 1, 1, tzinfo=UTC))
+EVENTS = ["grade"] * 8 + ["suspend", "unsuspend", "bury", "unbury", "forget"]
+
+gaps = st.one_of(
+    st.integers(0, 120_000),  # seconds apart (learning steps)
+    st.integers(0, 3 * 86_400_000),  # within days
+    st.integers(0, 400 * 86_400_000),  # months apart
+)
+event = st.tuples(st.sampled_from(EVENTS), st.integers(1, 4), gaps, st.integers(0, 10**9))
+
+
+def slow(srs: Srs, item_id: str, kind: str, events: list) -> ItemState | None:
+    state = ItemState(item_id, kind)
+    for ev, rating, ts, until in events:
+        state = srs.apply(state, ev, from_ms(ts), rating=rating if ev == "grade" else None,
+                          until_ms=until)
+    return state if events else None
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    history=st.lists(event, min_size=0, max_size=40),
+    kind=st.sampled_from(["card", "kata"]),
+    retention=st.sampled_from([0.7, 0.85, 0.9, 0.97]),
+    max_ivl=st.sampled_from([3, 30, 36500]),
+    leech=st.sampled_from([(1, "suspend"), (3, "tag"), (8, "suspend")]),
+    item_id=st.text(min_size=1, max_size=12),
+)
+def test_fold_equals_apply(history: list, kind: str, retention: float, max_ivl: int,
+                           leech: tuple[int, str], item_id: str) -> None:
+    srs = Srs(SchedulerConfig(desired_retention=retention, maximum_interval=max_ivl,
+                              leech_threshold=leech[0], leech_action=leech[1]))
+    ts = T0
+    events = []
+    for ev, rating, gap, until in history:
+        ts += gap
+        events.append((ev, rating if ev == "grade" else None, ts,
+                       ts + until if ev == "bury" else None))
+    assert srs.fold(item_id, kind, events) == slow(srs, item_id, kind, events)
