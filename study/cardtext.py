@@ -80,8 +80,10 @@ def back(card: Card, item_id: str, mark: tuple[str, str] = ("**", "**")) -> str:
     return "\n\n".join(p for p in parts if p.strip())
 
 
-def kata_prompt(kata: Kata) -> str:
-    return (f"# {kata.title}\n\n```python\n{kata.signature}\n```\n\n{math(kata.prompt)}\n\n"
+def kata_prompt(kata: Kata, title: bool = True) -> str:
+    """The prompt with its signature; `title=False` where a bar already shows the title."""
+    head = f"# {kata.title}\n\n" if title else ""
+    return (f"{head}```python\n{kata.signature}\n```\n\n{math(kata.prompt)}\n\n"
             f"*Budget:* {kata.time_budget_min} min · *Source:* {kata.source}")
 
 

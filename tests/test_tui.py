@@ -250,7 +250,8 @@ async def test_kata_right_and_wrong(home: Path, root: Path,
         assert isinstance(screen, KataScreen) and screen.kata_id == "softmax"
         editor = screen.query_one("#editor")
         assert "NotImplementedError" in editor.text  # the starter, in the editor
-        assert "Numerically stable softmax" in markdown_of(app, "#prompt")
+        assert "Numerically stable softmax" in text_of(app, "#kata-bar")  # the title, once
+        assert "softmax(x: Tensor, dim: int = -1)" in markdown_of(app, "#prompt")
         await pilot.press("f2")  # no reference before an attempt
         await pilot.pause()
         assert app.screen is screen

@@ -133,7 +133,7 @@ async def test_drill_starts_from_the_starter_and_q_leaves(home: Path, root: Path
     from study.kata import client
 
     monkeypatch.setattr(client.KataClient, "check",
-                        lambda self, request: check_result(request["kata"], passed=False))
+                        lambda self, request: check_result("softmax", passed=False))
     saved = home / "workspace" / "softmax" / "softmax.py"
     saved.parent.mkdir(parents=True)
     saved.write_text("def softmax(x, dim=-1):\n    return 'my earlier answer'\n")
@@ -239,11 +239,9 @@ async def test_results_table_fits_its_width(home: Path, root: Path,
     long = "with x[4, 10], dim=-1: " + "the values differ from the expected ones " * 6
 
     def fake_check(self, request):  # type: ignore[no-untyped-def]
-        result = check_result(request["kata"], passed=False)
-        result["tests"] = [{"name": "a very long case name for a check" * 2, "passed": False,
-                            "message": long},
-                           {"name": "ok", "passed": True, "message": ""}]
-        return result
+        kata = request["kata"] if isinstance(request, dict) else request.kata
+        return check_result(kata, passed=False, tests=[
+            ("a very long case name for a check" * 2, False, long), ("ok", True, "")])
 
     monkeypatch.setattr(client.KataClient, "check", fake_check)
     async with running(home, root, new_per_day=0, size=(80, 24)) as (app, pilot):

@@ -96,8 +96,16 @@ def stored(home: Path, root: Path) -> Iterator[Study]:
         yield st
 
 
-def check_result(kata: str, passed: bool) -> dict[str, Any]:
-    """A judge answer with one case, for tests that stand in for the kata worker."""
-    return {"kata": kata, "passed": passed, "status": "passed" if passed else "failed",
-            "device": "cpu", "duration_s": 0.1,
-            "tests": [{"name": "case", "passed": passed, "message": "" if passed else "wrong"}]}
+def check_result(kata: str, passed: bool, tests: list[tuple[str, bool, str]] | None = None
+                 ) -> Any:
+    """A judge answer, for tests that stand in for the kata worker: the typed result where
+    the judge has one, else its dict. `tests`: (name, passed, message) per case."""
+    cases = tests if tests is not None else [("case", passed, "" if passed else "wrong")]
+    try:
+        from study.kata.result import CheckResult, TestResult
+    except ImportError:
+        return {"kata": kata, "passed": passed, "status": "passed" if passed else "failed",
+                "device": "cpu", "duration_s": 0.1,
+                "tests": [{"name": n, "passed": p, "message": m} for n, p, m in cases]}
+    return CheckResult(kata, "pass" if passed else "fail", device="cpu", duration_s=0.1,
+                       tests=[TestResult(n, "pass" if p else "fail", m) for n, p, m in cases])

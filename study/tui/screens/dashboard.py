@@ -166,7 +166,9 @@ class DashboardScreen(StudyScreen[None]):
         for e in plan.entries:
             if e.item.kind == "kata":
                 kata = katas.get(e.item.id)
-                lines.append(f"    · {escape(kata.title if kata else e.item.id)}")
+                name = kata.title if kata else e.item.id
+                name = name if len(name) <= 32 else name[:31] + "…"  # one line each
+                lines.append(f"    · {escape(name)}")
         lines += [f"  about    [b]{plan.estimated_minutes:>4.0f}[/] min", ""]
         if total == 0:
             later = len(plan.learning_later)
@@ -176,8 +178,6 @@ class DashboardScreen(StudyScreen[None]):
             lines.append(f"[b]r[/] resume ({done} done today)")
         else:
             lines.append("[b]r[/] start today's session")
-        if c["kata"]:
-            lines.append("[b]k[/] " + ("katas after the cards" if kata_first else "katas first"))
         self.query_one("#today", Static).update("\n".join(lines))
         self.query_one(Heatmap).show(today, d.daily)
         self._tracks(d.tracks)

@@ -22,9 +22,29 @@ from study import cardtext, katas
 from study.clock import to_ms
 from study.models import Kata
 from study.scheduler import RATING_NAMES, format_interval
+from study.tui.checkview import CheckView, view_of
 from study.tui.drill import Drill
 from study.tui.messages import KataChecked, KataCheckFailed
 from study.tui.screens.base import StudyScreen
+
+
+class PromptPane(ScrollableContainer):
+    """The prompt: up/down/page keys scroll it; left/right scroll its code blocks, which
+    keep their lines whole (a signature is never cut, only scrolled)."""
+
+    def action_scroll_left(self) -> None:
+        self._sideways(-4)
+
+    def action_scroll_right(self) -> None:
+        self._sideways(4)
+
+    def _sideways(self, dx: int) -> None:
+        from textual.widgets._markdown import MarkdownFence
+
+        for fence in self.query(MarkdownFence):
+            fence.scroll_relative(x=dx, animate=False)
+        if self.max_scroll_x:
+            self.scroll_relative(x=dx, animate=False)
 
 
 class KataScreen(StudyScreen[str]):
@@ -37,6 +57,7 @@ class KataScreen(StudyScreen[str]):
         Binding("ctrl+o", "external", "$EDITOR", priority=True),
         Binding("ctrl+s", "save", "Save", priority=True),
         Binding("f2", "reference", "Reference", priority=True),
+        Binding("f3", "wrap", "Wrap", priority=True),
         Binding("escape", "unfocus", "Leave editor"),
         Binding("1", "grade(1)", "Again", show=False),
         Binding("2", "grade(2)", "Hard", show=False),
@@ -52,7 +73,7 @@ class KataScreen(StudyScreen[str]):
         self.in_session = in_session
         self.drill = drill
         self.checking = False
-        self.last: dict[str, Any] | None = None
+        self.last: CheckView | None = None
         self.graded_rating: int | None = None
         self.started = time.monotonic()
         self._disk: tuple[int, str] | None = None  # the workspace file as we last knew it
@@ -64,7 +85,7 @@ class KataScreen(StudyScreen[str]):
     def compose(self) -> ComposeResult:
         yield Static("", id="kata-bar")
         with Horizontal(id="kata-main"):
-            with ScrollableContainer(id="kata-prompt", can_focus=True):
+            with PromptPane(id="kata-prompt", can_focus=True):
                 yield Markdown("", id="prompt")
                 yield Markdown("", id="hints")
             with Vertical(id="kata-work"):
@@ -87,7 +108,8 @@ class KataScreen(StudyScreen[str]):
         else:
             path, _ = katas.start(self.study, kata, now)
         self.path = path
-        await self.query_one("#prompt", Markdown).update(cardtext.kata_prompt(kata))
+        # The bar shows the title: the prompt starts with the signature (rows count at 80x24).
+        await self.query_one("#prompt", Markdown).update(cardtext.kata_prompt(kata, title=False))
         editor = self.query_one("#editor", TextArea)
         editor.load_text(path.read_text(encoding="utf-8"))
         self._remember_disk()
@@ -232,6 +254,12 @@ class KataScreen(StudyScreen[str]):
         self._remember_disk()
         self._status("reloaded from your editor")
 
+    def action_wrap(self) -> None:
+        """Long lines wrap in the editor (or scroll sideways again)."""
+        editor = self.query_one("#editor", TextArea)
+        editor.soft_wrap = not editor.soft_wrap
+        self._status("long lines wrap" if editor.soft_wrap else "long lines scroll sideways")
+
     def action_unfocus(self) -> None:
         self.set_focus(self.query_one("#results", DataTable) if self.last else None)
 
@@ -242,7 +270,7 @@ class KataScreen(StudyScreen[str]):
             return
         code = self.query_one("#editor", TextArea).text
         path = self._save()
-        request = katas.check_request(self.study, self.kata, path)
+        request = katas.check_request(self.study, self.kata, path, source=code)
         self.checking = True
         results = self.query_one("#results", DataTable)
         results.display = True
@@ -271,23 +299,23 @@ class KataScreen(StudyScreen[str]):
         result = message.result
         table = self.query_one("#results", DataTable)
         table.loading = False
-        if result.get("usage_error"):
-            self._status(f"[b red]{escape(result['usage_error'])}[/]")
+        view = view_of(result)
+        if view.usage_error:
+            self._status(f"[b red]{escape(view.usage_error)}[/]")
             return
-        self.last = result
+        self.last = view
         self._fill_results()
         now = self.study.now()
         rec = katas.record(self.study, self.kata, result, message.code, now)
         if self.drill is not None:
             self.drill.results[self.kata_id] = {
-                "status": result["status"], "passed": bool(result["passed"]),
+                "status": view.label, "passed": view.passed,
                 "elapsed_s": time.monotonic() - self.started,
             }
-        n_ok = sum(t["passed"] for t in result["tests"])
-        head = ("[b green]passed[/]" if result["passed"] else
-                f"[b red]{escape(result['status'])}[/]")
-        line = f"{head} · {n_ok}/{len(result['tests'])} cases · {result['duration_s']:.2f} s " \
-               f"on {escape(str(result['device']))}"
+        n_ok = sum(c.passed for c in view.cases)
+        head = "[b green]passed[/]" if view.passed else f"[b red]{escape(view.label)}[/]"
+        line = f"{head} · {n_ok}/{len(view.cases)} cases · {view.duration_s:.2f} s " \
+               f"on {escape(view.device)}"
         if rec.graded:
             self.graded_rating = rec.rating
             when = format_interval(rec.next_due - now) if rec.next_due else "?"
@@ -295,11 +323,11 @@ class KataScreen(StudyScreen[str]):
                     "Esc then 1-4 to change"
         else:
             line += f" · suggested grade {RATING_NAMES[rec.rating]}"
-        if result["passed"]:
+        if view.passed:
             line += " · [b]n[/] next · [b]F2[/] the reference"
         self.refresh_bindings()
         self._status(line)
-        first_fail = next((i for i, t in enumerate(result["tests"]) if not t["passed"]), None)
+        first_fail = view.first_failure()
         if first_fail is not None:
             table.move_cursor(row=first_fail)
         self._case_detail(first_fail if first_fail is not None else 0)
@@ -312,19 +340,19 @@ class KataScreen(StudyScreen[str]):
         table = self.query_one("#results", DataTable)
         cursor = table.cursor_row
         table.clear(columns=True)
-        tests = result["tests"]
+        tests = result.cases
         # Each column has a cell padding of 1 on both sides; keep 2 for the scrollbar.
         width = max(24, (table.size.width or self.size.width) - 2)
-        case_w = min(max((len(t["name"]) for t in tests), default=4), max(8, width // 3))
+        case_w = min(max((len(t.name) for t in tests), default=4), max(8, width // 3))
         message_w = max(8, width - (1 + 2) - (case_w + 2) - 2)
         table.add_column("", width=1)
         table.add_column("case", width=case_w)
         table.add_column("message", width=message_w)
         for i, t in enumerate(tests):
-            mark = "[green]✓[/]" if t["passed"] else "[red]✗[/]"
-            table.add_row(mark, escape(_cut(t["name"], case_w)),
-                          escape(_cut(_gist(t.get("message", "")), message_w)), key=str(i))
-        output = result.get("output", "").strip()
+            mark = "[green]✓[/]" if t.passed else "[red]✗[/]"
+            table.add_row(mark, escape(_cut(t.name, case_w)),
+                          escape(_cut(_gist(t.message), message_w)), key=str(i))
+        output = result.output.strip()
         if output:
             table.add_row("", "[dim]printed[/]", escape(_cut(output.splitlines()[-1], message_w)))
         if 0 <= cursor < table.row_count:
@@ -337,12 +365,18 @@ class KataScreen(StudyScreen[str]):
     def _case_detail(self, index: int) -> None:
         """The whole message of one case (the table cuts it): what is wrong, and where."""
         detail = self.query_one("#case-detail", Static)
-        tests = (self.last or {}).get("tests", [])
-        if not 0 <= index < len(tests) or tests[index]["passed"]:
+        tests = self.last.cases if self.last is not None else []
+        if self.last is not None and not tests and not self.last.passed and self.last.message:
+            # the check broke before any case (an import error, a timeout): say why
+            detail.update(f"[b red]✗ {escape(self.last.label)}[/]\n"
+                          f"{escape(self.last.message.strip())}")
+            detail.display = True
+            return
+        if not 0 <= index < len(tests) or tests[index].passed:
             detail.display = False
             return
         t = tests[index]
-        detail.update(f"[b red]✗ {escape(t['name'])}[/]\n{escape(t.get('message', '').strip())}")
+        detail.update(f"[b red]✗ {escape(t.name)}[/]\n{escape(t.message.strip())}")
         detail.display = True
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
