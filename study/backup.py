@@ -32,7 +32,8 @@ def auto_backup(store: Store, home: Path, day: date, keep: int) -> Path | None:
     target = backup_path(home, day)
     made = None
     if not target.exists():
-        made = store.backup_to(target)  # verified before it is put in place
+        store.verify()  # never back up a damaged database
+        made = store.backup_to(target)  # and the copy is verified before it is put in place
     rotate(home, keep)
     return made
 

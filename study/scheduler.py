@@ -203,108 +203,125 @@ class Srs:
              events: list[tuple[str, int | None, int, int | None]]) -> ItemState | None:
         """The state after `events` (event, rating, ts_ms, until_ms), oldest first, undone
         grades already left out; None if there are none. Equal to folding `apply`."""
-        if not events:
-            return None
-        f = self._fold_katas if kind == "kata" else self._fold_cards
-        learning, relearning = f.learning, f.relearning
-        state, step, stab, diff = NEW, None, None, None
-        last_ms: int | None = None
-        last_dt: datetime | None = None
-        reps = lapses = 0
-        suspended = leech = False
-        buried: int | None = None
-        due_ms: int | None = None
-        pending: tuple[datetime, timedelta, bool, int] | None = None  # the last grade's due
-        action = self.config.leech_action
+        acc = self.fold_start(kind)
+        step = self.fold_step
         for event, rating, ts, until_ms in events:
-            if event != "grade":
-                if event == "suspend":
-                    suspended = True
-                elif event == "unsuspend":
-                    suspended = False
-                elif event == "bury":
-                    buried = until_ms
-                elif event == "unbury":
-                    buried = None
-                elif event == "forget":
-                    state, step, stab, diff = NEW, None, None, None
-                    last_ms = last_dt = due_ms = buried = None
-                    reps = lapses = 0
-                    leech = False
-                    pending = None
-                else:
-                    raise ValueError(f"unknown event {event!r}")
-                continue
-            if rating not in RATING_NAMES:
-                raise ValueError(f"rating must be 1-4, got {rating!r}")
-            assert rating is not None
-            at = from_ms(ts)
-            before = state
-            if before == NEW:
-                state, step, days = LEARNING, 0, None
+            step(acc, event, rating, ts, until_ms)
+        return self.fold_end(item_id, acc)
+
+    # The replay in three parts, so a rebuild can walk the whole log once, in order,
+    # keeping one small accumulator per item instead of each item's events.
+
+    def fold_start(self, kind: str) -> list[Any]:
+        f = self._fold_katas if kind == "kata" else self._fold_cards
+        # kind, fold, state, step, stability, difficulty, last_ms, last_us, reps, lapses,
+        # suspended, leech, buried_until_ms, pending due, touched
+        return [kind, f, NEW, None, None, None, None, None, 0, 0, False, False, None, None,
+                False]
+
+    def fold_step(self, acc: list[Any], event: str, rating: int | None, ts: int,
+                  until_ms: int | None) -> None:
+        """Fold one event into an accumulator from `fold_start` (fsrs' arithmetic, inlined)."""
+        acc[14] = True
+        if event != "grade":
+            if event == "suspend":
+                acc[10] = True
+            elif event == "unsuspend":
+                acc[10] = False
+            elif event == "bury":
+                acc[12] = until_ms
+            elif event == "unbury":
+                acc[12] = None
+            elif event == "forget":
+                acc[2:14] = [NEW, None, None, None, None, None, 0, 0, acc[10], False, None,
+                             None]
             else:
-                days = (at - last_dt).days if last_dt is not None else None
-            ivl: timedelta
-            if state in (LEARNING, RELEARNING):
-                steps = learning if state == LEARNING else relearning
-                assert step is not None
-                if stab is None or diff is None:
-                    stab, diff = f.init_s(rating), f.init_d(rating)
-                elif days is not None and days < 1:
-                    stab, diff = f.short_s(stab, rating), f.next_d(diff, rating)
-                else:
-                    r = f.retrievability(stab, days) if days is not None else 0
-                    stab = f.next_s(diff, stab, r, rating)
-                    diff = f.next_d(diff, rating)
-                if len(steps) == 0 or (step >= len(steps) and rating in (2, 3, 4)):
-                    state, step = REVIEW, None
-                    ivl = timedelta(days=f.interval(stab))
-                elif rating == 1:
-                    step = 0
-                    ivl = steps[0]
-                elif rating == 2:
-                    if step == 0 and len(steps) == 1:
-                        ivl = steps[0] * 1.5
-                    elif step == 0 and len(steps) >= 2:
-                        ivl = (steps[0] + steps[1]) / 2.0
-                    else:
-                        ivl = steps[step]
-                elif rating == 3:
-                    if step + 1 == len(steps):
-                        state, step = REVIEW, None
-                        ivl = timedelta(days=f.interval(stab))
-                    else:
-                        step += 1
-                        ivl = steps[step]
-                else:
-                    state, step = REVIEW, None
-                    ivl = timedelta(days=f.interval(stab))
-            else:  # REVIEW
-                assert stab is not None and diff is not None
-                if days is not None and days < 1:
-                    stab = f.short_s(stab, rating)
-                else:
-                    r = f.retrievability(stab, days) if days is not None else 0
-                    stab = f.next_s(diff, stab, r, rating)
+                raise ValueError(f"unknown event {event!r}")
+            return
+        if rating not in RATING_NAMES:
+            raise ValueError(f"rating must be 1-4, got {rating!r}")
+        assert rating is not None
+        _, f, state, step, stab, diff, _, last_us, reps, lapses, suspended, leech, _, _, _ = acc
+        learning, relearning = f.learning, f.relearning
+        at_us = _ms_as_us(ts)
+        before = state
+        if before == NEW:
+            state, step, days = LEARNING, 0, None
+        else:
+            days = (at_us - last_us) // 86_400_000_000 if last_us is not None else None
+        ivl: timedelta | int  # a step, or whole days (made a timedelta only at the end)
+        if state in (LEARNING, RELEARNING):
+            steps = learning if state == LEARNING else relearning
+            assert step is not None
+            if stab is None or diff is None:
+                stab, diff = f.init_s(rating), f.init_d(rating)
+            elif days is not None and days < 1:
+                stab, diff = f.short_s(stab, rating), f.next_d(diff, rating)
+            else:
+                r = f.retrievability(stab, days) if days is not None else 0
+                stab = f.next_s(diff, stab, r, rating)
                 diff = f.next_d(diff, rating)
-                if rating == 1 and len(relearning) > 0:
-                    state, step = RELEARNING, 0
-                    ivl = relearning[0]
+            if len(steps) == 0 or (step >= len(steps) and rating in (2, 3, 4)):
+                state, step = REVIEW, None
+                ivl = f.interval(stab)
+            elif rating == 1:
+                step = 0
+                ivl = steps[0]
+            elif rating == 2:
+                if step == 0 and len(steps) == 1:
+                    ivl = steps[0] * 1.5
+                elif step == 0 and len(steps) >= 2:
+                    ivl = (steps[0] + steps[1]) / 2.0
                 else:
-                    ivl = timedelta(days=f.interval(stab))
-            pending = (at, ivl, state == REVIEW, reps)
-            new_lapses = lapses + (1 if rating == 1 and before == REVIEW else 0)
-            last_ms = to_ms(at)
-            last_dt = at if last_ms == ts else from_ms(last_ms)
-            reps += 1
-            buried = None
-            if new_lapses > lapses and self._is_leech_lapse(new_lapses):
-                leech = True
-                if action == "suspend":
-                    suspended = True
-            lapses = new_lapses
+                    ivl = steps[step]
+            elif rating == 3:
+                if step + 1 == len(steps):
+                    state, step = REVIEW, None
+                    ivl = f.interval(stab)
+                else:
+                    step += 1
+                    ivl = steps[step]
+            else:
+                state, step = REVIEW, None
+                ivl = f.interval(stab)
+        else:  # REVIEW
+            assert stab is not None and diff is not None
+            if days is not None and days < 1:
+                stab = f.short_s(stab, rating)
+            else:
+                r = f.retrievability(stab, days) if days is not None else 0
+                stab = f.next_s(diff, stab, r, rating)
+            diff = f.next_d(diff, rating)
+            if rating == 1 and len(relearning) > 0:
+                state, step = RELEARNING, 0
+                ivl = relearning[0]
+            else:
+                ivl = f.interval(stab)
+        new_lapses = lapses + (1 if rating == 1 and before == REVIEW else 0)
+        # What to_ms(from_ms(ts)) gives (a float round trip may lose a millisecond).
+        last_ms = int((at_us / 1_000_000) * 1000)
+        if new_lapses > lapses and self._is_leech_lapse(new_lapses):
+            leech = True
+            if self.config.leech_action == "suspend":
+                suspended = True
+        acc[2:14] = [state, step, stab, diff, last_ms,
+                     at_us if last_ms == ts else _ms_as_us(last_ms), reps + 1, new_lapses,
+                     suspended, leech, None, (ts, ivl, state == REVIEW, reps)]
+
+    def fold_end(self, item_id: str, acc: list[Any]) -> ItemState | None:
+        """The state an accumulator stands for; None if no event reached it. Only the last
+        grade's fuzz is drawn: a due date never feeds the next review, only the final one
+        is kept."""
+        if not acc[14]:
+            return None
+        kind, f, state, step, stab, diff, last_ms, _, reps, lapses, suspended, leech, buried, \
+            pending, _ = acc
+        due_ms = None
         if pending is not None:
-            at, ivl, fuzz, reps_before = pending
+            ts, days_or_step, fuzz, reps_before = pending
+            at = from_ms(ts)
+            ivl = days_or_step if isinstance(days_or_step, timedelta) else timedelta(
+                days=days_or_step)
             if fuzz:
                 fsrs = f.fsrs
                 fsrs.rng = random.Random(stable_int(f"{item_id}/{reps_before}"))
@@ -312,6 +329,15 @@ class Srs:
             due_ms = to_ms(at + ivl)
         return ItemState(item_id, kind, state, step, stab, diff, due_ms, last_ms, reps, lapses,
                          suspended, buried, leech)
+
+
+def _ms_as_us(ms: int) -> int:
+    """The microseconds since the epoch of `clock.from_ms(ms)`, by the same arithmetic as
+    CPython's fromtimestamp (split, then round half to even), without a datetime."""
+    t = ms / 1000
+    whole = math.floor(t)
+    us = round((t - whole) * 1e6)
+    return whole * 1_000_000 + us
 
 
 class _Fold:

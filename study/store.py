@@ -107,9 +107,11 @@ class Store:
             raise explain(exc, self.path) from None
         try:
             self.conn.execute("PRAGMA busy_timeout = 30000")
-            problem = dbfile.check_connection(self.conn)
-            if problem is not None:
-                raise DatabaseDamaged(dbfile.damaged_message(self.path, problem))
+            # The quick check of every open: the header (above) and the schema. SQLite's
+            # full quick_check reads every page (about a second on a big home), so it runs
+            # with the daily backup (`verify`) and `study db check`; damage a later query
+            # finds is reported the same way (`explain`).
+            self.conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
             self._enable_wal()
             # FULL: a committed grade survives power loss, not only a crash.
             self.conn.execute("PRAGMA synchronous = FULL")
@@ -123,6 +125,15 @@ class Store:
         except BaseException:
             self.conn.close()
             raise
+
+    def verify(self) -> None:
+        """SQLite's quick_check of every page; DatabaseDamaged (naming a backup) if it fails."""
+        try:
+            problem = dbfile.check_connection(self.conn)
+        except sqlite3.Error as exc:
+            raise explain(exc, self.path) from None
+        if problem is not None:
+            raise DatabaseDamaged(dbfile.damaged_message(self.path, problem))
 
     def finish_pending_settings(self) -> bool:
         """Write the settings an import committed with its history (a kill may have come
@@ -297,43 +308,30 @@ class Store:
             return self._rebuild_in(c)
 
     def _rebuild_in(self, c: sqlite3.Connection) -> int:
-        """The rebuild inside the caller's transaction: item by item, in the log's index order,
-        so memory stays flat however long the log is."""
+        """The rebuild inside the caller's transaction: one pass over the log in commit
+        order, one small accumulator per item, so memory stays flat however long the log."""
         undone = {r[0] for r in c.execute(
             "SELECT undoes FROM reviews WHERE undoes IS NOT NULL")}
         c.execute("DELETE FROM item_state")
-        fold = self.srs.fold
-        out: list[tuple] = []
-        n = 0
-        item: str | None = None
-        kind = ""
-        last = 0
-        events: list[tuple[str, int | None, int, int | None]] = []
-
-        def flush() -> None:
-            nonlocal n
-            if item is None:
-                return
-            state = fold(item, kind, events)
+        srs = self.srs
+        start, step = srs.fold_start, srs.fold_step
+        items: dict[str, list] = {}  # item_id -> [accumulator, last event id]
+        for item_id, kind, event, rating, ts, until_ms, rid in c.execute(
+                "SELECT item_id, kind, event, rating, ts, until_ms, id FROM reviews "
+                "ORDER BY id"):
+            entry = items.get(item_id)
+            if entry is None:
+                entry = items[item_id] = [start(kind), rid]
+            entry[1] = rid
+            if event != "undo" and rid not in undone:
+                step(entry[0], event, rating, ts, until_ms)
+        out = []
+        for item_id, (acc, last) in items.items():
+            state = srs.fold_end(item_id, acc)
             if state is not None:
                 out.append(_state_params(state, last))
-                n += 1
-            if len(out) >= 5000:
-                self._put_many(c, out)
-                out.clear()
-
-        rows = c.execute("SELECT item_id, kind, event, rating, ts, until_ms, id FROM reviews "
-                         "INDEXED BY reviews_item ORDER BY item_id, id")
-        for item_id, k, event, rating, ts, until_ms, rid in rows:
-            if item_id != item:
-                flush()
-                item, kind, events = item_id, k, []
-            last = rid
-            if event != "undo" and rid not in undone:
-                events.append((event, rating, ts, until_ms))
-        flush()
         self._put_many(c, out)
-        return n
+        return len(out)
 
     def _put_many(self, c: sqlite3.Connection, params: list[tuple]) -> None:
         c.executemany(

@@ -49,3 +49,17 @@ def test_fold_equals_apply(history: list, kind: str, retention: float, max_ivl: 
         events.append((ev, rating if ev == "grade" else None, ts,
                        ts + until if ev == "bury" else None))
     assert srs.fold(item_id, kind, events) == slow(srs, item_id, kind, events)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.integers(86_400_000, 220_000_000_000_000))
+def test_millisecond_arithmetic_matches_the_datetimes(ms: int) -> None:
+    """The fold's integer shortcut equals what from_ms/to_ms give through datetime."""
+    from datetime import timedelta
+
+    from study.scheduler import _ms_as_us
+
+    dt = from_ms(ms)
+    us = (dt - datetime(1970, 1, 1, tzinfo=UTC)) // timedelta(microseconds=1)
+    assert _ms_as_us(ms) == us
+    assert int((us / 1_000_000) * 1000) == to_ms(dt)
