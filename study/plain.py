@@ -15,6 +15,7 @@ from study.models import Card
 from study.planner import PlanEntry
 from study.scheduler import RATING_NAMES, STATE_NAMES, format_interval
 from study.session import Session
+from study.store import Superseded
 
 KEYS = (
     "Enter reveal · 1-4 grade (Enter = Good) · u undo · s suspend · b bury · q quit"
@@ -165,7 +166,11 @@ class PlainReview:
                 return
             self.say("  type 1 (Again), 2 (Hard), 3 (Good) or 4 (Easy)")
         duration = int((time.monotonic() - started) * 1000)
-        result = self.session.grade(entry.item, rating, duration_ms=duration)
+        try:
+            result = self.session.grade(entry.item, rating, duration_ms=duration)
+        except Superseded as exc:  # another window graded it first: never twice
+            self.say(f"not saved: {exc}")
+            return
         self.done += 1
         nxt = result.after.due()
         when = format_interval(nxt - self.study.now()) if nxt else "?"

@@ -21,14 +21,17 @@ from study.store import GradeResult
 @dataclass(frozen=True)
 class Undone:
     item_id: str
-    rating: int
+    rating: int  # the grade undone; 0 when the action was not a grade
     state: ItemState
+    event: str = "grade"  # grade, suspend, bury, forget, ...
 
 
 class Session:
     def __init__(self, study: Study) -> None:
         self.study = study
-        self.graded: list[int] = []  # review ids graded in this session, for undo
+        self.graded: list[int] = []  # log ids of this session's grades and actions, for undo
+        self.own: set[int] = set()  # every log id this session wrote (undos included)
+        self.marks: dict[str, int] = {}  # item -> newest log id when it was last shown
         self._typical: tuple[float | None, float | None] | None = None
 
     def plan(self, now: datetime | None = None,
@@ -49,8 +52,21 @@ class Session:
         self, now: datetime | None = None, kinds: tuple[str, ...] = ("card", "kata"),
         skip: frozenset[str] = frozenset(),
     ) -> PlanEntry | None:
+        """The next item to show. Another session (the app in a second terminal) may have
+        recorded it since the plan was read: then it is skipped and the plan made again."""
         now = now or self.study.now()
-        return self.plan(now).next_entry(now, kinds, skip)
+        store = self.study.store
+        skipped = set(skip)
+        for _ in range(100):
+            mark = store.last_id()
+            entry = self.plan(now).next_entry(now, kinds, frozenset(skipped))
+            if entry is None or not store.changed_since(entry.item.id, mark, frozenset(
+                    self.own)):
+                if entry is not None:
+                    self.marks[entry.item.id] = mark
+                return entry
+            skipped.add(entry.item.id)
+        return None
 
     def state(self, item: Item) -> ItemState:
         return self.study.store.state(item.id, item.kind)
@@ -64,32 +80,58 @@ class Session:
     def grade(
         self, item: Item, rating: int, now: datetime | None = None, duration_ms: int | None = None
     ) -> GradeResult:
+        """Record a grade. An item shown by `next` that another session recorded meanwhile
+        raises `Superseded` (nothing saved): the same card is never graded twice."""
         now = now or self.study.now()
-        result = self.study.store.grade(item.id, item.kind, rating, now, duration_ms)
-        self.graded.append(result.review_id)
+        result = self.study.store.grade(item.id, item.kind, rating, now, duration_ms,
+                                        unchanged_since=self.marks.pop(item.id, None),
+                                        own=frozenset(self.own))
+        self._done(result.review_id)
         return result
 
+    def _done(self, review_id: int) -> None:
+        self.graded.append(review_id)
+        self.own.add(review_id)
+
     def undo(self, now: datetime | None = None) -> Undone | None:
-        """Undo the last grade of this session (or, after a relaunch, today's last grade)."""
+        """Undo the last action of this session, of any kind (grade, suspend, bury, forget),
+        as Anki does; after a relaunch, today's last one from this home."""
         now = now or self.study.now()
         store = self.study.store
-        rid = self.graded.pop() if self.graded else store.last_live_grade(
+        rid = self.graded.pop() if self.graded else store.last_live_action(
             store.day_number(now), store.client_id
         )
         if rid is None:
             return None
         ev = store.event(rid)
         state = store.undo(rid, now)
-        return Undone(ev.item_id, ev.rating or 0, state)
+        self.own.add(store.last_id())
+        self.marks[ev.item_id] = store.last_id()  # it comes back on screen: ours again
+        return Undone(ev.item_id, ev.rating or 0, state, ev.event)
+
+    def _act(self, item: Item, event: str, now: datetime | None,
+             until_ms: int | None = None) -> ItemState:
+        rid, state = self.study.store.act(item.id, item.kind, event, now or self.study.now(),
+                                          until_ms)
+        self._done(rid)
+        self.marks.pop(item.id, None)
+        return state
 
     def suspend(self, item: Item, now: datetime | None = None) -> ItemState:
-        return self.study.store.action(item.id, item.kind, "suspend", now or self.study.now())
+        return self._act(item, "suspend", now)
+
+    def unsuspend(self, item: Item, now: datetime | None = None) -> ItemState:
+        return self._act(item, "unsuspend", now)
+
+    def forget(self, item: Item, now: datetime | None = None) -> ItemState:
+        """Back to new: the item's schedule starts over (its history stays in the log)."""
+        return self._act(item, "forget", now)
 
     def bury(self, item: Item, now: datetime | None = None) -> ItemState:
         """Hide the item until the next study day."""
         now = now or self.study.now()
         until = to_ms(self.study.days.day_end(now))
-        return self.study.store.action(item.id, item.kind, "bury", now, until_ms=until)
+        return self._act(item, "bury", now, until)
 
 
 def _seconds(ms: float | None) -> float | None:

@@ -30,6 +30,7 @@ from study.errors import (
 from study.scheduler import REVIEW, ItemState, Srs
 
 DB_FILE = "study.db"
+UNDOABLE = frozenset(("grade", "suspend", "unsuspend", "bury", "unbury", "forget"))
 PENDING_SETTINGS = "pending_settings"  # meta: settings text an import committed, to write
 _STATE_COLS = (
     "item_id, kind, state, step, stability, difficulty, due_ms, last_review_ms, "
@@ -76,6 +77,12 @@ def _state_params(s: ItemState, last_event: int | None) -> tuple:
         s.last_review_ms, s.reps, s.lapses, int(s.suspended), s.buried_until_ms, int(s.leech),
         last_event,
     )
+
+
+class Superseded(StoreError):
+    """Another session recorded the item first: nothing was saved; show the next one."""
+
+    exit_code = 1
 
 
 class Store:
@@ -236,10 +243,18 @@ class Store:
         )
 
     def grade(
-        self, item_id: str, kind: str, rating: int, at: datetime, duration_ms: int | None = None
+        self, item_id: str, kind: str, rating: int, at: datetime, duration_ms: int | None = None,
+        unchanged_since: int | None = None, own: frozenset[int] = frozenset(),
     ) -> GradeResult:
-        """Log a grade and update the item's state; committed when this returns."""
+        """Log a grade and update the item's state; committed when this returns.
+
+        With `unchanged_since` (a log id), the grade is refused with `Superseded` if
+        another session recorded anything for the item after that id (ids in `own` are
+        this session's): the same card shown in two windows is graded once.
+        """
         with self.transaction() as c:
+            if unchanged_since is not None:
+                self._check_unchanged(c, item_id, unchanged_since, own)
             before = self._state_in(c, item_id, kind)
             after = self.srs.apply(before, "grade", at, rating=rating)
             rid = self._append(c, item_id, kind, "grade", at, rating=rating,
@@ -247,29 +262,55 @@ class Store:
             self._put(c, after, rid)
         return GradeResult(rid, before, after)
 
+    def _check_unchanged(self, c: sqlite3.Connection, item_id: str, since: int,
+                         own: frozenset[int]) -> None:
+        for (rid,) in c.execute("SELECT id FROM reviews WHERE item_id = ? AND id > ?",
+                                (item_id, since)):
+            if rid not in own:
+                raise Superseded(f"{item_id} was just recorded by another study session; "
+                                 "this grade was not saved again")
+
+    def changed_since(self, item_id: str, since: int, own: frozenset[int] = frozenset()
+                      ) -> bool:
+        """Whether anything not in `own` was logged for the item after log id `since`."""
+        return any(rid not in own for (rid,) in self.conn.execute(
+            "SELECT id FROM reviews WHERE item_id = ? AND id > ?", (item_id, since)))
+
+    def last_id(self) -> int:
+        """The newest log id (0 for an empty log): a mark for `changed_since`."""
+        row = self.conn.execute("SELECT MAX(id) FROM reviews").fetchone()
+        return int(row[0] or 0)
+
     def action(
         self, item_id: str, kind: str, event: str, at: datetime, until_ms: int | None = None
     ) -> ItemState:
         """Suspend, unsuspend, bury (until `until_ms`), unbury or forget an item."""
-        if event not in ("suspend", "unsuspend", "bury", "unbury", "forget"):
+        return self.act(item_id, kind, event, at, until_ms)[1]
+
+    def act(
+        self, item_id: str, kind: str, event: str, at: datetime, until_ms: int | None = None
+    ) -> tuple[int, ItemState]:
+        """`action`, also returning the log id (for undo)."""
+        if event not in UNDOABLE or event == "grade":
             raise StoreError(f"unknown action {event!r}")
         with self.transaction() as c:
             before = self._state_in(c, item_id, kind)
             after = self.srs.apply(before, event, at, until_ms=until_ms)
             rid = self._append(c, item_id, kind, event, at, until_ms=until_ms)
             self._put(c, after, rid)
-        return after
+        return rid, after
 
     def undo(self, review_id: int, at: datetime) -> ItemState:
-        """Cancel a grade; the item's state becomes what its remaining history gives."""
+        """Cancel a grade or an action (suspend, bury, forget, ...); the item's state becomes
+        what its remaining history gives."""
         with self.transaction() as c:
             row = c.execute(
                 "SELECT item_id, kind, event FROM reviews WHERE id = ?", (review_id,)
             ).fetchone()
-            if row is None or row[2] != "grade":
-                raise StoreError(f"no grade with id {review_id} to undo")
+            if row is None or row[2] not in UNDOABLE:
+                raise StoreError(f"no grade or action with id {review_id} to undo")
             if c.execute("SELECT 1 FROM reviews WHERE undoes = ?", (review_id,)).fetchone():
-                raise StoreError(f"grade {review_id} is already undone")
+                raise StoreError(f"{row[2]} {review_id} is already undone")
             item_id, kind = row[0], row[1]
             uid = self._append(c, item_id, kind, "undo", at, undoes=review_id)
             events = self._events(c, "WHERE item_id = ?", (item_id,))
@@ -427,6 +468,14 @@ class Store:
             return None
         vals = sorted(min(r[0], 120_000) for r in rows)  # a walk away is not a 20-min review
         return float(vals[len(vals) // 2])
+
+    def last_live_action(self, day: int, client_id: str) -> int | None:
+        """This client's newest grade or action of a day that is not undone."""
+        row = self.conn.execute(
+            "SELECT MAX(id) FROM reviews WHERE day = ? AND client_id = ? AND event != 'undo' "
+            "AND id NOT IN (SELECT undoes FROM reviews WHERE undoes IS NOT NULL)",
+            (day, client_id)).fetchone()
+        return int(row[0]) if row and row[0] is not None else None
 
     def last_live_grade(self, day: int, client_id: str) -> int | None:
         row = self.conn.execute(

@@ -17,9 +17,11 @@ from textual.containers import VerticalScroll
 from textual.widgets import Footer, Input, Markdown, Static
 
 from study import cardtext, grading
+from study.errors import StudyError
 from study.planner import PlanEntry
 from study.scheduler import RATING_NAMES, STATE_NAMES, format_interval
 from study.session import Session
+from study.store import Superseded
 from study.tui.screens.base import StudyScreen
 
 
@@ -241,7 +243,14 @@ class ReviewScreen(StudyScreen[None]):
             return
         entry = self.entry
         duration = int((time.monotonic() - self.shown_at) * 1000)
-        result = self.session.grade(entry.item, rating, duration_ms=duration)  # committed here
+        try:
+            result = self.session.grade(entry.item, rating, duration_ms=duration)  # committed
+        except StudyError as exc:  # disk full, read-only, or graded in another window first
+            self._status(f"NOT SAVED: {exc}")
+            self.app.notify(f"not saved: {exc}", severity="error", timeout=10)
+            if isinstance(exc, Superseded):
+                self.show_next()
+            return
         self.graded_here += 1
         nxt = result.after.due()
         study = self.study
