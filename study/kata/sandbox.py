@@ -274,6 +274,7 @@ def _serve(chan: socket.socket, tmp: Path) -> None:
     # garbage collector (finalizers) runs only where we call it, and tracing is cleared
     # before each guard ends, so no learner code runs where a ban is not watching.
     gc.disable()
+    gc.freeze()  # what is here now is ours: each collection looks at the learner's objects only
     signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS)
     guard = Guard(ban)
     try:

@@ -43,7 +43,7 @@ def ensure_token(path: Path) -> bytes:
     if not path.exists():
         # Written aside, then linked into place: a reader never sees half a secret, and
         # of two clients starting at once the first link wins.
-        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w", encoding="ascii") as fh:
             fh.write(secrets.token_hex(32))

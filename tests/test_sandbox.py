@@ -1,0 +1,512 @@
+"""The red team: solutions written by a learner who wants a green tick without the
+right answer, each run through the real path (`study kata check`, the warm worker,
+the sandbox host and its confined child).
+
+Every attack returns a wrong answer (zeros) unless it managed to steal or forge a
+right one. Each test asserts: the check fails; no file outside the sandbox's
+temporary folder changed (the content, the home, marker paths in /tmp); the
+database records no pass; no process of the check outlives it; and the next
+check of a wrong solution still fails (no fake worker took over).
+
+These tests run as whatever user runs the suite; CI and the developers' machines
+run them as root, where Landlock and seccomp must hold all the same.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import socket
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import MINI_CURRICULUM, REPO
+
+from study.kata.client import KataClient
+
+pytest.importorskip("torch")
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"),
+                                reason="the kernel protections are Linux's")
+
+NOW = "2026-03-02T12:00:00Z"
+MARK = "STUDY-REDTEAM"  # in every path an attack tries to create, and every process it starts
+
+ZEROS = "import torch\ndef softmax(x, dim=-1):\n    return torch.zeros_like(x)\n"
+
+
+def _attack(body: str) -> str:
+    """A softmax that tries `body` (which may set `stolen`), else returns zeros."""
+    return ("import torch, os, sys\nstolen = None\n"
+            "def softmax(x, dim=-1):\n    global stolen\n"
+            + textwrap.indent(textwrap.dedent(body).strip("\n"), "    ")
+            + "\n    return stolen if isinstance(stolen, torch.Tensor) else torch.zeros_like(x)\n")
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
+    root = tmp_path_factory.mktemp("redteam")
+    content = root / "content"
+    (content / "content").mkdir(parents=True)
+    (content / "content" / "curriculum.yaml").write_text(MINI_CURRICULUM)
+    kata = content / "exercises" / "softmax-fast"
+    shutil.copytree(REPO / "exercises" / "softmax", kata)
+    meta = (kata / "kata.yaml").read_text()
+    meta = meta.replace("id: softmax\n", "id: softmax-fast\n")
+    meta = meta.replace("timeout_s: 20", "timeout_s: 4")
+    meta = meta.replace("topic: information-theory\nalso_topics: [softmax-regression]",
+                        "topic: alpha")
+    (kata / "kata.yaml").write_text(meta)
+    home = root / "home"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("STUDY_")}
+    env.update(STUDY_HOME=str(home), STUDY_NOW=NOW, TZ="UTC", STUDY_BUNDLED_CONTENT="0",
+               STUDY_CONTENT_DIRS=str(content), STUDY_KATA_IDLE_S="300", STUDY_KATA_DEVICE="cpu")
+    attacks = root / "attacks"
+    attacks.mkdir()
+    yield {"root": root, "home": home, "env": env, "kata": kata, "content": content,
+           "attacks": attacks}
+    KataClient(home).stop()
+
+
+def _run(world: dict, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "study", *args], env=world["env"],
+                          capture_output=True, text=True, timeout=180)
+
+
+def _fingerprint(*roots: Path) -> dict[str, str]:
+    out = {}
+    for root in roots:
+        for p in sorted(root.rglob("*")):
+            if p.is_file() and p.name not in ("study.db", "study.db-wal", "study.db-shm"):
+                out[str(p)] = hashlib.sha256(p.read_bytes()).hexdigest()
+    return out
+
+
+def _marked_processes() -> list[str]:
+    found = []
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            cmd = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        if MARK in cmd:
+            found.append(f"{pid}: {cmd}")
+    return found
+
+
+def _ppid(pid: int) -> int | None:
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _hosts_of(home: Path) -> list[int]:
+    """The sandbox host of this home's worker (the worker's child running study.kata.host)."""
+    workers = _worker_pids(str(KataClient(home).path).encode())
+    return [int(p) for p in os.listdir("/proc") if p.isdigit() and _ppid(int(p)) in workers
+            and b"study.kata.host" in _cmdline(int(p))]
+
+
+def _sandbox_children(world: dict, hosts: list[int] | None = None) -> list[int]:
+    """Processes forked from this home's sandbox host, now (its checks' children)."""
+    hosts = _hosts_of(world["home"]) if hosts is None else hosts
+    return [int(p) for p in os.listdir("/proc") if p.isdigit() and _ppid(int(p)) in hosts]
+
+
+def _passes_recorded(world: dict) -> int:
+    db = world["home"] / "study.db"
+    if not db.exists():
+        return 0
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        return int(con.execute("SELECT count(*) FROM attempts WHERE status = 'passed'")
+                   .fetchone()[0])
+    finally:
+        con.close()
+
+
+def _check_zeros_fails(world: dict) -> None:
+    """After an attack, a wrong solution still fails: the real judge still answers."""
+    path = world["attacks"] / "zeros.py"
+    path.write_text(ZEROS)
+    out = _run(world, "kata", "check", "softmax-fast", "--solution", str(path), "--json")
+    data = json.loads(out.stdout)
+    assert out.returncode == 1 and data["status"] == "fail", data
+
+
+def _attempt(world: dict, name: str, source: str) -> dict:
+    path = world["attacks"] / f"{name}.py"
+    path.write_text(source)
+    watched = _fingerprint(world["content"], world["home"])
+    passes = _passes_recorded(world)
+    out = _run(world, "kata", "check", "softmax-fast", "--solution", str(path), "--json")
+    assert out.stdout, out.stderr
+    data = json.loads(out.stdout)
+    assert out.returncode == 1 and data["status"] != "pass" and not data["passed"], data
+    assert _fingerprint(world["content"], world["home"]) == watched  # nothing outside changed
+    assert not list(Path("/tmp").glob(f"*{MARK}*")) and not list(world["root"].glob(
+        f"**/*{MARK}*"))
+    assert _passes_recorded(world) == passes  # no pass recorded by the attack
+    assert _marked_processes() == []
+    assert _sandbox_children(world) == []  # the check's child is gone with the check
+    _check_zeros_fails(world)
+    return data
+
+
+def _messages(data: dict) -> str:
+    return "\n".join(t["message"] for t in data["tests"]) + data["message"]
+
+
+def test_protections_hold_and_are_reported(world: dict) -> None:
+    out = _run(world, "kata", "check", "softmax-fast", "--solution",
+               str(world["kata"] / "solution.py"), "--json")
+    data = json.loads(out.stdout)
+    assert data["status"] == "pass", data
+    sandbox = data["sandbox"]
+    for layer in ("landlock", "seccomp", "rlimits", "audit hooks", "descriptors", "process"):
+        assert layer in sandbox, sandbox
+    if os.geteuid() == 0:  # root: the kernel layers bind it too
+        assert sandbox["landlock"].startswith("on") and sandbox["seccomp"] == "on", sandbox
+
+
+def test_answers_are_not_in_the_sandbox_memory(world: dict) -> None:
+    data = _attempt(world, "frames", _attack("""
+        import gc
+        f = sys._getframe(1)
+        while f is not None:  # the judge's frames, if we were its fork
+            for v in list(f.f_locals.values()):
+                if isinstance(v, dict) and isinstance(v.get("out"), torch.Tensor):
+                    stolen = v["out"].float()
+            f = f.f_back
+        for m in list(sys.modules.values()):  # the checker module, if it were loaded
+            if m is not None and hasattr(m, "reference") and hasattr(m, "cases"):
+                stolen = torch.zeros_like(x) + 1
+        try:
+            for o in gc.get_objects():
+                if isinstance(o, torch.Tensor) and o.dtype == torch.float64 and \\
+                        o.shape == x.shape:
+                    stolen = o.float()
+        except Exception:
+            pass
+    """))
+    assert "the result is wrong" in _messages(data) or "wrong at" in _messages(data)
+
+
+def test_inherited_descriptors_are_closed_and_the_channel_cannot_be_forged(world: dict) -> None:
+    _attempt(world, "fds", _attack("""
+        import io, json, struct
+        open_fds = [fd for fd in range(3, 1024) if os.path.exists(f"/proc/self/fd/{fd}")]
+        frames = []
+        for msg in ({"type": "result", "i": 0, "outputs": {"out": x}, "meta": {}, "after": {},
+                     "violations": [], "error": None, "oom": False, "memory": None},
+                    {"type": "done"}):
+            buf = io.BytesIO(); torch.save(msg, buf); frames.append(buf.getvalue())
+        frames.append(json.dumps({"passed": True, "status": "passed", "tests": []}).encode())
+        for fd in range(3, 64):
+            for data in frames:
+                try:
+                    os.write(fd, struct.pack("!I", len(data)) + data)
+                except OSError:
+                    pass
+    """))
+
+
+def test_no_fake_worker_and_no_process_escapes(world: dict) -> None:
+    data = _attempt(world, "fakeworker", _attack(f"""
+        import glob
+        try:
+            import ctypes
+            libc = ctypes.CDLL(None)
+            if libc.fork() == 0:
+                libc.setsid()
+                libc.execv(b"/bin/sleep", None)
+        except Exception:
+            pass
+        try:
+            if os.fork() == 0:
+                os.setsid()
+                os.execv("/bin/sleep", ["sleep", "30", "{MARK}"])
+        except Exception:
+            pass
+        try:
+            os.posix_spawn("/bin/sleep", ["sleep", "30", "{MARK}"], {{}})
+        except Exception:
+            pass
+        for path in glob.glob("/tmp/study-*/kata-*.sock"):
+            try:
+                import socket as s
+                c = s.socket(s.AF_UNIX); c.connect(path); c.sendall(b'{{"op": "stop"}}')
+            except Exception:
+                pass
+    """))
+    assert "wrong" in _messages(data)
+    assert KataClient(world["home"]).running()
+
+
+@pytest.mark.parametrize(("name", "body"), [
+    ("fork", "os.fork()"),
+    ("socket", "import socket"),
+    ("ctypes", "import ctypes; ctypes.CDLL(None)"),
+    ("write", "open('/tmp/x-STUDY-REDTEAM', 'w')"),
+])
+def test_a_refusal_says_what_was_refused(world: dict, name: str, body: str) -> None:
+    data = _attempt(world, f"refused-{name}", _attack(body))
+    assert "not available to a" in _messages(data), _messages(data)
+
+
+def test_the_checker_and_the_database_cannot_be_written(world: dict) -> None:
+    check = world["kata"] / "check.py"
+    db = world["home"] / "study.db"
+    _attempt(world, "writes", _attack(f"""
+        for path in ({str(check)!r}, {str(world["kata"] / "kata.yaml")!r},
+                     {str(world["home"] / ("x-" + MARK))!r}):
+            try:
+                with open(path, "w") as fh:
+                    fh.write("def cases():\\n    return []\\n")
+            except Exception:
+                pass
+        try:
+            import sqlite3
+            con = sqlite3.connect({str(db)!r})
+            con.execute("INSERT INTO attempts (kata_id, ts, status) VALUES "
+                        "('softmax-fast', 0, 'passed')")
+            con.commit()
+        except Exception:
+            pass
+        try:
+            fd = os.open({str(db)!r}, os.O_WRONLY)
+            os.write(fd, b"garbage")
+        except Exception:
+            pass
+    """))
+
+
+def test_the_reference_solution_cannot_be_read(world: dict) -> None:
+    data = _attempt(world, "reference", _attack(f"""
+        import glob
+        for path in [{str(world["kata"] / "solution.py")!r},
+                     *glob.glob("/**/exercises/softmax/solution.py", recursive=False),
+                     {str(REPO / "exercises" / "softmax" / "solution.py")!r}]:
+            try:
+                ns = {{}}
+                exec(open(path).read(), ns)
+                stolen = ns["softmax"](x, dim)
+                break
+            except Exception:
+                pass
+    """))
+    assert "wrong" in _messages(data)
+
+
+def test_no_network_no_big_files_no_threads(world: dict) -> None:
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(1)
+    server.settimeout(0.2)
+    port = server.getsockname()[1]
+    data = _attempt(world, "escapes", _attack(f"""
+        try:
+            import socket as s
+            s.create_connection(("127.0.0.1", {port}), timeout=1).sendall(b"hi")
+        except Exception:
+            pass
+        try:
+            with open("/tmp/big-{MARK}", "wb") as fh:
+                fh.write(b"x" * (1 << 30))
+        except Exception:
+            pass
+        try:
+            import threading
+            threading.Thread(target=lambda: None).start()
+        except Exception:
+            pass
+        import _thread
+        try:
+            _thread.start_new_thread(lambda: None, ())
+        except Exception:
+            pass
+    """))
+    with pytest.raises(TimeoutError):
+        server.accept()  # nobody connected
+    server.close()
+    assert data["status"] == "fail"
+
+
+def test_the_temporary_folder_is_capped(world: dict) -> None:
+    data = _attempt(world, "disk", _attack("""
+        import tempfile
+        for i in range(40):
+            try:
+                with open(os.path.join(tempfile.gettempdir(), f"f{i}"), "wb") as fh:
+                    fh.write(b"x" * (60 << 20))
+            except Exception:
+                pass
+    """))
+    # Each file stops at the cap (EFBIG), and the folder as a whole is policed.
+    assert data["reason"] in ("disk", "") and data["status"] == "fail"
+
+
+def test_signals_ptrace_and_proc_reach_nothing_outside(world: dict) -> None:
+    _attempt(world, "signals", _attack("""
+        import signal
+        for pid in (os.getppid(), 1):
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except Exception:
+                pass
+        for path in (f"/proc/{os.getppid()}/mem", f"/proc/{os.getppid()}/environ",
+                     "/proc/1/environ"):
+            try:
+                open(path, "rb").read(10)
+            except Exception:
+                pass
+    """))
+    assert KataClient(world["home"]).running()
+
+
+def test_code_outside_the_guard_cannot_report(world: dict) -> None:
+    """Tracers, finalizers and signal handlers run where the ban is watching, or not at all;
+    what they write on the channel out of turn fails the check."""
+    _attempt(world, "outofturn", _attack("""
+        import io, signal, struct
+        def forge(*_):
+            for fd in range(3, 16):
+                try:
+                    buf = io.BytesIO(); torch.save({"type": "done"}, buf)
+                    os.write(fd, struct.pack("!I", len(buf.getvalue())) + buf.getvalue())
+                except Exception:
+                    pass
+        sys.settrace(lambda *a: forge())
+        signal.signal(signal.SIGALRM, forge)
+        signal.setitimer(signal.ITIMER_REAL, 0.001, 0.001)
+        class Late:
+            def __del__(self):
+                forge()
+        stolen = None
+        globals().setdefault("keep", []).append(Late())
+    """))
+
+
+def test_an_unauthenticated_client_cannot_stop_or_ask(world: dict) -> None:
+    client = KataClient(world["home"])
+    client.warm()
+    raw = socket.socket(socket.AF_UNIX)
+    raw.connect(str(client.path))
+    from study.kata.protocol import encode_json, recv_frame, send_frame
+
+    send_frame(raw, encode_json({"body": {"op": "stop"}, "nonce": "n", "mac": "0" * 64}))
+    answer = recv_frame(raw)
+    raw.close()
+    assert answer is not None and b"refused" in answer
+    assert client.running()
+
+
+def test_simultaneous_first_checks_start_one_worker(tmp_path: Path) -> None:
+    home = tmp_path / "fresh"
+    sock = str(KataClient(home).path).encode()
+    threads = [threading.Thread(target=KataClient(home).start) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    try:
+        assert len(_worker_pids(sock)) == 1
+    finally:
+        KataClient(home).stop()
+
+
+def test_a_dying_worker_is_reported_in_time_and_takes_the_sandbox_along(world: dict,
+                                                                        tmp_path: Path) -> None:
+    import time
+
+    from study.kata.result import ERROR
+
+    home = tmp_path / "dying"
+    client = KataClient(home)
+    client.warm()
+    (worker,) = _worker_pids(str(client.path).encode())
+    hosts = _hosts_of(home)
+    assert len(hosts) == 1
+    loop = "def softmax(x, dim=-1):\n    while True:\n        pass\n"
+    request = {"kata": "softmax-fast", "folder": str(world["kata"]), "function": "softmax",
+               "signature": "softmax(x: Tensor, dim: int = -1) -> Tensor",
+               "solution": str(tmp_path / "loop.py"), "source": loop, "device": "cpu",
+               "timeout_s": 4.0, "hidden": [str(home), str(world["content"])]}
+    killer = threading.Timer(1.5, os.kill, (worker, 9))
+    killer.start()
+    t0 = time.monotonic()
+    result = client.check(request)
+    took = time.monotonic() - t0
+    killer.join()
+    # The judge (a fork of the worker) still answers for its check; either way the
+    # learner hears within the limit plus the margin, and nothing of the check survives.
+    assert result.status != "pass" and took < 4.0 + 35
+    if result.status == ERROR:
+        assert result.message.count("\n") == 0
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and (_sandbox_children(world, hosts) or
+                                           os.path.exists(f"/proc/{hosts[0]}")):
+        time.sleep(0.2)
+    assert _sandbox_children(world, hosts) == []  # the sandbox is gone
+    assert not os.path.exists(f"/proc/{hosts[0]}")  # and its host with the worker
+
+
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
+
+
+def _worker_pids(sock: bytes) -> list[int]:
+    pids = []
+    for pid in os.listdir("/proc"):
+        if pid.isdigit():
+            try:
+                cmd = Path(f"/proc/{pid}/cmdline").read_bytes()
+            except OSError:
+                continue
+            if b"study.kata.worker" in cmd and sock in cmd:
+                pids.append(int(pid))
+    return sorted(pids)
+
+
+def test_a_checker_without_cases_is_an_error_never_a_pass(world: dict, tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(world["content"], content)
+    check = content / "exercises" / "softmax-fast" / "check.py"
+    check.write_text(check.read_text() + "\n\ndef cases():\n    return iter(())\n")
+    env = world["env"] | {"STUDY_CONTENT_DIRS": str(content), "STUDY_HOME": str(tmp_path / "h")}
+    out = subprocess.run([sys.executable, "-m", "study", "kata", "check", "softmax-fast",
+                          "--solution", str(world["kata"] / "solution.py"), "--json"],
+                         env=env, capture_output=True, text=True, timeout=180)
+    data = json.loads(out.stdout)
+    assert data["status"] == "error" and data["reason"] == "checker", data
+    assert "no cases" in data["message"]
+    KataClient(tmp_path / "h").stop()
+
+
+def test_the_attempt_records_the_code_that_was_checked(world: dict, tmp_path: Path) -> None:
+    """The solution is read once: a file that changes after it was read does not change what
+    the attempt says was checked."""
+    home = tmp_path / "h2"
+    env = world["env"] | {"STUDY_HOME": str(home)}
+    sol = tmp_path / "mine.py"
+    sol.write_text(ZEROS)
+    subprocess.run([sys.executable, "-m", "study", "kata", "check", "softmax-fast",
+                    "--solution", str(sol)], env=env, capture_output=True, text=True, timeout=180)
+    con = sqlite3.connect(home / "study.db")
+    code = con.execute("SELECT solution FROM attempts").fetchall()
+    con.close()
+    assert code == [(ZEROS,)]
+    KataClient(home).stop()
