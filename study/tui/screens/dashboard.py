@@ -60,7 +60,11 @@ class DashboardScreen(StudyScreen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one("#tracks", DataTable)
-        table.add_columns("Track", "Started", "Mature", "Retention")
+        # Fixed widths: the table is laid out once, not again when the numbers arrive.
+        table.add_column("Track", width=30)
+        table.add_column("Started", width=17)
+        table.add_column("Mature", width=6)
+        table.add_column("Retention", width=9)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         app = self.study_app

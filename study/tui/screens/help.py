@@ -29,6 +29,8 @@ class HelpScreen(ModalScreen[None]):
         for binding in getattr(self.below, "BINDINGS", []):
             if not isinstance(binding, Binding) or not binding.description:
                 continue
+            if self.below.check_action(binding.action, ()) is False:
+                continue  # not offered here now (as the footer shows it)
             keys = binding.key_display or binding.key
             if (keys, binding.description) in seen:
                 continue

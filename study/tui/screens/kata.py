@@ -85,7 +85,7 @@ class KataScreen(StudyScreen[str]):
     def compose(self) -> ComposeResult:
         yield Static("", id="kata-bar")
         with Horizontal(id="kata-main"):
-            with PromptPane(id="kata-prompt", can_focus=True):
+            with PromptPane(id="kata-prompt", classes="-wrap-code"):
                 yield Markdown("", id="prompt")
                 yield Markdown("", id="hints")
             with Vertical(id="kata-work"):
@@ -255,7 +255,7 @@ class KataScreen(StudyScreen[str]):
         self._status("reloaded from your editor")
 
     def action_wrap(self) -> None:
-        """Long lines wrap in the editor (or scroll sideways again)."""
+        """Long lines wrap in the editor, or scroll sideways (the prompt's code always wraps)."""
         editor = self.query_one("#editor", TextArea)
         editor.soft_wrap = not editor.soft_wrap
         self._status("long lines wrap" if editor.soft_wrap else "long lines scroll sideways")

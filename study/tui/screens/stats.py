@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 
 from rich.markup import escape
@@ -13,19 +14,15 @@ from textual.widgets import DataTable, Footer, Static
 from study import stats
 from study.tui.screens.base import StudyScreen
 
-DAYS = 30
+DAYS = 30  # the least a chart shows; a wider panel shows more days
+MAX_DAYS = 365
 
 
 def chart(title: str, values: list[int], first_label: str, last_label: str,
-          height: int = 6, width: int = 0) -> str:
-    """Bars for `values`, each day as wide as `width` allows (the panel is filled)."""
+          height: int = 6) -> str:
     rows = stats.bars(values, height)
     top = max(values, default=0)
-    per_day = max(1, width // len(values)) if values else 1
-    if per_day > 1:  # one bar per day, a gap of one between bars when there is room
-        bar = per_day - 1 if per_day > 2 else per_day
-        rows = ["".join(c * bar + " " * (per_day - bar) for c in r) for r in rows]
-    width = len(values) * per_day
+    width = len(values)
     out = [f"[b]{title}[/] [dim](max {top}/day, total {sum(values)})[/]"]
     out += [f"[cyan]{r}[/]" for r in rows]
     out.append(f"[dim]{first_label}{last_label:>{max(1, width - len(first_label))}}[/]")
@@ -38,8 +35,7 @@ class StatsScreen(StudyScreen[None]):
     def __init__(self) -> None:
         super().__init__()
         self._today: date | None = None
-        self._past: list[int] = []
-        self._ahead: list[int] = []
+        self._cache: dict[str, tuple[int, list[int]]] = {}
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="stats-scroll"):
@@ -68,8 +64,6 @@ class StatsScreen(StudyScreen[None]):
             f"[b]{f'{ret:.1%}' if ret is not None else '–'}[/] · seen "
             f"[b]{info['items_seen']}[/]/{info['items_total']} · suspended {info['suspended']}"
             f" · leeches {info['leeches']}")
-        self._past = stats.daily_reviews(study, today, DAYS)
-        self._ahead = stats.forecast(study, now, DAYS)
         self._today = today
         self._charts()
         self.call_after_refresh(self._charts)  # again once the panels know their width
@@ -88,17 +82,32 @@ class StatsScreen(StudyScreen[None]):
             table.add_row("no attempts yet", "", "", "")
 
     def _charts(self) -> None:
+        """One bar a day, as many days as the panel is wide (at least 30): no empty half."""
         today = self._today
         if today is None:
             return
-        first = today - timedelta(days=DAYS - 1)
-        for selector, title, values, labels in (
-            ("#chart-reviews", "Reviews per day", self._past, (f"{first:%d %b}", "today")),
-            ("#chart-forecast", "Due, next 30 days", self._ahead,
-             ("today", f"{today + timedelta(days=DAYS - 1):%d %b}")),
-        ):
+        study = self.study
+        for selector in ("#chart-reviews", "#chart-forecast"):
             panel = self.query_one(selector, Static)
-            panel.update(chart(title, values, *labels, width=panel.content_size.width))
+            days = max(DAYS, min(MAX_DAYS, panel.content_size.width))
+            if selector == "#chart-reviews":
+                values = self._series(selector, days,
+                                      lambda n: stats.daily_reviews(study, today, n))
+                first = today - timedelta(days=days - 1)
+                panel.update(chart(f"Reviews per day, last {days} days", values,
+                                   f"{first:%d %b}", "today"))
+            else:
+                values = self._series(selector, days,
+                                      lambda n: stats.forecast(study, study.now(), n))
+                last = today + timedelta(days=days - 1)
+                panel.update(chart(f"Due, next {days} days", values, "today", f"{last:%d %b}"))
+
+    def _series(self, key: str, days: int, compute: Callable[[int], list[int]]) -> list[int]:
+        cached = self._cache.get(key)
+        if cached is None or cached[0] != days:  # computed again only when the width changes
+            cached = (days, compute(days))
+            self._cache[key] = cached
+        return cached[1]
 
     def on_resize(self) -> None:
         self.call_after_refresh(self._charts)
