@@ -123,7 +123,8 @@ def newest_good_backup(home: Path) -> BackupInfo | None:
     """The newest backup that is whole and holds history (an empty one restores nothing)."""
     good = [b for b in backups(home) if b.good]
     with_history = [b for b in good if b.reviews]
-    return (with_history or good or [None])[0]
+    best = with_history or good
+    return best[0] if best else None
 
 
 def damaged_message(path: Path, problem: str, home: Path | None = None) -> str:
