@@ -121,3 +121,68 @@ def test_two_processes_grading_at_once_lose_nothing(tmp_path: Path) -> None:
     db = sqlite3.connect(home / "study.db")
     assert db.execute("SELECT * FROM item_state ORDER BY item_id").fetchall() == live
     db.close()
+
+
+def test_a_kill_during_import_leaves_the_old_home_or_the_new_one(tmp_path: Path) -> None:
+    """SIGKILL at random moments of a large import: never a mix of old and new."""
+    import json
+    import random
+
+    content = basic_only(tmp_path / "content", 10)
+    home = tmp_path / "home"
+    env = env_for(home, content)
+    out = study(["review", "--plain", "--limit", "2"], env, "\n3\n" * 2 + "q\n")
+    assert out.returncode == 0, out.stderr
+    old = _log(home)
+    n = 60_000
+    rows = [{"id": i + 1, "item_id": f"basic-{i % 10}", "kind": "card", "event": "grade",
+             "rating": 3, "ts": 1_767_225_600_000 + i * 60_000, "day": 739617 + i // 1440,
+             "duration_ms": 1000, "client_id": "other", "state_before": None, "undoes": None,
+             "until_ms": None} for i in range(n)]
+    export = tmp_path / "big.json"
+    export.write_text(json.dumps({"format": "study-export", "version": 1,
+                                  "settings": {"new_per_day": 3},
+                                  "history": {"reviews": rows, "client_id": "other"}}))
+    rng = random.Random(5)
+    outcomes = set()
+    for _ in range(6):
+        proc = subprocess.Popen([sys.executable, "-m", "study", "import", "json", str(export),
+                                 "--replace"], env=env, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0.3, 3.0))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        out = study(["today", "--json"], env)  # the next open finishes a committed import
+        assert out.returncode == 0, out.stderr
+        log = _log(home)
+        settings = (home / "settings.toml").read_text() if (home / "settings.toml").exists() \
+            else ""
+        if log == old:
+            outcomes.add("old")
+        else:
+            assert len(log) == n, len(log)  # all of the new log, or none of it
+            assert "new_per_day = 3" in settings
+            outcomes.add("new")
+        db = sqlite3.connect(home / "study.db")
+        live = db.execute("SELECT * FROM item_state ORDER BY item_id").fetchall()
+        db.close()
+        assert study(["db", "rebuild"], env).returncode == 0
+        db = sqlite3.connect(home / "study.db")
+        assert db.execute("SELECT * FROM item_state ORDER BY item_id").fetchall() == live
+        db.close()
+        if log != old:  # start the next round from the old home again
+            backups = sorted((home / "backups").glob("before-import-*.db"))
+            assert backups, "the replaced history was backed up"
+            (home / "settings.toml").unlink()
+            old_rows = old
+            assert study(["db", "restore", str(backups[0])], env).returncode == 0
+            assert _log(home) == old_rows
+    assert outcomes  # each round ended in one of the two
+
+
+def _log(home: Path) -> list:
+    db = sqlite3.connect(home / "study.db")
+    try:
+        return db.execute("SELECT * FROM reviews ORDER BY id").fetchall()
+    finally:
+        db.close()
