@@ -54,7 +54,10 @@ def check_connection(conn: sqlite3.Connection, full: bool = False) -> str | None
         if not is_corruption(exc):
             raise  # a full disk or a lock is not damage: the caller explains it
         return f"is damaged ({exc})"
-    found = [str(r[0]) for r in rows if r[0] != "ok"]
+    found = [" ".join(str(r[0]).split()) for r in rows if r[0] != "ok"]
+    if any("unable to get the page" in f for f in found):
+        # Pages that cannot be read (a vanished -wal, a failing disk) are not proof of damage.
+        raise sqlite3.OperationalError("disk I/O error")
     return f"is damaged ({'; '.join(found)[:200]})" if found else None
 
 
