@@ -271,10 +271,9 @@ def same(given: str, accepted: str, ctx: Context) -> str | None:
     if given == accepted:
         return "spelling"
     for unit in ctx.units:  # "600x400 pixels", "six layers": the unit the question asks for
-        if given.casefold().endswith(" " + unit) and not accepted.casefold().endswith(unit):
-            rule = same(given[: -len(unit) - 1].rstrip(), accepted, ctx)
-            if rule:
-                return rule
+        if given.casefold().endswith(" " + unit) and not accepted.casefold().endswith(unit) \
+                and same(given[: -len(unit) - 1].rstrip(), accepted, ctx):
+            return "unit"
     label = re.fullmatch(r"\$?\\?([A-Za-z_][\w{}^]*)\$?\s*=\s*(.+)", given)
     if label and "=" not in accepted and label.group(1).casefold() in ctx.labels:
         return "name" if same(label.group(2), accepted, ctx) else None  # "d_k = 64" for 64

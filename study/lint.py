@@ -40,6 +40,7 @@ _WHY = {
     "list": "a list's separators and brackets do not matter",
     "any order": "the card has any_order",
     "name": "a name from the question before the value (`k = 1`) never counts",
+    "unit": "the unit or counted noun the question asks for may follow any answer",
 }
 
 # Terms where d2l-zh's choice differs from the one most Chinese readers know: a glossary
@@ -242,21 +243,24 @@ def _zh_pair_problem(english: list[str], chinese: str) -> str | None:
     return None
 
 
-def _glossary_terms(card: Card) -> list[tuple[str, list[str], str]]:
-    """(English cell, its spellings, 中文 cell) of each row of a glossary table."""
+def _glossary_terms(card: Card) -> list[tuple[str, list[str], list[str], str]]:
+    """(English cell, its spellings, looser forms that count as a use, 中文 cell) of each
+    row of a glossary table. The looser forms (initials, the term without its head noun)
+    only show a card uses the term: two different terms may share them."""
     out = []
     for english, chinese in _glossary_rows(card):
         term = english.strip("*_` ")
         spellings = [re.sub(r"\([^)]*\)", " ", term)] + re.findall(r"\(([^)]*)\)", term)
         spellings = [s.strip() for part in spellings for s in re.split(r"[/;,]| or ", part)]
         spellings = [s for s in spellings if s]
-        for s in list(spellings):
+        looser = []
+        for s in spellings:
             words = s.replace("-", " ").split()
             if len(words) >= 3:  # recurrent neural network -> RNN
-                spellings.append("".join(w[0] for w in words))
+                looser.append("".join(w[0] for w in words))
             if len(words) >= 2 and words[-1].casefold() in _HEAD_NOUNS:
-                spellings.append(" ".join(words[:-1]))  # "AdaGrad algorithm" -> "AdaGrad"
-        out.append((english, spellings, chinese))
+                looser.append(" ".join(words[:-1]))  # "AdaGrad algorithm" -> "AdaGrad"
+        out.append((english, spellings, looser, chinese))
     return out
 
 
@@ -310,7 +314,7 @@ def lint(content: Content, only: list[Path] | None = None) -> list[Problem]:
             by_topic.setdefault(card.topic, []).append(card)
     topic_words = {t: [_card_words(c) for c in cs] for t, cs in by_topic.items()}
     for card in sorted(glossaries, key=lambda c: c.order):
-        for term, spellings, chinese in _glossary_terms(card):
+        for term, spellings, looser, chinese in _glossary_terms(card):
             problem = _zh_pair_problem(spellings, chinese)
             if problem and mine(card):
                 warn(card, "back", f"glossary term {term!r}: {problem}", term)
@@ -322,7 +326,7 @@ def lint(content: Content, only: list[Path] | None = None) -> list[Problem]:
             for k in keys:
                 seen.setdefault(k, card)
             used = any(_contains(words, [_stem(w) for w in _words(s.replace("-", " "))])
-                       for s in spellings for words in topic_words.get(card.topic, []))
+                       for s in spellings + looser for words in topic_words.get(card.topic, []))
             if not used and mine(card):
                 warn(card, "back", f"glossary term {term!r} is used by no other card of "
                      f"topic {card.topic!r}; a glossary holds the topic's own terms", term)
