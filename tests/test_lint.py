@@ -216,3 +216,13 @@ def test_glossary_gives_d2l_zh_and_the_common_term(mini: Path, row: str, fires: 
     assert bool(hits) == fires, hits
     if fires:
         assert hits[0].startswith(f"{path}:9:9:")
+
+
+def test_initials_do_not_make_two_terms_one(mini: Path) -> None:
+    # "encoder-decoder attention" and "exploratory data analysis (EDA)" share initials only.
+    warnings_for(mini, GLOSSARIES.format(topic="alpha", term="encoder-decoder attention",
+                                         use="An RNN."), "ga.yaml")
+    _, warnings = warnings_for(mini, GLOSSARIES.format(
+        topic="beta", term="exploratory data analysis (EDA)", use="An RNN."), "gb.yaml")
+    shared = [w for w in warnings if "is also in" in w]
+    assert shared and all("recurrent neural network" in w for w in shared), shared
