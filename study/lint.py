@@ -172,7 +172,8 @@ def _cloze_giveaways(card: Card) -> Iterable[tuple[str, str]]:
         visible, pos = [], 0
         for d in deletions:
             visible.append(card.text[pos:d.start])
-            visible.append(" … " if d.number == number else d.answer)
+            # A hidden deletion shows its hint (`{{c1::answer::hint}}`), which may give it away.
+            visible.append(f" {d.hint or '…'} " if d.number == number else d.answer)
             pos = d.end
         visible.append(card.text[pos:])
         shown = "".join(visible)

@@ -46,6 +46,8 @@ def cloze(text: str) -> str:
      "\\mathbf v_c)$'", True),
     # the alternative in a parenthesis right after it
     ("The gradient {{c1::vanishes}} (or explodes) over long spans.", True),
+    # ... or in its own hint
+    ("Adam keeps {{c1::two moment estimates::two moment estimates of the gradient}}.", True),
     # near misses: trivial words, a different word, styling only, another number
     ("The {{c1::encoder}} reads the input and a decoder-free model skips it.", False),
     ("Pooling takes {{c1::the max}} of each window; a window has a size.", False),
