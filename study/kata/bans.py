@@ -198,7 +198,16 @@ class _FunctionGuard(TorchFunctionMode):
         return func(*args, **(kwargs or {}))
 
 
-class _DispatchGuard(TorchDispatchMode):
+class _NoDynamo(TorchDispatchMode):
+    """A dispatch mode that does not wrap itself for torch.compile: compiling is banned in
+    the sandbox anyway, and the wrapping imports torch._dynamo (two seconds at startup)."""
+
+    @classmethod
+    def _should_skip_dynamo(cls) -> bool:
+        return False
+
+
+class _DispatchGuard(_NoDynamo):
     def __init__(self, rec: _Recorder) -> None:
         super().__init__()
         self.rec = rec
@@ -340,7 +349,7 @@ class MemoryReport:
     shapes: list[tuple[int, ...]] = field(default_factory=list)
 
 
-class MemoryWatch(TorchDispatchMode):
+class MemoryWatch(_NoDynamo):
     """The largest tensor any op creates while active (views included)."""
 
     def __init__(self) -> None:

@@ -60,6 +60,18 @@ def warm_up() -> None:
     gc.freeze()  # shared with every child as it is: fewer pages copied, faster collections
 
 
+def settle() -> None:
+    """What torch imports on first use of an optimizer (torch._dynamo: one to two seconds),
+    imported once while idle, after the first check: a cold start does not wait for it,
+    and later checks (each a fresh fork) do not pay it."""
+    import gc
+
+    import torch._dynamo  # noqa: F401
+
+    gc.collect()
+    gc.freeze()
+
+
 def _dir_size(path: Path) -> int:
     total = 0
     for root, _, files in os.walk(path):
@@ -86,6 +98,7 @@ class Host:
         self.base = base
         self.children: dict[int, Child] = {}
         self.count = 0
+        self.settled = False
 
     def spawn(self, deadline_s: float, disk_mb: int) -> None:
         from study.kata import sandbox
@@ -176,6 +189,9 @@ class Host:
                     self.ctl.sendall(json.dumps({"ok": True, "pid": os.getpid()}).encode())
             self.reap()
             self.police()
+            if self.count and not self.children and not self.settled:
+                settle()
+                self.settled = True
 
 
 def main(argv: list[str] | None = None) -> int:

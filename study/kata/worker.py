@@ -60,6 +60,8 @@ class Worker:
         self.judges: set[int] = set()
         self.nonces: set[str] = set()
         self.last = time.monotonic()
+        self.served = 0
+        self.settled = False
 
     def start(self) -> None:
         from study.kata.host import HostLink
@@ -104,6 +106,11 @@ class Worker:
                         self.last = time.monotonic()
                 if not self.link.alive():
                     return  # the host died: a fresh worker will start a fresh one
+                if self.served and not self.judges and not self.settled:
+                    from study.kata.host import settle
+
+                    settle()  # judges forked from now on find it imported
+                    self.settled = True
         finally:
             self.server.close()
             with contextlib.suppress(FileNotFoundError):
@@ -193,6 +200,7 @@ class Worker:
                 os._exit(code)
         box.close()
         self.judges.add(pid)
+        self.served += 1
 
 
 def serve(path: Path, token_path: Path, idle_s: float, linger_s: float, code_key: str) -> int:
