@@ -150,6 +150,9 @@ def record(study: Study, kata: Kata, result: CheckResult, solution_text: str,
     attempt = study.store.record_attempt(
         kata.id, now, result.label, hints, int(result.duration_s * 1000), result.device,
         solution_text)
+    if result.status == "error":
+        # The judge could not judge (its fault, or the request's): nothing to grade.
+        return Recorded(attempt, rating, False, None, None, elapsed)
     existing = study.store.kata_grade_today(kata.id, study.store.day_number(now))
     if existing is not None:
         if not study.store.attempt_for_review(existing):

@@ -152,12 +152,19 @@ def _check_request(study: Any, kata: Any, solution: Path, device: str | None) ->
         raise UsageError(f"cannot read {solution}: {exc.strerror or exc}") from None
 
 
-def _run_check(study: Any, request: dict) -> CheckResult:
+def _run_check(study: Any, request: dict, json_out: bool = False) -> CheckResult:
+    """The judge's result. One that could not judge (a wrong request, a broken checker, a
+    dead judge) is one line and exit 2 (with --json: the result, then exit 2), and no
+    attempt or grade is recorded for it."""
     from study.kata.client import KataClient
 
     result = KataClient(study.home).check(request)
-    if result.reason in ("usage", "unavailable"):
-        raise UsageError(result.message)
+    if result.status == "error":
+        if json_out:
+            print(json.dumps(result.to_dict() | {"grade": None}))
+            raise SystemExit(2)
+        raise UsageError(result.message.strip().splitlines()[-1] if result.message else
+                         f"the check could not run ({result.reason})")
     return result
 
 
@@ -201,7 +208,7 @@ def cmd_kata_check(args: argparse.Namespace) -> int:
         kata = _kata(study, args.id)
         solution = _solution_path(study, kata, args.solution)
         request = _check_request(study, kata, solution, args.device)
-        result = _run_check(study, request)
+        result = _run_check(study, request, args.json)
         now = study.now()
         rec = record(study, kata, result, request["source"], now)
         if args.json:

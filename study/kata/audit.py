@@ -58,6 +58,9 @@ def install(writable: list[Path], hidden: list[Path]) -> None:
                             f"it)")
 
     def hook(event: str, args: tuple[Any, ...]) -> None:
+        if event == "sys.addaudithook":
+            # Only a RuntimeError stops a new hook (one that would run in the judge's turn).
+            raise RuntimeError("adding an audit hook is not available to a kata solution")
         if event == "open":
             path, mode, flags = (args + (None, None, None))[:3]
             if isinstance(path, int) or path is None:

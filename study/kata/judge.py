@@ -272,9 +272,11 @@ def run_check(req: CheckRequest, spawn: Callable[[float, int], Sandbox]) -> Chec
     try:
         check, cases, wants, drive = prepare(req)
     except CheckerError as exc:
+        detail = str(exc).strip()
         result.status, result.reason = ERROR, "checker"
-        result.message = f"the checker itself failed (a bug in study, please report it): {exc}"
-        result.fail("checker", result.message)
+        result.message = ("the kata's checker failed (a bug in study, please report it): "
+                          + (detail.splitlines()[-1] if detail else "no detail"))
+        result.fail("checker", f"{result.message}\n{detail}")
         return result
     ban: Ban = getattr(check, "BAN", Ban())
     hidden = [*req.hidden, req.folder, str(Path(req.solution).resolve())]

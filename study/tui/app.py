@@ -52,6 +52,7 @@ class StudyApp(App[None]):
         self.study: Study | None = None
         self.open_error: str | None = None
         self.settings_file: Path | None = None  # the broken settings file, when it is
+        self._kata_client: Any = None  # holds the kata worker while the app runs
 
     # -- opening the home ---------------------------------------------------------------
 
@@ -117,8 +118,21 @@ class StudyApp(App[None]):
         self.open_study()
 
     def on_unmount(self) -> None:
+        if self._kata_client is not None:
+            self._kata_client.detach()  # the worker leaves shortly after the app
         if self.study is not None:
             self.study.close()
+
+    def attach_kata_worker(self, home: Path) -> None:
+        """Start the kata worker (if needed) and hold it until the app quits. Blocking:
+        call it from a worker thread."""
+        from study.kata.client import KataClient
+
+        if self._kata_client is None or self._kata_client.home != home:
+            if self._kata_client is not None:
+                self._kata_client.detach()
+            self._kata_client = KataClient(home)
+        self._kata_client.attach()
 
     # -- navigation ----------------------------------------------------------------------
 

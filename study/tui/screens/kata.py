@@ -7,6 +7,7 @@ UI thread through the same `katas.record` the CLI uses.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from pathlib import Path
 from typing import Any
@@ -218,16 +219,12 @@ class KataScreen(StudyScreen[str]):
         """Start the kata worker (PyTorch) while the prompt is read: the first check is quick."""
         import os
 
-        from study.kata.client import KataClient, WorkerError
+        from study.kata.client import WorkerError
 
         if os.environ.get("STUDY_KATA_WORKER", "1") == "0":
             return
-        client = KataClient(self.study.home)
-        try:
-            if not client.running():
-                client.start()
-        except (WorkerError, OSError):
-            pass  # the check itself will say what is wrong
+        with contextlib.suppress(WorkerError, OSError):  # the check will say what is wrong
+            self.app.attach_kata_worker(self.study.home)  # type: ignore[attr-defined]
 
     def _save(self) -> Path:
         path = katas.save_workspace(self.study, self.kata,
@@ -286,6 +283,10 @@ class KataScreen(StudyScreen[str]):
             result = KataClient(self.study.home).check(request)
         except (WorkerError, OSError) as exc:
             self.post_message(KataCheckFailed(self.kata_id, str(exc)))
+            return
+        if result.status == "error" and result.reason not in ("usage", ""):
+            # The judge could not judge (it died, the checker is broken): no attempt.
+            self.post_message(KataCheckFailed(self.kata_id, result.message))
             return
         self.post_message(KataChecked(self.kata_id, result, code))
 
