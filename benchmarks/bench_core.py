@@ -1,10 +1,13 @@
 """Speed of the headless core on a big synthetic home.
 
-    python benchmarks/bench_core.py [--fresh]
+    python benchmarks/bench_core.py [--fresh] [--quick]
 
 Generates (once, under benchmarks/.work/) a home with a user content directory of
-10,000 cards and 300,000 reviews over two years, then prints a table of timings
-against the targets. Targets live here, not in the unit tests.
+10,000 cards and 300,000 reviews over two years, and a 1,000,000-review export,
+then prints a table of timings (and peak memory) against the targets, with the
+baselines (the implementations before the durability work, kept below) measured
+in the same run. Targets live here, not in the unit tests. --quick skips the
+slow baseline import (about a minute and 1.6 GB).
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ WORK = Path(__file__).resolve().parent / ".work"
 NOW = "2026-11-23T09:00:00Z"
 N_CARDS = 10_000
 N_REVIEWS = 300_000
+N_EXPORT = 1_000_000
 TOPICS = 100
 
 
@@ -113,6 +117,89 @@ def make_home(home: Path) -> None:
         store.rebuild()  # the derived state, exactly as live grading would have left it
 
 
+def make_export(path: Path) -> None:
+    """A valid export of 1,000,000 reviews: 30,000 items, grades spread over two years."""
+    import json
+
+    rng = random.Random(11)
+    start = clock.to_ms(clock.parse_instant(NOW)) - 730 * 86_400_000
+    n_items = 30_000
+    step = 730 * 86_400_000 // (N_EXPORT // n_items + 1)
+    tmp = path.with_suffix(".part")
+    with open(tmp, "w", encoding="utf-8") as out:
+        out.write('{"format": "study-export", "version": 1, "study_version": "bench",\n'
+                  ' "settings": {"new_per_day": 20, "timezone": "UTC"},\n'
+                  ' "content": {},\n "history": {\n  "reviews": [\n')
+        for i in range(N_EXPORT):
+            ts = start + (i // n_items) * step + (i % n_items) * 1000 + rng.randint(0, 999)
+            row = {"id": i + 1, "item_id": f"synth-item-{i % n_items}", "kind": "card",
+                   "event": "grade", "rating": rng.choices((1, 2, 3, 4), (15, 8, 70, 7))[0],
+                   "ts": ts, "day": 739000 + ts // 86_400_000 - 20000,
+                   "duration_ms": rng.randint(2000, 20000), "client_id": "bench",
+                   "state_before": None, "undoes": None, "until_ms": None}
+            out.write("   " + json.dumps(row) + (",\n" if i + 1 < N_EXPORT else "\n"))
+        out.write('  ],\n  "attempts": [],\n  "hints": [],\n  "anki_export": [],\n'
+                  '  "client_id": "bench"\n }\n}\n')
+    tmp.replace(path)
+
+
+def legacy_rebuild(store) -> int:  # noqa: ANN001
+    """The rebuild before the durability work (the baseline): every event through fsrs."""
+    from collections import defaultdict
+
+    from study.clock import from_ms
+
+    with store.transaction() as c:
+        per_item = defaultdict(list)
+        for e in store._events(c):
+            per_item[e.item_id].append(e)
+        c.execute("DELETE FROM item_state")
+        n = 0
+        for item_id, events in per_item.items():
+            undone = {e.undoes for e in events if e.event == "undo"}
+            state, touched = ItemState(item_id, events[0].kind), False
+            for e in events:
+                if e.event == "undo" or e.id in undone:
+                    continue
+                state = store.srs.apply(state, e.event, from_ms(e.ts), rating=e.rating,
+                                        until_ms=e.until_ms)
+                touched = True
+            if touched:
+                store._put(c, state, max(e.id for e in events))
+                n += 1
+    return n
+
+
+def legacy_import(path: Path, home: Path) -> None:
+    """The import before the durability work (the baseline): json.loads of the whole file,
+    the log committed, then the old rebuild."""
+    import json
+
+    from study.core import open_study
+    from study.exchange import TABLES
+
+    data = json.loads(path.read_text("utf-8"))
+    with open_study(home) as study:
+        with study.store.transaction() as c:
+            for table, cols in TABLES.items():
+                rows = data["history"].get(table, [])
+                c.executemany(f"INSERT INTO {table} ({', '.join(cols)}) VALUES "
+                              f"({', '.join('?' * len(cols))})",
+                              [tuple(row[k] for k in cols) for row in rows])
+        legacy_rebuild(study.store)
+
+
+def run_measured(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Wall seconds and peak resident memory (MB) of one child process."""
+    t = time.perf_counter()
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    secs = time.perf_counter() - t
+    if status != 0:
+        raise SystemExit(f"{cmd} failed: {proc.stderr.read().decode() if proc.stderr else ''}")
+    return secs, usage.ru_maxrss / 1024
+
+
 def timed(fn, n: int) -> float:
     samples = []
     for _ in range(n):
@@ -125,7 +212,12 @@ def timed(fn, n: int) -> float:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--fresh", action="store_true", help="regenerate the synthetic home")
+    ap.add_argument("--quick", action="store_true", help="skip the baseline import")
+    ap.add_argument("--legacy-import", metavar="FILE", help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.legacy_import:
+        legacy_import(Path(args.legacy_import), Path(os.environ["STUDY_HOME"]))
+        return 0
     home = WORK / "home"
     if args.fresh and WORK.exists():
         shutil.rmtree(WORK)
@@ -168,8 +260,36 @@ def main() -> int:
                  timed(lambda: study.store.grade(item.id, item.kind, 3,
                                                  t0 + timedelta(seconds=next(counter))), 30),
                  None))
-    rows.append(("db rebuild (300k reviews)", timed(study.store.rebuild, 1), None))
+    conn = study.store.conn
+    n_rebuilt = study.store.rebuild()
+    fast = conn.execute("SELECT * FROM item_state ORDER BY item_id").fetchall()
+    rows.append(("db rebuild (300k reviews) baseline", timed(lambda: legacy_rebuild(study.store),
+                                                             1), None))
+    slow = conn.execute("SELECT * FROM item_state ORDER BY item_id").fetchall()
+    rows.append(("db rebuild (300k reviews)", timed(study.store.rebuild, 3), 2.0))
     study.close()
+    rows.append(("`study db rebuild` wall (300k reviews)", timed(lambda: cli("db", "rebuild"), 1),
+                 None))
+    same = "yes" if fast == slow and n_rebuilt == len(fast) else "NO"
+
+    export = WORK / "export-1m.json"
+    if not export.exists():
+        print("writing a 1,000,000-review export ...", flush=True)
+        make_export(export)
+    memory: list[tuple[str, float, float | None, float, float | None]] = []
+    for name, cmd in (
+        ("`study import json` (1M reviews)", [sys.executable, "-m", "study", "import", "json",
+                                               str(export)]),
+        ("import baseline (1M reviews)", [sys.executable, __file__, "--legacy-import",
+                                          str(export)]),
+    ):
+        if "baseline" in name and args.quick:
+            continue
+        target = WORK / "import-home"
+        shutil.rmtree(target, ignore_errors=True)
+        secs, peak = run_measured(cmd, env | {"STUDY_HOME": str(target)})
+        memory.append((name, secs, None if "baseline" in name else 10.0, peak,
+                       None if "baseline" in name else 300.0))
 
     print()
     print(f"{'measure':<48}{'median':>10}{'target':>10}  ok")
@@ -180,6 +300,18 @@ def main() -> int:
         passed = target is None or secs <= target
         ok &= passed
         print(f"{name:<48}{secs * 1000:>7.1f} ms{tgt:>10}  {'yes' if passed else 'NO'}")
+    print()
+    print(f"{'import':<40}{'wall':>10}{'target':>10}{'peak RSS':>11}{'target':>9}  ok")
+    print("-" * 84)
+    for name, secs, target, peak, peak_target in memory:
+        passed = (target is None or secs <= target) and (peak_target is None or
+                                                          peak <= peak_target)
+        ok &= passed
+        print(f"{name:<40}{secs:>8.1f} s{(f'{target:.0f} s' if target else '-'):>10}"
+              f"{peak:>8.0f} MB{(f'{peak_target:.0f} MB' if peak_target else '-'):>9}"
+              f"  {'yes' if passed else 'NO'}")
+    print(f"\nrebuild gives the baseline's states exactly: {same}")
+    ok &= same == "yes"
     print(f"\nhome: {len(study.items)} items, {n_reviews} reviews; "
           f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
     return 0 if ok else 1

@@ -376,6 +376,14 @@ def import_file(study: Study, fh: IO[bytes], source: str, replace: bool = False,
         c.execute("DELETE FROM item_state")
         for table in reversed(list(TABLES)):
             c.execute(f"DELETE FROM {table}")
+        # Bulk loading: the log's lookup indexes are built once at the end (a sort) instead
+        # of row by row; the unique one stays, it checks the rows. All inside the
+        # transaction, so a failed import rolls them back too.
+        indexes = c.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'reviews' "
+            "AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%'").fetchall()
+        for name, _ in indexes:
+            c.execute(f'DROP INDEX "{name}"')
         js = JsonStream(fh)
         reader = _Reader(js, write)
         try:
@@ -389,6 +397,8 @@ def import_file(study: Study, fh: IO[bytes], source: str, replace: bool = False,
             raise ExchangeError(f"{source}: {exc}") from None
         for table in TABLES:
             flush(table)
+        for _, sql in indexes:
+            c.execute(sql)
         settings = _check_top(reader)
         if not reader.total:
             _check_references(c, reader)
