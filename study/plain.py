@@ -199,7 +199,7 @@ class PlainReview:
                 self.say("  nothing to undo")
                 return False
             self.done = max(0, self.done - 1)
-            self.say(f"undone: {undone.item_id} ({RATING_NAMES.get(undone.rating, '?')})")
+            self.say(f"undone: {undone.item_id} ({undone.what})")
             return True
         if key == "s":
             self.session.suspend(entry.item)

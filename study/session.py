@@ -14,7 +14,7 @@ from study.clock import to_ms
 from study.core import Study
 from study.models import Item
 from study.planner import Plan, PlanEntry, plan
-from study.scheduler import ItemState
+from study.scheduler import RATING_NAMES, ItemState
 from study.store import GradeResult
 
 
@@ -24,6 +24,11 @@ class Undone:
     rating: int  # the grade undone; 0 when the action was not a grade
     state: ItemState
     event: str = "grade"  # grade, suspend, bury, forget, ...
+
+    @property
+    def what(self) -> str:
+        """What was undone, for a status line: the grade's name, or the action."""
+        return RATING_NAMES.get(self.rating, "?") if self.event == "grade" else self.event
 
 
 class Session:

@@ -101,3 +101,19 @@ def test_a_card_recorded_elsewhere_since_the_plan_is_skipped_before_it_is_shown(
     monkeypatch.setattr(s, "plan", plan_then_other_grades)
     entry = s.next(T0 + timedelta(seconds=1))
     assert entry is not None and entry.item.id != first.item.id
+
+
+def test_line_mode_undoes_a_suspend(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from conftest import write_mini
+    from test_cli import env_for, study
+
+    env = env_for(tmp_path / "home", write_mini(tmp_path / "content"))
+    # grade a cloze; suspend the mcq at its answer prompt; undo at the next prompt
+    out = study(["review", "--plain"], env, "\n3\n\\s\n\\u\nq\n")
+    assert out.returncode == 0, out.stderr
+    assert "undone:" in out.stdout and "(suspend)" in out.stdout, out.stdout
+    import sqlite3
+
+    db = sqlite3.connect(tmp_path / "home" / "study.db")
+    assert db.execute("SELECT COUNT(*) FROM item_state WHERE suspended = 1").fetchone() == (0,)
+    assert db.execute("SELECT COUNT(*) FROM reviews WHERE event = 'grade'").fetchone() == (1,)
