@@ -510,3 +510,53 @@ def test_the_attempt_records_the_code_that_was_checked(world: dict, tmp_path: Pa
     con.close()
     assert code == [(ZEROS,)]
     KataClient(home).stop()
+
+
+def test_the_worker_leaves_shortly_after_the_last_attached_client(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch
+                                                                  ) -> None:
+    import time
+
+    monkeypatch.setenv("STUDY_KATA_LINGER_S", "1")
+    home = tmp_path / "leased"
+    app, watch = KataClient(home), KataClient(home)
+    app.attach()
+    watch.attach()
+    sock = str(app.path).encode()
+    assert len(_worker_pids(sock)) == 1
+    app.detach()
+    time.sleep(2.5)
+    assert len(_worker_pids(sock)) == 1  # one client is still attached
+    watch.detach()
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and _worker_pids(sock):
+        time.sleep(0.2)
+    assert _worker_pids(sock) == []
+
+
+def test_a_missing_protection_is_named_never_silent(monkeypatch: pytest.MonkeyPatch) -> None:
+    from study.kata import confine
+
+    monkeypatch.setattr(confine, "landlock_abi", lambda: 0)
+    assert confine.landlock(confine.Policy()).startswith("unavailable")
+    monkeypatch.setitem(sys.modules, "pyseccomp", None)  # no libseccomp on this system
+    assert confine.seccomp(confine.Policy()).startswith("unavailable")
+
+
+def test_parameter_names_are_the_learners_own() -> None:
+    from study.kata.sandbox import signature_problem
+
+    sig = "softmax(x: Tensor, dim: int = -1) -> Tensor"
+
+    def renamed(logits, axis=-1):  # type: ignore[no-untyped-def]
+        return logits
+
+    def too_few(logits):  # type: ignore[no-untyped-def]
+        return logits
+
+    def keyword_needed(x, dim=-1, *, scale):  # type: ignore[no-untyped-def]
+        return x
+
+    assert signature_problem(renamed, "softmax", sig) is None
+    assert "2 positional parameter(s)" in (signature_problem(too_few, "softmax", sig) or "")
+    assert signature_problem(keyword_needed, "softmax", sig) is not None

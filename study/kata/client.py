@@ -3,8 +3,9 @@
 The first check starts a warm worker in the background (it imports torch once);
 later checks reuse it. One worker serves a home: starting is serialised by a
 lock, so simultaneous first checks start one worker. The worker leaves after
-`STUDY_KATA_IDLE_S` seconds without a check (default 300), or shortly after the
-last attached client (the app, `kata watch`) is gone, and restarts when study's
+`STUDY_KATA_IDLE_S` seconds without a check (default 300), or
+`STUDY_KATA_LINGER_S` seconds (default 10) after the last attached client (the
+app, `kata watch`) is gone, and restarts when study's
 own code has changed. `STUDY_KATA_WORKER=0` runs every check in a fresh process.
 
 Every exchange is authenticated both ways (`wire`). The client never waits
@@ -131,11 +132,13 @@ class KataClient:
             if self.running():
                 return
             idle = os.environ.get("STUDY_KATA_IDLE_S", "300")
+            linger = os.environ.get("STUDY_KATA_LINGER_S", "10")
             log = self.path.with_suffix(".log")
             with open(log, "ab") as out:
                 subprocess.Popen(
                     [sys.executable, "-m", "study.kata.worker", "--socket", str(self.path),
-                     "--token", str(token_file), "--idle", idle, "--code-key", self.key],
+                     "--token", str(token_file), "--idle", idle, "--linger", linger,
+                     "--code-key", self.key],
                     stdin=subprocess.DEVNULL, stdout=out, stderr=out, start_new_session=True,
                     close_fds=True)
             deadline = time.monotonic() + START_TIMEOUT_S
