@@ -34,7 +34,7 @@ def auto_backup(store: Store, home: Path, day: date, keep: int) -> Path | None:
     if not target.exists():
         store.verify()  # never back up a damaged database
         made = store.backup_to(target)  # and the copy is verified before it is put in place
-    rotate(home, keep)
+        rotate(home, keep)  # once a day: it verifies every backup
     return made
 
 
