@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 from pathlib import Path
@@ -249,12 +250,16 @@ def cmd_kata_grade(args: argparse.Namespace) -> int:
 def cmd_kata_watch(args: argparse.Namespace) -> int:
     import time
 
+    from study.kata.client import KataClient, WorkerError
     from study.katas import record
 
     with open_study_for(args) as study:
         kata = _kata(study, args.id)
         solution = _solution_path(study, kata, args.solution)
         print(f"Watching {solution} — save to re-check, Ctrl-C to stop.")
+        lease = KataClient(study.home)  # holds the worker while we watch
+        with contextlib.suppress(WorkerError, OSError):  # each check starts one if it must
+            lease.attach()
         last = None
         try:
             while True:
@@ -278,6 +283,8 @@ def cmd_kata_watch(args: argparse.Namespace) -> int:
                 time.sleep(0.25)
         except KeyboardInterrupt:
             print()
+        finally:
+            lease.detach()
     return 0
 
 
