@@ -257,9 +257,7 @@ def cmd_kata_watch(args: argparse.Namespace) -> int:
         kata = _kata(study, args.id)
         solution = _solution_path(study, kata, args.solution)
         print(f"Watching {solution} — save to re-check, Ctrl-C to stop.")
-        lease = KataClient(study.home)  # holds the worker while we watch
-        with contextlib.suppress(WorkerError, OSError):  # each check starts one if it must
-            lease.attach()
+        lease = KataClient(study.home)  # holds the worker while we watch (from the 1st check)
         last = None
         try:
             while True:
@@ -278,6 +276,8 @@ def cmd_kata_watch(args: argparse.Namespace) -> int:
                     else:
                         _print_result(result)
                         record(study, kata, result, request["source"], study.now())
+                    with contextlib.suppress(WorkerError, OSError):
+                        lease.attach()
                         if result.passed and args.exit_on_pass:
                             return 0
                 time.sleep(0.25)
