@@ -210,8 +210,9 @@ def rlimits(policy: Policy) -> str:
         resource.RLIMIT_FSIZE: (policy.file_mb << 20, policy.file_mb << 20),
         resource.RLIMIT_NOFILE: (policy.open_files, policy.open_files),
         resource.RLIMIT_CORE: (0, 0),
-        resource.RLIMIT_NPROC: (0, 0),  # not enforced for root; seccomp is
     }
+    if not policy.threads:  # it counts threads too, which CUDA's driver starts
+        limits[resource.RLIMIT_NPROC] = (0, 0)  # not enforced for root; seccomp is
     for which, value in limits.items():
         try:
             resource.setrlimit(which, value)
