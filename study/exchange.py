@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import operator
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -297,6 +298,7 @@ class _Reader:
         js = self.js
         cols = TABLES[table]
         keys = frozenset(cols)
+        values = operator.itemgetter(*cols)
         check = CHECKS[table]
         write = self.write
         if js.peek() != "[":
@@ -321,7 +323,7 @@ class _Reader:
             if bad is not None:
                 self.problem(f"history.{table}[{i}].{bad}")
                 continue
-            write(table, tuple(row[c] for c in cols))
+            write(table, values(row))
         self.counts[table] = n
 
 
