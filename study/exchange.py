@@ -456,9 +456,10 @@ def _check_top(reader: _Reader) -> Settings | None:
 def _check_references(c: sqlite3.Connection, reader: _Reader) -> None:
     for rid, target in c.execute(
             "SELECT r.id, r.undoes FROM reviews r LEFT JOIN reviews g ON g.id = r.undoes "
-            "WHERE r.undoes IS NOT NULL AND (g.id IS NULL OR g.event != 'grade') "
+            "WHERE r.undoes IS NOT NULL AND (g.id IS NULL OR g.event = 'undo') "
             "ORDER BY r.id LIMIT 20"):
-        reader.problem(f"history.reviews (id {rid}).undoes: {target} is not a grade in the log")
+        reader.problem(f"history.reviews (id {rid}).undoes: {target} is not a grade or an "
+                       "action in the log")
     for aid, target in c.execute(
             "SELECT a.id, a.review_id FROM attempts a LEFT JOIN reviews r ON r.id = a.review_id "
             "WHERE a.review_id IS NOT NULL AND r.id IS NULL ORDER BY a.id LIMIT 20"):

@@ -161,7 +161,8 @@ def test_dangling_undo_is_refused(tmp_path: Path) -> None:
     bad.write_text(json.dumps(data))
     out = study(["import", "json", str(bad)], env | {"STUDY_HOME": str(tmp_path / "x")})
     assert out.returncode == 2
-    assert "history.reviews (id 99).undoes: 12345 is not a grade in the log" in out.stderr
+    assert ("history.reviews (id 99).undoes: 12345 is not a grade or an action in the log"
+            in out.stderr)
 
 
 def test_settings_of_an_interrupted_import_are_written_on_the_next_open(tmp_path: Path) -> None:
@@ -177,3 +178,20 @@ def test_settings_of_an_interrupted_import_are_written_on_the_next_open(tmp_path
     assert json.loads(study(["settings", "--json"], env).stdout)["new_per_day"] == 4
     assert ("pending_settings",) not in sqlite3.connect(home / "study.db").execute(
         "SELECT key FROM meta").fetchall()
+
+
+def test_undone_actions_survive_the_round_trip(tmp_path: Path) -> None:
+    content = write_mini(tmp_path / "content")
+    a = tmp_path / "a"
+    env_a = env_for(a, content)
+    # grade a cloze, suspend the mcq, undo the suspend, grade the mcq
+    out = study(["review", "--plain"], env_a, "\n3\n\\s\n\\u\nb\n\nq\n")
+    assert out.returncode == 0 and "(suspend)" in out.stdout, out.stdout
+    dump = tmp_path / "dump.json"
+    assert study(["export", "json", "--out", str(dump)], env_a).returncode == 0
+    events = [r["event"] for r in json.loads(dump.read_text())["history"]["reviews"]]
+    assert "undo" in events and "suspend" in events
+    env_b = env_for(tmp_path / "b", content)
+    out = study(["import", "json", str(dump)], env_b)
+    assert out.returncode == 0, out.stderr
+    assert _state(tmp_path / "b") == _state(a)
