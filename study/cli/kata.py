@@ -34,14 +34,16 @@ def cmd_kata_list(args: argparse.Namespace) -> int:
             state = study.store.state(k.id, "kata")
             status = ("passed" if any(a[2] == "passed" for a in attempts) else
                       "attempted" if attempts else "new")
+            due = state.due()
             rows.append({"id": k.id, "title": k.title, "topic": k.topic,
                          "difficulty": k.difficulty, "status": status,
-                         "due": state.due().isoformat() if state.due() else None})
+                         "due": due.isoformat() if due else None})
     if args.json:
         print(json.dumps(rows))
         return 0
     for r in rows:
-        print(f"{r['id']:<32} {'★' * r['difficulty']:<6} {r['status']:<10} {r['title']}")
+        stars = "★" * int(str(r["difficulty"]))
+        print(f"{r['id']:<32} {stars:<6} {r['status']:<10} {r['title']}")
     return 0
 
 

@@ -23,6 +23,7 @@ import os
 import re
 import sys
 from dataclasses import dataclass, field
+from types import FrameType
 from typing import Any
 
 import torch
@@ -163,7 +164,7 @@ class _Recorder:
     def banned_module_frame(self) -> str | None:
         if not self.module_paths:
             return None
-        frame = sys._getframe(2)
+        frame: FrameType | None = sys._getframe(2)
         while frame is not None:
             fname = frame.f_code.co_filename
             if fname.startswith(self.module_paths):

@@ -191,8 +191,9 @@ def ban_to_wire(ban: Ban) -> dict[str, Any]:
 
 def ban_from_wire(data: dict[str, Any]) -> Ban:
     names = {f.name for f in dataclasses.fields(Ban)}
-    return Ban(**{k: tuple(v) if isinstance(v, list) else v for k, v in data.items()
-                  if k in names})
+    fields: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v
+                              for k, v in data.items() if k in names}
+    return Ban(**fields)
 
 
 # -- the child -------------------------------------------------------------------------------
@@ -342,7 +343,7 @@ def _guarded(guard: Guard) -> Iterator[None]:
             signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS)
             sys.settrace(None)
             sys.setprofile(None)
-            frame = sys._getframe()
+            frame: types.FrameType | None = sys._getframe()
             while frame is not None:
                 frame.f_trace = None
                 frame = frame.f_back
@@ -388,7 +389,7 @@ def _run_cases(chan: socket.socket, fn: Callable[..., Any], drive: Callable[...,
                 # __repr__ runs watched too.
                 for key, value in (outputs.items() if isinstance(outputs, dict) else ()):
                     if isinstance(value, torch.Tensor):
-                        ptr = value.untyped_storage().data_ptr() if value.numel() else None
+                        ptr = value.untyped_storage().data_ptr() if value.numel() else -1
                         meta[key] = {"device": str(value.device), "alias": inputs.get(ptr, "")
                                      if not key.startswith("after.") else ""}
                         sendable[key] = torch.Tensor(value.detach().to("cpu")).clone()

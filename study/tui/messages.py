@@ -8,9 +8,10 @@ These do not bubble: a screen's message must not come back to the app.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from textual.message import Message
+
+from study.kata.result import CheckResult
 
 
 class StudyOpened(Message):
@@ -38,7 +39,7 @@ class StudyUnavailable(Message, bubble=False):
 
 
 class KataChecked(Message):
-    def __init__(self, kata_id: str, result: dict[str, Any], code: str) -> None:
+    def __init__(self, kata_id: str, result: CheckResult, code: str) -> None:
         super().__init__()
         self.kata_id = kata_id
         self.result = result
