@@ -31,6 +31,7 @@ from study.scheduler import REVIEW, ItemState, Srs
 
 DB_FILE = "study.db"
 UNDOABLE = frozenset(("grade", "suspend", "unsuspend", "bury", "unbury", "forget"))
+QUICK_CHECK_BYTES = 4 << 20  # up to this size every open runs SQLite's full quick_check
 PENDING_SETTINGS = "pending_settings"  # meta: settings text an import committed, to write
 _STATE_COLS = (
     "item_id, kind, state, step, stability, difficulty, due_ms, last_review_ms, "
@@ -119,6 +120,10 @@ class Store:
             # with the daily backup (`verify`) and `study db check`; damage a later query
             # finds is reported the same way (`explain`).
             self.conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+            if self.path.stat().st_size <= QUICK_CHECK_BYTES:  # a few milliseconds
+                problem = dbfile.check_connection(self.conn)
+                if problem is not None:
+                    raise DatabaseDamaged(dbfile.damaged_message(self.path, problem))
             self._enable_wal()
             # FULL: a committed grade survives power loss, not only a crash.
             self.conn.execute("PRAGMA synchronous = FULL")

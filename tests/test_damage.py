@@ -44,7 +44,7 @@ def one_line(out: subprocess.CompletedProcess) -> str:
     return lines[0]
 
 
-@pytest.mark.parametrize("damage", ["empty", "truncated", "garbage", "missing"])
+@pytest.mark.parametrize("damage", ["empty", "truncated", "garbage", "missing", "pages"])
 def test_a_damaged_database_names_the_backup_and_restore_brings_it_back(
     tmp_path: Path, damage: str
 ) -> None:
@@ -60,6 +60,10 @@ def test_a_damaged_database_names_the_backup_and_restore_brings_it_back(
         db.write_bytes(data[: len(data) // 2 + 100])
     elif damage == "garbage":
         db.write_bytes(os.urandom(8192))
+    elif damage == "pages":  # the header is whole, the pages behind it are not
+        data = bytearray(db.read_bytes())
+        data[4096:] = os.urandom(len(data) - 4096)
+        db.write_bytes(bytes(data))
     else:
         db.unlink()
     for side in ("study.db-wal", "study.db-shm"):
