@@ -12,7 +12,7 @@ import math
 import torch
 
 from study.kata.presets import FUSED_OPTIM_FAMILY
-from study.kata.toolkit import Ban, Case, Tol, Variant, generator, sibling
+from study.kata.toolkit import Ban, Case, Tol, Variant, also_in, generator, sibling
 
 _drive = sibling(__file__, "drive")  # the model and helpers the sandbox uses too
 _STATE = _drive._STATE
@@ -182,6 +182,7 @@ def _case(name, *, shape, k, seed, step=1, lr=1e-3, betas=(0.9, 0.999), eps=1e-8
     return Case(name, args, tol=_tol(args), mutable=_STATE)
 
 
+@also_in(torch.float64)
 def cases():
     yield _case("the first update, from zero moments", shape=(7,), k=1, seed=1)
     yield _case("20 steps, default hyper-parameters", shape=(5, 3), k=20, seed=2)

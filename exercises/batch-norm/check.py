@@ -4,7 +4,7 @@ import torch
 
 from study.kata.compare import compare_tensor
 from study.kata.presets import NORM_LAYER_FAMILY
-from study.kata.toolkit import Ban, Case, Tol, Variant, rand, randn
+from study.kata.toolkit import Ban, Case, Tol, Variant, also_in, rand, randn
 
 _KERNELS = (
     "aten::batch_norm", "aten::_batch_norm_impl_index", "aten::native_batch_norm",
@@ -68,6 +68,7 @@ def _case(name, shape, seed, training, momentum=0.1, eps=1e-5):
                 mutable=("running_mean", "running_var"))
 
 
+@also_in(torch.float64)
 def cases():
     yield _case("training, [8, 3]", (8, 3), 10, True)
     yield _case("training, [2, 5] (two rows)", (2, 5), 20, True)

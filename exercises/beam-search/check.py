@@ -8,7 +8,7 @@ from the first seed whose decisions are all clear (each pruning step's k-th and
 
 import torch
 
-from study.kata.toolkit import Case, Tol, Variant, randn
+from study.kata.toolkit import Case, Tol, Variant, also_in, randn
 
 _GAP = 1e-4
 
@@ -100,6 +100,7 @@ def _case(name, V, eos, beam_size, max_len, length_penalty, seed, *, scale=2.0, 
     return Case(name, args, tol=Tol(atol=1e-5, rtol=1e-5))
 
 
+@also_in(torch.float64)
 def cases():
     yield _case("V=2, beam 1, max_len 1", 2, 0, 1, 1, 1.0, seed=1)
     yield _case("beam_size 1 (greedy), V=5", 5, 4, 1, 6, 1.0, seed=10, eos_bias=1.0)

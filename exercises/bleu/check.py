@@ -88,7 +88,10 @@ def _bleu(cands, refs, max_n, clip=True, ref_len="closest", bp=True, mean="geome
             counts = _ngrams(cand, n)
             max_ref = Counter()
             for ref in rs:
-                max_ref |= _ngrams(ref, n)
+                if clip == "sum":
+                    max_ref += _ngrams(ref, n)
+                else:
+                    max_ref |= _ngrams(ref, n)
             if clip:
                 matches[n - 1] += sum((counts & max_ref).values())
             else:
@@ -134,12 +137,82 @@ def _sentence_average(case):
     return _t(sum(scores) / len(scores))
 
 
+def _sentence_stats(cand, rs, max_n):
+    """Per order n: (clipped matches, candidate n-grams) for one sentence."""
+    stats = []
+    for n in range(1, max_n + 1):
+        counts, best = _ngrams(cand, n), Counter()
+        for ref in rs:
+            best |= _ngrams(ref, n)
+        stats.append((sum((counts & best).values()), sum(counts.values())))
+    return stats
+
+
+def _sentence_bleu_lenient(cand, rs, max_n, eps=None):
+    """A sentence BLEU as written by hand or by nltk's smoothing: orders with no n-grams
+    are left out, a zero match counts as eps / total (when eps is given)."""
+    logs = []
+    for m, t in _sentence_stats(cand, rs, max_n):
+        if t == 0:
+            continue
+        if m == 0:
+            if eps is None:
+                return 0.0
+            m = eps
+        logs.append(math.log(m / t))
+    if not logs:
+        return 0.0
+    lens = [len(x) for x in rs]
+    r = min(lens, key=lambda L: (abs(L - len(cand)), L))
+    bp = 1.0 if len(cand) > r else math.exp(1 - r / len(cand))
+    return bp * math.exp(sum(logs) / len(logs))
+
+
+def _averaged_sentences(eps=None):
+    def compute(case):
+        a = case.args
+        pairs = list(zip(a["candidates"], a["references"], strict=True))
+        return _t(sum(_sentence_bleu_lenient(c, r, a["max_n"], eps) for c, r in pairs)
+                  / len(pairs))
+    return compute
+
+
+def _averaged_precisions(case):
+    """Each order's precision averaged over the sentences (macro), then combined."""
+    a = case.args
+    per = [_sentence_stats(c, r, a["max_n"])
+           for c, r in zip(a["candidates"], a["references"], strict=True)]
+    logs = []
+    for n in range(a["max_n"]):
+        ps = [s[n][0] / s[n][1] for s in per if s[n][1]]
+        p = sum(ps) / len(ps) if ps else 0.0
+        if p == 0:
+            return _t(0.0)
+        logs.append(math.log(p))
+    c = sum(len(x) for x in a["candidates"])
+    r = 0
+    for cand, rs in zip(a["candidates"], a["references"], strict=True):
+        k = len(cand)
+        r += min((len(x) for x in rs), key=lambda L, k=k: (abs(L - k), L))
+    return _t(math.exp(sum(logs) / len(logs)) * (math.exp(1 - r / c) if c <= r else 1.0))
+
+
+_CORPUS = ("BLEU is a corpus metric: sum the clipped matches, the n-gram totals and the "
+           "lengths over all sentences first, then combine; do not average sentence scores")
+
+
 VARIANTS = [
     _v("the n-gram counts must be clipped: each n-gram counts at most as often as it "
        "appears in one reference (its max count over the references)", clip=False),
-    Variant("BLEU is a corpus metric: sum the clipped matches, the n-gram totals and the "
-            "lengths over all sentences first, then combine; do not average sentence "
-            "scores", _sentence_average),
+    _v("clip each n-gram's count by its largest count in any single reference, not by "
+       "the sum of its counts over all the references", clip="sum"),
+    Variant(_CORPUS, _sentence_average),
+    Variant(_CORPUS, _averaged_sentences()),
+    Variant(_CORPUS, _averaged_sentences(eps=0.1)),
+    Variant(_CORPUS, _averaged_sentences(eps=1.0)),
+    Variant("BLEU is a corpus metric: sum each order's clipped matches and n-gram totals "
+            "over all sentences, then divide; do not average the sentences' precisions",
+            _averaged_precisions),
     _v("the brevity penalty uses the reference length closest to the candidate's, not "
        "the shortest reference", ref_len="shortest"),
     _v("the brevity penalty uses the reference length closest to the candidate's, not "

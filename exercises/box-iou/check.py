@@ -6,7 +6,7 @@ float64 formula of torchvision.ops.box_iou (area = (x2-x1)*(y2-y1), no + 1).
 
 import torch
 
-from study.kata.toolkit import Ban, Case, Tol, Variant, generator
+from study.kata.toolkit import Ban, Case, Tol, Variant, also_in, generator
 
 BAN = Ban(
     functions=("torchvision.ops.box_iou", "torchvision.ops.boxes.box_iou",
@@ -32,6 +32,7 @@ def _case(name, b1, b2):
     return Case(name, {"boxes1": b1, "boxes2": b2}, tol=TOL)
 
 
+@also_in(torch.float64)
 def cases():
     g = generator(1)
     yield _case("one box against one box", _boxes(1, g), _boxes(1, g))

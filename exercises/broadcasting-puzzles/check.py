@@ -8,7 +8,7 @@ loop over the rows or the classes of the big case needs hundreds.
 
 import torch
 
-from study.kata.toolkit import Ban, Case, Tol, Variant, randint, randn
+from study.kata.toolkit import Ban, Case, Tol, Variant, also_in, randint, randn
 
 BAN = Ban(
     functions=("torch.cdist", "torch.nn.functional.pdist", "torch.pdist",
@@ -64,6 +64,7 @@ def _case(name, n, m, d, c, seed, *, scale=1.0, mean=0.0, labels=None, zero_rows
     return Case(name, {"x": x, "y": y, "labels": labels, "num_classes": c}, tol=tol)
 
 
+@also_in(torch.float64)
 def cases():
     yield _case("one point each, D = 1, one class", 1, 1, 1, 1, seed=1)
     yield _case("N = 5, M = 7, D = 3, 4 classes", 5, 7, 3, 4, seed=2)

@@ -5,7 +5,7 @@ import math
 import torch
 
 from study.kata.presets import ATTENTION
-from study.kata.toolkit import Case, Tol, Variant, randn
+from study.kata.toolkit import Case, Tol, Variant, also_in, randn
 
 BAN = ATTENTION.because(
     "the masked attention is what this kata asks you to write; build it from matmul, "
@@ -25,6 +25,7 @@ def _case(name, lead, tq, tk, d, dv, seed, scale=1.0):
                 grad=("q", "k", "v"))
 
 
+@also_in(torch.float64)
 def cases():
     yield _case("Tq = Tk = 1", (), 1, 1, 4, 3, seed=1)
     yield _case("self-attention [2, 5, 8] (Tq = Tk = 5)", (2,), 5, 5, 8, 8, seed=2)

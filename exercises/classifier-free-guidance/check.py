@@ -7,7 +7,7 @@ passes it to the solution. The reference runs the same model in float64, twice.
 
 import torch
 
-from study.kata.toolkit import Case, Tol, Variant, randint, randn, sibling
+from study.kata.toolkit import Case, Tol, Variant, also_in, randint, randn, sibling
 
 _drive = sibling(__file__, "drive")  # the model and helpers the sandbox uses too
 _model_fn = _drive._model_fn
@@ -24,6 +24,7 @@ def _case(name, shape, E, w, seed):
     return Case(name, args, tol=Tol(atol=2e-6 * (1 + abs(w)), rtol=1e-5), extra=extra)
 
 
+@also_in(torch.float64)
 def cases():
     yield _case("one sample [1, 3, 4, 4], w = 7.5", (1, 3, 4, 4), 5, 7.5, 10)
     yield _case("batch [2, 4, 5, 5], w = 7.5", (2, 4, 5, 5), 8, 7.5, 20)

@@ -2,7 +2,7 @@
 
 import torch
 
-from study.kata.toolkit import Case, Tol, Variant, randn
+from study.kata.toolkit import Case, Tol, Variant, also_in, randn
 
 _GRAD = ("image_emb", "text_emb")
 
@@ -12,6 +12,7 @@ def _tol(scale):
     return Tol(atol=2e-6 + 3e-7 * scale, rtol=2e-5)
 
 
+@also_in(torch.float64)
 def cases():
     specs = [(1, 4, 10.0), (2, 1, 5.0), (7, 16, 14.3), (16, 32, 100.0), (33, 9, 1.0),
              (8, 64, 50.0)]

@@ -4,7 +4,7 @@ import math
 
 import torch
 
-from study.kata.toolkit import Ban, Case, Tol, Variant, randn
+from study.kata.toolkit import Ban, Case, Tol, Variant, also_in, randn
 
 BAN = Ban(
     functions=("torch.nn.utils.clip_grad_norm_", "torch.nn.utils.clip_grad_norm",
@@ -34,6 +34,7 @@ def _case(name, shapes, max_norm, norm_type=2.0, seed=0, scales=None, zero=()):
     return Case(name, {"grads": grads, "max_norm": max_norm, "norm_type": norm_type}, tol=tol)
 
 
+@also_in(torch.float64)
 def cases():
     yield _case("one vector [10], norm about 3, max_norm 1", [(10,)], 1.0, seed=1)
     yield _case("a small model: [4, 3], [4], [2, 4], [2]", [(4, 3), (4,), (2, 4), (2,)], 0.5,

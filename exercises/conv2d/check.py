@@ -6,7 +6,7 @@ import torch
 import torch.nn.functional as F
 
 from study.kata.presets import CONV
-from study.kata.toolkit import Case, Tol, Variant, randn
+from study.kata.toolkit import Case, Tol, Variant, also_in, randn
 
 BAN = CONV.because(
     "the convolution is what this kata asks you to write; build it from F.pad, "
@@ -40,6 +40,7 @@ def _tol(x: torch.Tensor, weight: torch.Tensor) -> Tol:
     return Tol(atol=1e-6 + 4e-7 * terms * scale, rtol=1e-5)
 
 
+@also_in(torch.float64)
 def cases():
     for i, (name, n, c_in, h, w, c_out, kh, kw, stride, padding, with_bias) in enumerate(_SHAPES):
         x = randn(n, c_in, h, w, seed=100 + i, scale=2.0 if i % 3 == 0 else 1.0)

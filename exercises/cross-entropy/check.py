@@ -3,7 +3,7 @@
 import torch
 
 from study.kata.presets import CROSS_ENTROPY_FAMILY, SOFTMAX_FAMILY
-from study.kata.toolkit import Ban, Case, Tol, Variant, randint, randn
+from study.kata.toolkit import Ban, Case, Tol, Variant, also_in, randint, randn
 
 BAN = Ban(
     functions=(
@@ -49,6 +49,7 @@ def _with_ignored(target: torch.Tensor, rows: list[int], ignore_index: int = -10
     return target
 
 
+@also_in(torch.float64)
 def cases():
     yield _case("one row, 5 classes", randn(1, 5, seed=1, scale=3.0), randint(0, 5, (1,), seed=2))
     yield _case("random [4, 10]", randn(4, 10, seed=3, scale=3.0), randint(0, 10, (4,), seed=4))

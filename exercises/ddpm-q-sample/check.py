@@ -4,7 +4,7 @@
 import torch
 
 from study.kata.schedules import cosine_betas, linear_betas, scaled_linear_betas
-from study.kata.toolkit import Case, Tol, Variant, rand, randint, randn
+from study.kata.toolkit import Case, Tol, Variant, also_in, rand, randint, randn
 
 # Nothing is banned: the kata is about the formula and per-sample indexing.
 
@@ -20,6 +20,7 @@ def _tol(a: dict) -> Tol:
     return Tol(atol=1e-4 * m, rtol=0.0)
 
 
+@also_in(torch.float64)
 def cases():
     specs = [
         ("[B, D] = [4, 6], linear schedule T = 1000, t = 0 and t = T − 1 in one batch",

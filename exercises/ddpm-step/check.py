@@ -11,7 +11,7 @@ import math
 import torch
 
 from study.kata.schedules import cosine_betas, linear_betas, scaled_linear_betas
-from study.kata.toolkit import Case, Tol, Variant, rand, randn
+from study.kata.toolkit import Case, Tol, Variant, also_in, rand, randn
 
 # Nothing is banned: the kata is about the formula, the variance and the t = 0 step.
 
@@ -64,6 +64,7 @@ def _case(name: str, shape: tuple, t: int, betas: torch.Tensor, seed: int,
 _REL = 2e-4
 
 
+@also_in(torch.float64)
 def cases():
     lin, cos = linear_betas(1000), cosine_betas(1000)
     yield _case("[B, D] = [4, 6], linear schedule T = 1000, t = 500", (4, 6), 500, lin, 1)

@@ -7,7 +7,7 @@ import torch
 import torch.nn.functional as F
 
 from study.kata.presets import CONV
-from study.kata.toolkit import Case, Tol, Variant, randn
+from study.kata.toolkit import Case, Tol, Variant, also_in, randn
 
 BAN = CONV.because(
     "the depthwise and pointwise convolutions are what this kata asks you to write; "
@@ -33,6 +33,7 @@ def _out_size(size, k, s, p):
     return (size + 2 * p - k) // s + 1
 
 
+@also_in(torch.float64)
 def cases():
     for i, (name, n, c, h, w, c_out, k, s, p) in enumerate(_SHAPES):
         x = randn(n, c, h, w, seed=500 + i, scale=2.0 if i % 3 == 0 else 1.0)

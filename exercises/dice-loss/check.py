@@ -2,7 +2,7 @@
 
 import torch
 
-from study.kata.toolkit import Case, Tol, Variant, randint, randn
+from study.kata.toolkit import Case, Tol, Variant, also_in, randint, randn
 
 
 def _case(name, logits, target, smooth=1.0, grad=True):
@@ -13,6 +13,7 @@ def _case(name, logits, target, smooth=1.0, grad=True):
                 grad=("logits",) if grad else ())
 
 
+@also_in(torch.float64)
 def cases():
     shapes = [(1, 2, (7,)), (2, 3, (5, 4)), (3, 4, (6,)), (2, 5, (3, 3, 2)), (4, 3, (1, 1)),
               (1, 6, (9, 11))]

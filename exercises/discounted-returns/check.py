@@ -2,7 +2,7 @@
 
 import torch
 
-from study.kata.toolkit import Case, Tol, Variant, generator, randn
+from study.kata.toolkit import Case, Tol, Variant, also_in, generator, randn
 
 
 def _dones(b, t, p, seed):
@@ -17,6 +17,7 @@ def _tol(rewards, gamma):
     return Tol(atol=2e-7 * m * (1 + t ** 0.5), rtol=1e-5)
 
 
+@also_in(torch.float64)
 def cases():
     specs = [  # (B, T, gamma, done prob, seed)
         (1, 1, 0.99, 0.0, 1), (1, 7, 0.9, 0.0, 2), (4, 10, 0.99, 0.2, 3),

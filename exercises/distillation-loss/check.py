@@ -5,7 +5,7 @@ import torch
 import torch.nn.functional as F
 
 from study.kata.presets import CROSS_ENTROPY_FAMILY, KL_FAMILY
-from study.kata.toolkit import Ban, Case, Tol, Variant, randint, randn
+from study.kata.toolkit import Ban, Case, Tol, Variant, also_in, randint, randn
 
 BAN = Ban(
     functions=(
@@ -110,6 +110,7 @@ def _case(name, n, c, seed, t=2.0, alpha=0.5, scale=3.0, teacher_scale=None):
                                                   rtol=1e-5))
 
 
+@also_in(torch.float64)
 def cases():
     yield _case("one row, two classes", 1, 2, seed=1)
     yield _case("[7, 5], T = 2, alpha = 0.5", 7, 5, seed=2)

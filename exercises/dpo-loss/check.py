@@ -3,7 +3,7 @@
 import torch
 import torch.nn.functional as F
 
-from study.kata.toolkit import Case, Tol, Variant, randn
+from study.kata.toolkit import Case, Tol, Variant, also_in, randn
 
 _GRAD = ("policy_chosen_logps", "policy_rejected_logps")
 
@@ -24,6 +24,7 @@ def _tol(a):
     return Tol(atol=1e-6 + 8e-7 * a["beta"] * m, rtol=2e-5)
 
 
+@also_in(torch.float64)
 def cases():
     specs = [(1, 0.1, 0.0, 1), (7, 0.1, 0.0, 2), (16, 0.5, 0.0, 3), (33, 0.05, 0.0, 4),
              (8, 0.1, 0.1, 5), (5, 1.0, 0.25, 6)]

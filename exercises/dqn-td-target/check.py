@@ -6,7 +6,7 @@ the target came back attached to the graph (it must not).
 
 import torch
 
-from study.kata.toolkit import Case, Tol, Variant, generator, randn
+from study.kata.toolkit import Case, Tol, Variant, also_in, generator, randn
 
 
 def _tol(a):
@@ -14,6 +14,7 @@ def _tol(a):
     return Tol(atol=2e-6 * m, rtol=1e-6)
 
 
+@also_in(torch.float64)
 def cases():
     specs = [  # (B, A, gamma, done prob, double, seed)
         (1, 1, 0.99, 0.0, False, 1), (1, 4, 0.99, 0.0, True, 2), (8, 5, 0.99, 0.25, False, 3),

@@ -14,4 +14,4 @@ def drive(fn, args, case):
     out = fn(*a.values())
     attached = isinstance(out, torch.Tensor) and out.requires_grad
     return {"out.target": out.detach() if isinstance(out, torch.Tensor) else out,
-            "out.requires_grad": torch.tensor(float(attached))}
+            "out.requires_grad": torch.tensor(float(attached), dtype=args["rewards"].dtype)}

@@ -12,7 +12,7 @@ import math
 import torch
 
 from study.kata.presets import DROPOUT_FAMILY
-from study.kata.toolkit import Ban, Case, randn
+from study.kata.toolkit import Ban, Case, also_in, randn
 
 BAN = Ban(
     functions=("torch.nn.functional.dropout", "torch.nn.functional.dropout1d",
@@ -39,6 +39,7 @@ def _x(shape, seed):
     return x + torch.where(x >= 0, 0.5, -0.5)
 
 
+@also_in(torch.float64)
 def cases():
     yield Case("training=False returns x, [4, 7]", {"x": _x((4, 7), 1), "p": 0.5,
                                                     "training": False})
@@ -58,6 +59,10 @@ def cases():
     yield Case("training, p = 0.5, a single element", {"x": _x((1,), 20), "p": 0.5,
                                                        "training": True},
                extra={"random": True, "seed": 7, "small": True})
+    for dtype in (torch.float16, torch.bfloat16):  # "any float dtype"
+        yield Case(f"training, p = 0.4, [300, 200], in {str(dtype)[6:]}",
+                   {"x": _x((300, 200), 30).to(dtype), "p": 0.4, "training": True},
+                   extra={"random": True, "seed": 130})
 
 
 def reference(case):
@@ -85,9 +90,11 @@ def _deterministic(case, out):
 
 def _classify(x: torch.Tensor, out: torch.Tensor, p: float):
     """Per element: dropped (0), kept and scaled by 1/(1-p); or None where neither."""
+    # x / (1 - p) rounded to the output's dtype: one rounding step of slack (float16 too).
+    rel = max(1e-5, 2 * torch.finfo(out.dtype).eps) if out.is_floating_point() else 1e-5
     out = out.double()
     dropped = out == 0
-    kept = (out - x / (1 - p)).abs() <= 1e-5 * (1 + (x / (1 - p)).abs())
+    kept = (out - x / (1 - p)).abs() <= rel * (1 + (x / (1 - p)).abs())
     return dropped, kept
 
 

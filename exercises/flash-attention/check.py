@@ -13,7 +13,7 @@ import math
 import torch
 
 from study.kata.presets import ATTENTION
-from study.kata.toolkit import Case, Tol, Variant, randn
+from study.kata.toolkit import Case, Tol, Variant, also_in, randn
 
 BAN = ATTENTION.because(
     "the tiled online softmax is what this kata asks you to write; build it from "
@@ -37,6 +37,7 @@ def _case(name, B, H, T, S, d, block_size, *, seed, causal=False, scale=1.0):
                 tol=Tol(atol=atol, rtol=1e-5), max_elems=T * S)
 
 
+@also_in(torch.float64)
 def cases():
     yield _case("one head, S = 300 (not a multiple of 64)", 1, 1, 33, 300, 8, 64, seed=1)
     yield _case("B = 2, H = 2, block 16, S = 261", 2, 2, 150, 261, 16, 16, seed=10)

@@ -7,7 +7,7 @@ import math
 import torch
 import torch.nn.functional as F
 
-from study.kata.toolkit import Case, Tol, Variant, randn
+from study.kata.toolkit import Case, Tol, Variant, also_in, randn
 
 
 def _acts(shape, seed, scale=2.0):
@@ -36,6 +36,7 @@ def _case(name, acts, grads, output_size=None, normalize=True):
                        "normalize": normalize}, tol=Tol(atol=atol, rtol=1e-5))
 
 
+@also_in(torch.float64)
 def cases():
     s = (2, 8, 7, 7)
     yield _case("[2, 8, 7, 7], normalised", _acts(s, 1), _grads(s, 2))

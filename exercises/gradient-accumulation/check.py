@@ -5,14 +5,14 @@ losses and the final weights with a float64 run that takes one full-batch step p
 
 import torch
 
-from study.kata.toolkit import Case, Tol, Variant, randn, sibling
+from study.kata.toolkit import Case, Tol, Variant, also_in, randn, sibling
 
 _drive = sibling(__file__, "drive")  # the model and helpers the sandbox uses too
 _W, _model = _drive._W, _drive._model
 
 
 def _run(case, *, no_scale=False, div_accum=False, every_micro=False, drop_last=False,
-         no_zero=False, keep_stale=False):
+         no_zero=False, keep_stale=False, div_count=False, div_total=False):
     a = case.args
     x, y, mb, k = a["inputs"], a["targets"], a["micro_batch_size"], a["accum_steps"]
     model = _model(a, torch.float64, torch.device("cpu"))
@@ -34,7 +34,8 @@ def _run(case, *, no_scale=False, div_accum=False, every_micro=False, drop_last=
         first = False
         total = 0.0
         for i in group:
-            w = 1.0 if no_scale else (1.0 / k if div_accum else xs[i].shape[0] / n)
+            w = (1.0 if no_scale else 1.0 / k if div_accum else 1.0 / len(group) if div_count
+                 else 1.0 / len(xs) if div_total else xs[i].shape[0] / n)
             loss = ((model(xs[i]) - ys[i]) ** 2).mean() * w
             loss.backward()
             total += float(loss.detach())
@@ -66,7 +67,14 @@ VARIANTS = [
             keys=_K),
     Variant("each micro-batch loss is divided by accum_steps, but the last micro-batch (or "
             "group) is smaller: weight it by its number of samples over the group's total",
-            _v(_uneven, div_accum=True), keys=_K),
+            _v(div_accum=True), keys=_K),
+    Variant("each micro-batch loss is divided by the number of micro-batches in its group, "
+            "but they are not all the same size: weight each by its number of samples over "
+            "the group's total, so a short last micro-batch counts less",
+            _v(_uneven, div_count=True), keys=_K),
+    Variant("each micro-batch loss is divided by the total number of micro-batches in the "
+            "data: scale within each group instead, weighting each micro-batch by its share of "
+            "the group's samples (one optimizer step per group)", _v(div_total=True), keys=_K),
     Variant("you stepped the optimizer after every micro-batch: step once per accum_steps "
             "micro-batches", _v(lambda a: a["accum_steps"] > 1, every_micro=True), keys=_K),
     Variant("the last, incomplete group was dropped: it still gets its own optimizer step",
@@ -89,6 +97,7 @@ def _case(name, n, d, h, k_out, mb, accum, seed, lr=0.1):
     return Case(name, args, tol=Tol(atol=2e-6, rtol=1e-5))
 
 
+@also_in(torch.float64)
 def cases():
     yield _case("32 samples, micro-batches of 4, accumulate 4 (2 updates)", 32, 5, 8, 2, 4, 4,
                 seed=1)
@@ -102,3 +111,15 @@ def cases():
                 seed=6)
     yield _case("a wider model, 64 samples, micro 8, accumulate 4, lr 0.05", 64, 16, 32, 4, 8, 4,
                 seed=7, lr=0.05)
+
+
+def check(case, got, want):
+    largest, mb = got.get("info.largest_batch"), case.args["micro_batch_size"]
+    if isinstance(largest, int) and largest > mb:
+        return [f"the model was called on a batch of {largest} samples, but micro_batch_size "
+                f"is {mb}: run one forward and backward per micro-batch and let the gradients "
+                "add up in .grad; one pass over the whole group gives the same step but needs "
+                "the memory for all its activations, which accumulation exists to avoid"]
+    if got.get("info.forward_calls") == 0:
+        return ["the model was never called: compute each micro-batch's loss with model(x)"]
+    return []

@@ -3,7 +3,7 @@ against the d2l formula in float64. Variants name the usual normalisation slips.
 
 import torch
 
-from study.kata.toolkit import Case, Tol, Variant, randn
+from study.kata.toolkit import Case, Tol, Variant, also_in, randn
 
 
 def _gram(f, norm):
@@ -85,6 +85,7 @@ def _case(name, gen, sty):
                 tol=Tol(atol=2e-6 * min(loss_scale, grad_scale), rtol=1e-4))
 
 
+@also_in(torch.float64)
 def cases():
     shapes = [((1, 1, 1, 1), (1, 1, 1, 1)), ((1, 3, 5, 7), (1, 3, 5, 7)),
               ((2, 4, 6, 6), (2, 4, 6, 6)), ((3, 5, 4, 3), (3, 5, 7, 9)),

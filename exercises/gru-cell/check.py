@@ -3,7 +3,7 @@
 import torch
 
 from study.kata.presets import RNN
-from study.kata.toolkit import Case, Tol, Variant, rand, randn
+from study.kata.toolkit import Case, Tol, Variant, also_in, rand, randn
 
 BAN = RNN.because(
     "the GRU cell is what this kata asks you to write; build it from matmul, "
@@ -38,6 +38,7 @@ def _tol(a: dict) -> Tol:
     return Tol(atol=2e-6 + 2e-6 * float(s), rtol=1e-5)
 
 
+@also_in(torch.float64)
 def cases():
     specs = [
         ("B = 1, I = 3, H = 5", dict(B=1, I=3, H=5, seed=1)),

@@ -2,7 +2,7 @@
 
 import torch
 
-from study.kata.toolkit import Case, Tol, Variant, randn
+from study.kata.toolkit import Case, Tol, Variant, also_in, randn
 
 
 def _case(name, q, k, temperature=0.07):
@@ -15,6 +15,7 @@ def _case(name, q, k, temperature=0.07):
                 grad=("query", "key"))
 
 
+@also_in(torch.float64)
 def cases():
     shapes = [(1, 8), (2, 3), (5, 16), (8, 7), (13, 32), (4, 1)]
     for i, (n, d) in enumerate(shapes):
@@ -35,11 +36,12 @@ def cases():
     yield _case("inputs of norm ~0.03", q, q + randn(8, 9, seed=59, scale=0.01), temperature=0.1)
 
 
-def _logits(case, normalise=True, temp_mode="div"):
+def _logits(case, normalise=True, temp_mode="div", norm_dim=1):
     q, k, t = case.args["query"], case.args["key"], case.args["temperature"]
-    if normalise:
-        q = q / q.norm(dim=1, keepdim=True)
-        k = k / k.norm(dim=1, keepdim=True)
+    if normalise in (True, "query"):
+        q = q / q.norm(dim=norm_dim, keepdim=True)
+    if normalise in (True, "key"):
+        k = k / k.norm(dim=norm_dim, keepdim=True)
     s = q @ k.T
     if temp_mode == "div":
         return s / t
@@ -70,9 +72,39 @@ def _cols(case):
     return _ce(_logits(case).T)
 
 
+_NORMALISATIONS = {
+    "columns": lambda c: _ce(_logits(c, norm_dim=0)),
+    "raw": lambda c: _ce(_logits(c, normalise=False)),
+    "query only": lambda c: _ce(_logits(c, normalise="query")),
+    "key only": lambda c: _ce(_logits(c, normalise="key")),
+}
+
+
+def _normalisation(kind):
+    """A normalisation mistake, silent on a case where another one gives the same loss
+    (with large logits they all saturate to 0): there it cannot say which was made."""
+    def compute(case):
+        wrong = _NORMALISATIONS[kind](case)
+        for other, rival in _NORMALISATIONS.items():
+            r = rival(case)
+            if other != kind and abs(float(wrong - r)) <= case.tol.atol + case.tol.rtol * abs(
+                    float(r)):
+                raise ValueError(f"indistinguishable from {other} here")
+        return wrong
+    return compute
+
+
 VARIANTS = [
-    Variant("normalise the rows first: the similarities are cosines, q̂ = q / ||q||",
-            lambda c: _ce(_logits(c, normalise=False))),
+    Variant("you normalised along the wrong dimension: each embedding is a row, so divide "
+            "every row of query and key by its own norm (dim=1, F.normalize's default), not "
+            "every column (dim=0)", _normalisation("columns")),
+    Variant("the similarities are cosines, but you used raw dot products: divide each row of "
+            "query and key by its norm (q / ||q|| along dim=1) before multiplying",
+            _normalisation("raw")),
+    Variant("only the queries were normalised: divide each row of key by its norm too, so "
+            "the similarities are cosines", _normalisation("query only")),
+    Variant("only the keys were normalised: divide each row of query by its norm too, so "
+            "the similarities are cosines", _normalisation("key only")),
     Variant("divide the similarities by the temperature; you multiplied by it",
             lambda c: _ce(_logits(c, temp_mode="mul"))),
     Variant("the cosine similarities must be divided by the temperature; you left it out",

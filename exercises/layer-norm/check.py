@@ -4,7 +4,7 @@ import torch
 
 from study.kata.compare import compare_tensor
 from study.kata.presets import NORM_LAYER_FAMILY
-from study.kata.toolkit import Ban, Case, Tol, Variant, randn
+from study.kata.toolkit import Ban, Case, Tol, Variant, also_in, randn
 
 _BATCH_NORM_KERNELS = (
     # instance norm runs on the batch-norm kernels: banning "instance norm used as
@@ -60,6 +60,7 @@ def _params(d, seed):
     return randn(d, seed=seed, scale=0.5, mean=1.0), randn(d, seed=seed + 1, scale=0.5)
 
 
+@also_in(torch.float64)
 def cases():
     shapes = [(13,), (1, 7), (4, 10), (2, 3, 5), (3, 1, 33), (2, 5, 64), (5, 24)]
     for i, shape in enumerate(shapes):

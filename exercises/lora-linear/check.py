@@ -4,7 +4,7 @@ import math
 
 import torch
 
-from study.kata.toolkit import Case, Tol, Variant, randn
+from study.kata.toolkit import Case, Tol, Variant, also_in, randn
 
 
 def _case(name, lead, d_in, d_out, r, alpha, seed, bias=True, rslora=False, zero_b=False):
@@ -22,6 +22,7 @@ def _case(name, lead, d_in, d_out, r, alpha, seed, bias=True, rslora=False, zero
                 tol=tol, grad=("x", "lora_A", "lora_B"))
 
 
+@also_in(torch.float64)
 def cases():
     yield _case("x[1, 1], r = 1", (1,), 1, 1, 1, 2.0, seed=1)
     yield _case("x[4, 8], d_out 6, r = 2, alpha 16", (4,), 8, 6, 2, 16.0, seed=10)

@@ -3,7 +3,7 @@
 import torch
 
 from study.kata.presets import BACKWARD_FAMILY
-from study.kata.toolkit import Ban, Case, Tol, Variant, randn
+from study.kata.toolkit import Ban, Case, Tol, Variant, also_in, randn
 
 BAN = Ban(
     functions=("torch.Tensor.backward", "torch.autograd.grad", "torch.autograd.backward",
@@ -44,6 +44,7 @@ def _case(name, n, d, h, k, seed, dead_unit=True, zero_row=False):
     return Case(name, args, tol=Tol(atol=2e-6, rtol=2e-5))
 
 
+@also_in(torch.float64)
 def cases():
     yield _case("all sizes 1", 1, 1, 1, 1, 10)
     yield _case("N=4, D=3, H=5, K=2", 4, 3, 5, 2, 20)

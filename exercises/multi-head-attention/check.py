@@ -12,7 +12,7 @@ import math
 import torch
 
 from study.kata.presets import ATTENTION
-from study.kata.toolkit import Case, Tol, Variant, rand, randn
+from study.kata.toolkit import Case, Tol, Variant, also_in, rand, randn
 
 BAN = ATTENTION.because(
     "multi-head attention is what this kata asks you to write; build it from matmul, "
@@ -89,6 +89,7 @@ def _random_mask(*shape, seed, p=0.5):
     return m | torch.nn.functional.one_hot(keep, shape[-1]).bool()
 
 
+@also_in(torch.float64)
 def cases():
     yield _case("one token, one head", 1, 1, 1, 4, 1, seed=1)
     yield _case("self-attention, 3 heads", 2, 5, 5, 12, 3, seed=10, self_attention=True)

@@ -9,7 +9,7 @@ small integers), so any correct float32 IoU gives the same answer.
 
 import torch
 
-from study.kata.toolkit import Ban, Case, Tol, Variant, generator
+from study.kata.toolkit import Ban, Case, Tol, Variant, also_in, generator
 
 BAN = Ban(
     functions=("torchvision.ops.nms", "torchvision.ops.batched_nms",
@@ -187,6 +187,7 @@ def _duplicates_case(seed):
                  boxes, _scores(boxes.shape[0], gen), 1.0)
 
 
+@also_in(torch.float64)
 def cases():
     gen = generator(1)
     one = _random_boxes(1, gen)

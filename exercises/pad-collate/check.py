@@ -3,7 +3,7 @@
 import torch
 
 from study.kata.presets import PADDING_FAMILY
-from study.kata.toolkit import Ban, Case, Tol, Variant, randint, randn
+from study.kata.toolkit import Ban, Case, Tol, Variant, also_in, randint, randn
 
 BAN = Ban(
     functions=("torch.nn.utils.rnn.pad_sequence", "torch.nn.utils.rnn.pack_sequence",
@@ -31,6 +31,7 @@ def _batch(lengths, feat, seed, tokens=False):
     return out
 
 
+@also_in(torch.float64)
 def cases():
     spec = [
         ("three sequences of features, [L, 4]", [5, 2, 7], (4,), 1, 0.0, False),

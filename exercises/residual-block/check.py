@@ -7,7 +7,7 @@ import math
 import torch
 import torch.nn.functional as F
 
-from study.kata.toolkit import Case, Tol, Variant, rand, randn
+from study.kata.toolkit import Case, Tol, Variant, also_in, rand, randn
 
 # (name, N, C_in, C_out, H, W, stride, projection, eps)
 _SHAPES = [
@@ -35,6 +35,7 @@ def _bn(c, seed, small_var=False):
     return (weight, bias, mean, var)
 
 
+@also_in(torch.float64)
 def cases():
     for i, (name, n, c_in, c_out, h, w, s, proj, eps) in enumerate(_SHAPES):
         seed = 1000 + 20 * i

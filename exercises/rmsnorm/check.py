@@ -3,7 +3,7 @@
 import torch
 
 from study.kata.presets import RMS_NORM_FAMILY
-from study.kata.toolkit import Ban, Case, Tol, Variant, randn
+from study.kata.toolkit import Ban, Case, Tol, Variant, also_in, randn
 
 BAN = Ban(
     functions=("torch.nn.functional.rms_norm", "torch.rms_norm", "torch._fused_rms_norm",
@@ -31,6 +31,7 @@ def _case(name, x, weight, eps=1e-6):
                 grad=("x", "weight"))
 
 
+@also_in(torch.float64)
 def cases():
     shapes = [(13,), (1, 7), (4, 10), (2, 3, 5), (3, 1, 33), (2, 5, 64), (5, 24)]
     for i, shape in enumerate(shapes):

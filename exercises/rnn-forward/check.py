@@ -3,7 +3,7 @@
 import torch
 
 from study.kata.presets import RNN
-from study.kata.toolkit import Case, Tol, Variant, rand, randn
+from study.kata.toolkit import Case, Tol, Variant, also_in, rand, randn
 
 BAN = RNN.because(
     "the recurrence is what this kata asks you to write; build it from matmul and tanh"
@@ -30,6 +30,7 @@ def _tol(a, T):
     return Tol(atol=2e-6 * width ** 0.5 * min(gain ** T, 50.0) * T, rtol=1e-5)
 
 
+@also_in(torch.float64)
 def cases():
     specs = [
         ("T = 1, B = 1, I = 3, H = 4", dict(T=1, B=1, I=3, H=4, seed=1)),

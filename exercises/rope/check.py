@@ -8,7 +8,7 @@ position of a case; `check` then holds every element at position m to
 
 import torch
 
-from study.kata.toolkit import Case, Tol, Variant, randint, randn
+from study.kata.toolkit import Case, Tol, Variant, also_in, randint, randn
 
 
 def _positions(case):
@@ -32,6 +32,7 @@ def _case(name, B, H, T, Dh, *, seed, positions=None, base=10000.0, scale=1.0):
                 tol=Tol(atol=(2e-6 + 2.5e-7 * top) * r, rtol=0.0))
 
 
+@also_in(torch.float64)
 def cases():
     yield _case("one token, Dh = 2", 1, 1, 1, 2, seed=1)
     yield _case("Dh = 2 (one pair), default positions", 2, 1, 9, 2, seed=2)

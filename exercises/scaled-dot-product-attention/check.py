@@ -5,7 +5,7 @@ import math
 import torch
 
 from study.kata.presets import ATTENTION
-from study.kata.toolkit import Case, Tol, Variant, rand, randn
+from study.kata.toolkit import Case, Tol, Variant, also_in, rand, randn
 
 BAN = ATTENTION.because(
     "attention is what this kata asks you to write; build it from matmul and softmax"
@@ -30,6 +30,7 @@ def _case(name: str, q: torch.Tensor, k: torch.Tensor, v: torch.Tensor,
     return Case(name, {"q": q, "k": k, "v": v, "mask": mask}, tol=Tol(atol=atol, rtol=1e-5))
 
 
+@also_in(torch.float64)
 def cases():
     yield _case("one query, one key, no batch dims",
                 randn(1, 1, seed=1), randn(1, 1, seed=2), randn(1, 3, seed=3))

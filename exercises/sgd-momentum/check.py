@@ -8,7 +8,7 @@ first update. The reference is torch.optim.SGD itself in float64 over the same g
 import torch
 
 from study.kata.presets import FUSED_OPTIM_FAMILY
-from study.kata.toolkit import Ban, Case, Tol, Variant, generator, sibling
+from study.kata.toolkit import Ban, Case, Tol, Variant, also_in, generator, sibling
 
 _drive = sibling(__file__, "drive")  # the model and helpers the sandbox uses too
 _STATE = _drive._STATE
@@ -124,6 +124,7 @@ def _case(name, *, shape, k, seed, step=1, lr=0.01, momentum=0.9, dampening=0.0,
                 tol=Tol(atol=2e-6 * scale * (1 + lr * k), rtol=2e-6 + 2e-7 * k))
 
 
+@also_in(torch.float64)
 def cases():
     yield _case("the first update (the buffer becomes the gradient)", shape=(7,), k=1, seed=1)
     yield _case("20 steps, momentum 0.9", shape=(5, 3), k=20, seed=2, lr=0.05)

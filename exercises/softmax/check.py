@@ -3,7 +3,7 @@
 import torch
 
 from study.kata.presets import SOFTMAX_FAMILY
-from study.kata.toolkit import Ban, Case, Tol, Variant, randn
+from study.kata.toolkit import Ban, Case, Tol, Variant, also_in, randn
 
 BAN = Ban(
     functions=("torch.softmax", "torch.nn.functional.softmax", "torch.Tensor.softmax",
@@ -21,6 +21,7 @@ def _tol(x: torch.Tensor) -> Tol:
     return Tol(atol=1e-6 + 1e-7 * m, rtol=2e-6 + 1e-7 * m)
 
 
+@also_in(torch.float64)
 def cases():
     shapes = [((1,), -1), ((7,), 0), ((4, 10), -1), ((4, 10), 0), ((2, 3, 5), 1),
               ((3, 1, 6), -1), ((2, 33, 17), -2)]
@@ -38,6 +39,24 @@ def cases():
     yield Case("-inf entries (masked positions)", {"x": masked, "dim": -1}, tol=_tol(masked))
     neg = randn(5, 4, seed=4) - 3000.0
     yield Case("all logits near -3000", {"x": neg, "dim": 1}, tol=_tol(neg))
+    # Slices at very different levels: only a max taken per slice (along `dim`) keeps each
+    # one finite and exact; the max of the whole tensor or along another dim leaves the
+    # low slices at exp(-1800) = 0 (0/0) or, 100 below, in float32's subnormals (wrong).
+    rows = randn(4, 7, seed=5, scale=2.0) + torch.tensor([[900.0], [-900.0], [0.0], [400.0]])
+    yield Case("rows at levels +900, -900, 0, +400, dim=-1", {"x": rows, "dim": -1},
+               tol=_tol(rows), extra={"levels": True})
+    cols = randn(5, 3, seed=6, scale=2.0) + torch.tensor([[-700.0, 0.0, 700.0]])
+    yield Case("columns at levels -700, 0, +700, dim=0", {"x": cols, "dim": 0}, tol=_tol(cols),
+               extra={"levels": True})
+    near = randn(2, 3, 8, seed=7) + torch.tensor([0.0, -100.0]).view(2, 1, 1)
+    yield Case("two slices 100 apart (no overflow, but exp(-100) is subnormal), dim=-1",
+               {"x": near, "dim": -1}, tol=_tol(near), extra={"levels": True})
+    # "any float dtype": half precision keeps about 3 significant digits (bfloat16 2).
+    half = randn(4, 10, seed=8, scale=3.0)
+    yield Case("random [4, 10] in float16", {"x": half.half(), "dim": -1},
+               tol=Tol(atol=2e-3, rtol=1e-2))
+    yield Case("random [4, 10] in bfloat16", {"x": half.bfloat16(), "dim": -1},
+               tol=Tol(atol=1e-2, rtol=6e-2))
 
 
 def reference(case):
@@ -66,9 +85,33 @@ VARIANTS = [
 ]
 
 
+def _max_not_per_slice(x, dim, out):
+    """Which wrong max `out` was shifted by, computed in the learner's dtype: "global"
+    (the whole tensor), "other" (along another dim) or None."""
+    d = dim % x.dim()
+    shifts = [("global", x.amax())] + [("other", x.amax(dim=o, keepdim=True))
+                                      for o in range(x.dim()) if o != d]
+    for kind, m in shifts:
+        e = torch.exp(x - m)
+        wrong = e / e.sum(dim=dim, keepdim=True)
+        if wrong.shape == out.shape and torch.allclose(out.double(), wrong.double(), rtol=1e-3,
+                                                       atol=1e-6, equal_nan=True):
+            return kind
+    return None
+
+
 def diagnose(case, got, want):
     out = got.get("out")
     x = case.args["x"]
+    wrong_max = (_max_not_per_slice(x, case.args["dim"], out)
+                 if isinstance(out, torch.Tensor) else None)
+    if wrong_max == "other":
+        return ("you subtracted the max along another dim: the shift must be the same for "
+                "every entry of a slice along `dim`, so subtract x.amax(dim, keepdim=True)")
+    if wrong_max == "global" and case.extra.get("levels"):
+        return ("each slice needs its own max: subtract x.amax(dim, keepdim=True), the max "
+                "along `dim`, not the max of the whole tensor; a slice far below that max "
+                "underflows to 0/0 or loses its precision")
     if isinstance(out, torch.Tensor) and (torch.isnan(out).any() or torch.isinf(out).any()):
         if torch.isfinite(x).all() and x.abs().max() > 80:
             return ("exp() overflowed: subtract the max along `dim` before exponentiating")

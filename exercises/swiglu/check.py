@@ -2,7 +2,7 @@
 
 import torch
 
-from study.kata.toolkit import Case, Tol, Variant, randn
+from study.kata.toolkit import Case, Tol, Variant, also_in, randn
 
 
 def _tol(x, w_gate, w_up, w_down) -> Tol:
@@ -25,6 +25,7 @@ def _case(name, x, d, h, seed, wscale=None):
                 tol=_tol(x, w_gate, w_up, w_down), grad=("x", "w_gate", "w_up", "w_down"))
 
 
+@also_in(torch.float64)
 def cases():
     shapes = [((1, 1), 1, 1), ((5, 4), 4, 7), ((2, 3, 8), 8, 16), ((3, 1, 6), 6, 6),
               ((2, 5, 12), 12, 20), ((7, 9), 9, 13), ((4, 16), 16, 16)]

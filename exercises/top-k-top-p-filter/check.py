@@ -21,7 +21,7 @@ the answer does not depend on rounding or on how a sort orders ties.
 
 import torch
 
-from study.kata.toolkit import Case, Tol, Variant, generator
+from study.kata.toolkit import Case, Tol, Variant, also_in, generator
 
 NEG_INF = float("-inf")
 
@@ -100,6 +100,7 @@ def _case(name, logits, top_k, top_p):
                 tol=Tol(atol=1e-6, rtol=1e-6))
 
 
+@also_in(torch.float64)
 def cases():
     yield _case("top-k only (k=5)", _draw(3, 20, 5, 1.0, seed=1), 5, 1.0)
     yield _case("top-p only (p=0.9)", _draw(4, 30, 0, 0.9, seed=2), 0, 0.9)

@@ -4,7 +4,7 @@ import math
 
 import torch
 
-from study.kata.toolkit import Ban, Case, Tol, Variant, generator
+from study.kata.toolkit import Ban, Case, Tol, Variant, also_in, generator
 
 BAN = Ban(
     functions=("torch.nn.functional.triplet_margin_loss", "torch.triplet_margin_loss",
@@ -49,6 +49,7 @@ def _case(name, a, p, n, margin=1.0):
                 grad=("anchor", "positive", "negative"))
 
 
+@also_in(torch.float64)
 def cases():
     shapes = [(1, 4), (5, 1), (8, 16), (7, 33), (3, 128), (16, 10)]
     for i, (n, d) in enumerate(shapes):

@@ -2,7 +2,7 @@
 
 import torch
 
-from study.kata.toolkit import Case, Tol, Variant, randn
+from study.kata.toolkit import Case, Tol, Variant, also_in, randn
 
 
 def _decode(em, trans, start, end, lengths):
@@ -64,6 +64,7 @@ def _case(name, B, T, K, seed, lengths=None, scale=1.0):
                 tol=Tol(atol=1e-6 * mag * T, rtol=1e-6))
 
 
+@also_in(torch.float64)
 def cases():
     yield _case("B=1, T=1, K=1", 1, 1, 1, seed=1)
     yield _case("B=1, T=1, K=4 (only start + emission + end)", 1, 1, 4, seed=2)
@@ -153,3 +154,35 @@ VARIANTS += [
 ]
 for _v in VARIANTS[:3]:
     _v.keys = ("out.0", "out.1")
+
+
+
+def diagnose(case, got, want):
+    """A right best_score with a wrong path: the backtrack is off (by one, most often)."""
+    score, path = got.get("out.0"), got.get("out.1")
+    if not (isinstance(score, torch.Tensor) and isinstance(path, torch.Tensor)
+            and path.shape == want["out.1"].shape and score.shape == want["out.0"].shape):
+        return None
+    if not torch.allclose(score.double().cpu(), want["out.0"], atol=case.tol.atol + 1e-6,
+                          rtol=max(case.tol.rtol, 1e-5)):
+        return None
+    a = case.args
+    lengths = a["mask"].sum(1).tolist()
+    path = path.cpu()
+    shifted = bad = 0
+    for b, L in enumerate(lengths):
+        g, w = path[b, :L].tolist(), want["out.1"][b, :L].tolist()
+        if g == w:
+            continue
+        bad += 1
+        if L > 1 and (g[1:] == w[:-1] or g[:-1] == w[1:]):
+            shifted += 1
+    if not bad:
+        return None
+    if shifted == bad:
+        return ("the backtrack is off by one: your path is the best path shifted by one step; "
+                "the tag at step L - 1 is the argmax of the final scores, and the pointers "
+                "saved while computing step t give the tag at step t - 1")
+    return ("best_score is right but the path does not score it, so the backtrack is off (by "
+            "one step, most often): start from the best last tag at each sequence's step "
+            "L - 1, and the pointers saved while computing step t give the tag at step t - 1")

@@ -95,10 +95,24 @@ def compare_tensor(key: str, got: Any, want: torch.Tensor, tol: Tol,
             f"{_preview(got)}, expected {_preview(want)}")
 
 
+def _first_float(value: Any) -> torch.dtype | None:
+    if isinstance(value, torch.Tensor):
+        return value.dtype if value.is_floating_point() else None
+    if isinstance(value, list | tuple):
+        for v in value:
+            found = _first_float(v)
+            if found is not None:
+                return found
+    return None
+
+
 def float_dtype_of(case: Case) -> torch.dtype:
+    """The dtype float outputs must have: that of the first float argument (a list of
+    sequences counts), float32 where there is none."""
     for v in case.args.values():
-        if isinstance(v, torch.Tensor) and v.is_floating_point():
-            return v.dtype
+        found = _first_float(v)
+        if found is not None:
+            return found
     return torch.float32
 
 

@@ -22,6 +22,8 @@ its drive (building the model) loads it with `sibling(__file__, "drive")`.
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import importlib.util
 import math
 from collections.abc import Callable, Iterable
@@ -36,7 +38,7 @@ from study.kata.bans import Ban
 
 __all__ = [
     "Ban", "Case", "Tol", "Variant", "rand", "randn", "randint", "generator", "flatten",
-    "default_drive", "sibling", "Iterable",
+    "default_drive", "sibling", "in_dtype", "also_in", "Iterable",
 ]
 
 
@@ -158,3 +160,56 @@ def sibling(checker_file: str, name: str) -> ModuleType:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+_DTYPE_NAMES = {torch.float64: "float64", torch.float32: "float32", torch.float16: "float16",
+                torch.bfloat16: "bfloat16"}
+
+
+def _convert(value: Any, dtype: torch.dtype) -> Any:
+    if isinstance(value, torch.Tensor):
+        return value.to(dtype) if value.is_floating_point() else value
+    if isinstance(value, list):
+        return [_convert(v, dtype) for v in value]
+    if isinstance(value, tuple):
+        return tuple(_convert(v, dtype) for v in value)
+    return value
+
+
+def in_dtype(case: Case, dtype: torch.dtype, tol: Tol | None = None) -> Case:
+    """The same case with every floating-point argument (in lists and tuples too) in
+    `dtype`: the contract's "the result has the dtype of x" put to the test."""
+    return dataclasses.replace(
+        case, name=f"{case.name}, in {_DTYPE_NAMES.get(dtype, str(dtype))}",
+        args={k: _convert(v, dtype) for k, v in case.args.items()},
+        tol=tol or case.tol, extra=dict(case.extra), upstream={})
+
+
+def _float_elems(value: Any) -> int:
+    if isinstance(value, torch.Tensor):
+        return value.numel() if value.is_floating_point() else 0
+    if isinstance(value, list | tuple):
+        return sum(_float_elems(v) for v in value)
+    return 0
+
+
+def also_in(*dtypes: torch.dtype, pick: int | None = None,
+            tol: Tol | None = None) -> Callable[[Callable[[], Iterable[Case]]],
+                                                Callable[[], Iterable[Case]]]:
+    """Decorate `cases()`: after its own cases, one of them again in each dtype: case
+    number `pick`, or by default the one of median size (a typical case, not an edge)."""
+    def wrap(fn: Callable[[], Iterable[Case]]) -> Callable[[], Iterable[Case]]:
+        @functools.wraps(fn)
+        def cases() -> Iterable[Case]:
+            made = list(fn())
+            yield from made
+            if pick is None:
+                by_size = sorted(range(len(made)),
+                                 key=lambda i: (_float_elems(list(made[i].args.values())), i))
+                chosen = made[by_size[len(by_size) // 2]]
+            else:
+                chosen = made[pick]
+            for dtype in dtypes:
+                yield in_dtype(chosen, dtype, tol)
+        return cases
+    return wrap

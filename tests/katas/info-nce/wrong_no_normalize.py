@@ -1,4 +1,4 @@
-# expect: normalise the rows first
+# expect: you used raw dot products
 """Uses raw dot products instead of cosine similarities."""
 import torch
 import torch.nn.functional as F
