@@ -5,14 +5,16 @@
 only identifies two spellings of one value, so none can make a wrong answer right:
 
 - numbers compare as numbers: 0.75 = .75 = 3/4 = 75 % = 0.750 = 7.5e-1, 1,024 = 1024,
-  `tensor(8.)` = 8, "three" = 3; a decimal rounded to two or more significant digits
+  `tensor(8.)` = 8, "three" = 3, 11B = 11 billion = 1.1e10; a decimal rounded to two or more significant digits
   matches a fraction whose decimals never end (0.667 and 0.67 for 2/3, never 0.7);
-- a number may carry a unit the question asks for ("3 bits" where it asks "in bits");
+- a number may carry a unit the question asks for ("3 bits" where it asks "in bits",
+  "196 patches" or "196 tokens" where it asks "how many patch tokens");
 - spaces around operators and the spelling of a product do not matter
   (h × d = h*d = h x d = h by d), but the order of the factors does;
 - lists compare item by item, however they are separated ("1, 4" = "1 and 4" = "(1; 4)");
   with `any_order: true` on the card, in any order ("A & C" = "C, A"); where the question
-  asks for a shape, a tuple and a product are one thing ("(h, d)" = "h × d").
+  asks for a shape or an answer is written as one, a tuple and a product are one thing
+  ("(h, d)" = "h × d").
 """
 
 from __future__ import annotations
@@ -30,16 +32,28 @@ _SUPERSCRIPTS = str.maketrans({
 _WORDS = {w: i for i, w in enumerate((
     "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
     "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
-    "nineteen", "twenty"))}
+    "nineteen"))}
+_TENS = {w: 10 * i for i, w in enumerate((
+    "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"), start=2)}
+_WORDS |= _TENS | {f"{t}{sep}{u}": tv + uv for t, tv in _TENS.items()
+                   for u, uv in list(_WORDS.items())[1:10] for sep in (" ", "-")}
+_WORDS |= {"a hundred": 100, "one hundred": 100, "a thousand": 1000, "one thousand": 1000}
+# "11B", "110 million", "4k": a count's magnitude (B is a billion only glued to a number;
+# "16 B" stays sixteen bytes).
+_MAGNITUDES = {"thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12,
+               "k": 10**3, "m": 10**6, "mn": 10**6, "b": 10**9, "bn": 10**9, "t": 10**12}
+_MAG = r"(thousand|million|billion|trillion|(?<=\d)(?:k|mn?|bn?|t)(?![^\W\d_]))"
 _DIGITS = r"(?:\d{1,3}(?:,\d{3})+|\d{1,3}(?:[ \u202f\u2009]\d{3})+|\d+)"
 # Exponents of at most three digits: "1e99999999" must not make a review hang on a bignum.
 _NUM = rf"[+-]?(?:{_DIGITS}(?:\.\d*)?|\.\d+)(?:e[+-]?\d{{1,3}})?"
 _POW = r"10\s*(?:\^|\*\*)\s*\{?\s*([+-]?\d{1,3})\s*\}?"
-_UNIT = r"(?:%|[^\W\d_]+(?: [^\W\d_]+)*)?"  # words of letters: "bits", "patch tokens"
+# Words of letters: "bits", "patch tokens", "image-text pairs".
+_UNIT = r"(?:%|[^\W\d_]+(?:[ -][^\W\d_]+)*)?"
 _PATTERNS = (  # (regex, kind); the first that matches the whole text wins
     (re.compile(rf"({_POW})\s*({_UNIT})", re.I), "pow"),
     (re.compile(rf"({_NUM})\s*[*×x·]\s*{_POW}\s*({_UNIT})", re.I), "sci"),
     (re.compile(rf"({_NUM})\s*/\s*({_NUM})\s*({_UNIT})", re.I), "frac"),
+    (re.compile(rf"({_NUM})\s*{_MAG}\s*({_UNIT})", re.I), "magnitude"),
     (re.compile(rf"({_NUM})\s*({_UNIT})", re.I), "plain"),
 )
 _TENSOR = re.compile(r"tensor\((.+?)(?:,\s*\w+\s*=[^,()]*(?:\([^()]*\))?)*\)", re.I)
@@ -83,19 +97,37 @@ def question_units(question: str) -> frozenset[str]:
     for m in re.finditer(r"\bin\s+(%|[^\W\d_]+)", question):
         found.add(m.group(1).casefold())
     asks = r"\b(?:how\s+many|how\s+much|number\s+of)\s+((?:[^\W\d_][\w-]*\s*){1,3})"
-    for m in re.finditer(asks, question, re.I):
+    for m in re.finditer(asks, re.sub(r"\([^()]*\)\s*", "", question), re.I):
         words: list[str] = []
         for w in m.group(1).casefold().split():
             if w in _NOT_UNITS:
                 break
             words.append(w)
-        if words:
-            found.update((" ".join(words), words[-1]))
+        # "how many patch tokens": "196 patch tokens", "196 tokens" and "196 patches"
+        found.update(" ".join(words[i:]) for i in range(len(words)))
+        found.update(words)
     found -= _NOT_UNITS
-    found |= {u[:-1] for u in found if u.endswith("s") and len(u) > 3}  # bits -> bit
+    found |= {f for u in found for f in _noun_forms(u)}
     if found & _PERCENT:
         found |= _PERCENT
     return frozenset(found)
+
+
+def _noun_forms(phrase: str) -> set[str]:
+    """A counted noun in the singular and the plural: bits/bit, patch/patches."""
+    if len(phrase) <= 3 or phrase in _PERCENT:
+        return {phrase}
+    if phrase.endswith(("ches", "shes", "sses", "xes")):
+        return {phrase, phrase[:-2]}
+    if phrase.endswith("ies"):
+        return {phrase, phrase[:-3] + "y"}
+    if phrase.endswith("s") and not phrase.endswith(("ss", "us", "is")):
+        return {phrase, phrase[:-1]}
+    if phrase.endswith(("ch", "sh", "ss", "x")):
+        return {phrase, phrase + "es"}
+    if phrase.endswith("y") and phrase[-2:-1] not in "aeiou":
+        return {phrase, phrase[:-1] + "ies"}
+    return {phrase, phrase + "s"}
 
 
 def question_labels(question: str) -> frozenset[str]:
@@ -146,9 +178,14 @@ def quantities(text: str) -> list[Quantity]:
     # "about 110M", "≈ 0.67": the hedge is not part of the value.
     text = re.sub(r"^(?:~|≈|about|approx\.?|approximately|around|roughly)\s*", "", text,
                   flags=re.I)
-    word = _WORDS.get(text.casefold())
-    if word is not None:
-        return [Quantity(Fraction(word), "", 0)]
+    # "three tokens", "twenty-one layers": a number word, with a unit like any number.
+    words = text.split()
+    for n in (2, 1):
+        word = _WORDS.get(" ".join(words[:n]).casefold())
+        unit = " ".join(words[n:])
+        if word is not None and len(words) >= n and re.fullmatch(_UNIT, unit):
+            return [Quantity(Fraction(word), unit, 0)]
+    found: list[Quantity] = []
     for pattern, kind in _PATTERNS:
         m = pattern.fullmatch(text)
         if not m:
@@ -163,6 +200,12 @@ def quantities(text: str) -> list[Quantity]:
             if den == 0:
                 return []
             value, unit = _to_fraction(m.group(1)) / den, m.group(3)
+        elif kind == "magnitude":
+            # Also read as written ("16B" may be bytes), after the count it may stand for.
+            scale = _MAGNITUDES[m.group(2).casefold()]
+            value, unit = _to_fraction(m.group(1)) * scale, m.group(3)
+            found.append(Quantity(value, " ".join(unit.split()), None))
+            continue
         else:
             value, unit = _to_fraction(m.group(1)), m.group(2)
             places = _places(m.group(1))
@@ -170,8 +213,8 @@ def quantities(text: str) -> list[Quantity]:
         if unit.casefold() in _PERCENT:
             percent = Quantity(value / 100, "", None if places is None else places + 2)
             return [percent, Quantity(value, "%", places)]
-        return [Quantity(value, unit, places)]
-    return []
+        return [*found, Quantity(value, unit, places)]
+    return found
 
 
 def _terminates(value: Fraction) -> bool:
@@ -295,9 +338,18 @@ def same(given: str, accepted: str, ctx: Context) -> str | None:
     return None
 
 
-def is_tuple(text: str) -> bool:
-    return "," in text
+_SIZE = re.compile(r"(?:\d+|[^\W\d_])(?:\s*(?:[x×]|\bby\b)\s*(?:\d+|[^\W\d_]))+", re.I)
+_SHAPE_WORDS = re.compile(
+    r"\b(?:shapes?|sizes?|dimensions?|resolution|width|height)\b|\w\s*×\s*\w", re.I)
 
 
-def is_product(text: str) -> bool:
-    return "*" in expression(text)
+_TUPLE = re.compile(r"(?:torch\.size\(\[|[(\[])\s*\w+(?:\s*,\s*\w+)+\s*,?\s*[)\]]\)?", re.I)
+
+
+def is_shape_card(question: str, answers: list[str]) -> bool:
+    """Whether a tuple and a product are one answer on this card: the question asks for
+    a shape or size, or an answer is written as one: a size (`7x7`, `h × d`) or a
+    bracketed tuple (`(600, 400)`). Either spelling alone says so, so leaving the other
+    out never changes how an answer is read; a bare list ("1, 4") is no shape."""
+    return bool(_SHAPE_WORDS.search(question)) or any(
+        _SIZE.fullmatch(" ".join(a.split())) or _TUPLE.fullmatch(a.strip()) for a in answers)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import re
+import dataclasses
 import string
 import unicodedata
 
@@ -44,21 +44,19 @@ def _keep(text: str, i: int) -> bool:
 
 def context(card: Card) -> answerforms.Context:
     """What the card says about how its answers may be written."""
-    shape = bool(re.search(r"\bshapes?\b", card.question, re.I)) or (
-        any(answerforms.is_tuple(a) for a in card.answers)
-        and any(answerforms.is_product(a) for a in card.answers))
     return answerforms.Context(
-        case="case" in card.normalize, any_order=card.any_order, shape=shape,
+        case="case" in card.normalize, any_order=card.any_order,
+        shape=answerforms.is_shape_card(card.question, card.answers),
         units=answerforms.question_units(card.question),
         labels=answerforms.question_labels(card.question), ignore=tuple(card.ignore_words))
 
 
-def match(card: Card, answer: str, accepted: list[str] | None = None) -> tuple[str, str] | None:
+def match(card: Card, answer: str) -> tuple[str, str] | None:
     """The accepted answer that `answer` matches and the rule that matched it, or None.
 
     First the card's `normalize` rules on the text; then the same value however it
     is written (see `answerforms`): numbers as numbers, products, lists, any order."""
-    pool = card.answers if accepted is None else accepted
+    pool = card.answers
     ctx = context(card)
     given = answerforms.prepare(answer, ctx)
     plain = normalize(given, card.normalize)
@@ -76,6 +74,31 @@ def match(card: Card, answer: str, accepted: list[str] | None = None) -> tuple[s
 
 def check_typed(card: Card, answer: str) -> bool:
     return match(card, answer) is not None
+
+
+def redundant(card: Card) -> list[tuple[int, str, str]]:
+    """(index, accepted answer, rule) for each listed answer the card would accept anyway:
+    asked of the card itself with that answer and every later redundant one left out, so
+    leaving all of them out together keeps each accepted."""
+    keep = list(range(len(card.answers)))
+    found: list[tuple[int, str, str]] = []
+    for i in reversed(range(len(card.answers))):
+        rest = [card.answers[j] for j in keep if j != i]
+        if not rest:
+            continue
+        hit = match(dataclasses.replace(card, answers=rest), card.answers[i])
+        if hit:
+            keep.remove(i)
+            found.append((i, *hit))
+    # A later one was judged beside an earlier one left out since: judge all again.
+    while True:
+        kept = dataclasses.replace(card, answers=[card.answers[j] for j in sorted(keep)])
+        lost = [f for f in found if match(kept, card.answers[f[0]]) is None]
+        if not lost:
+            break
+        keep.append(lost[0][0])
+        found.remove(lost[0])
+    return sorted((i, *(match(kept, card.answers[i]) or (a, r))) for i, a, r in found)
 
 
 def parse_choices(text: str, n: int) -> list[int] | None:

@@ -141,10 +141,18 @@ def _words(text: str) -> list[str]:
 
 
 def _stem(word: str) -> str:
-    for suffix in ("ies", "es", "s"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[: -len(suffix)] + ("y" if suffix == "ies" else "")
-    return word
+    """One form for a noun's singular and plural: sequence/sequences -> sequenc,
+    trace/traces -> trac, bias/biases -> bias, box/boxes -> box, query/queries -> query."""
+    if len(word) <= 3:
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        word = word[:-3] + "y"
+    elif word.endswith(("sses", "xes", "zes", "ches", "shes", "iases")):
+        word = word[:-2]
+    elif word.endswith("s") and not word.endswith(("ss", "us", "is", "ias")):
+        word = word[:-1]
+    # Both "trace" and "traces" lose the e: a plural's "es" is sometimes the stem's own e.
+    return word[:-1] if word.endswith("e") and len(word) > 3 else word
 
 
 def _contains(haystack: list[str], needle: list[str]) -> bool:
@@ -257,10 +265,12 @@ def _glossary_terms(card: Card) -> list[tuple[str, list[str], list[str], str]]:
         looser = []
         for s in spellings:
             words = s.replace("-", " ").split()
-            if len(words) >= 3:  # recurrent neural network -> RNN
-                looser.append("".join(w[0] for w in words))
+            if len(words) >= 3 and all(w.isalpha() for w in words):
+                looser.append("".join(w[0] for w in words))  # recurrent neural network -> RNN
             if len(words) >= 2 and words[-1].casefold() in _HEAD_NOUNS:
-                looser.append(" ".join(words[:-1]))  # "AdaGrad algorithm" -> "AdaGrad"
+                # "AdaGrad algorithm" -> "AdaGrad"; as a use only: "value function" and
+                # "value" are never one term for the shared-term check.
+                looser.append(" ".join(words[:-1]))
         out.append((english, spellings, looser, chinese))
     return out
 
@@ -298,13 +308,10 @@ def lint(content: Content, only: list[Path] | None = None) -> list[Problem]:
                 warn(card, key, f"{key} refers to another card ({m.group(0)!r}); each card "
                      "must stand alone, so name what it means", m.group(0))
         if card.type == "typed":
-            for i, answer in enumerate(card.answers):
-                # Against the answers before it only: the first spelling of each stays.
-                found = grading.match(card, answer, card.answers[:i]) if i else None
-                if found:
-                    accepted, rule = found
-                    warn(card, "answers", f"answer {answer!r} is already accepted as "
-                         f"{accepted!r} ({_WHY.get(rule, rule)}); leave it out", index=i)
+            # The grader itself says so, on the card without the answer: lint and grader agree.
+            for i, accepted, rule in grading.redundant(card):
+                warn(card, "answers", f"answer {card.answers[i]!r} is already accepted as "
+                     f"{accepted!r} ({_WHY.get(rule, rule)}); leave it out", index=i)
 
     # Glossaries: across all content, since a user's glossary may repeat a bundled one.
     glossaries = [c for c in content.cards.values() if "glossary" in c.tags and c.back]

@@ -12,6 +12,7 @@ from study.grading import (
     match,
     normalize,
     parse_choices,
+    redundant,
     suggested_rating,
 )
 from study.models import Card
@@ -94,6 +95,20 @@ CASES = [
      ["six layers", "6 identical layers", "6 layers"], ["five layers", "6 stacks"]),
     (["1.44"], {"question": "One nat equals how many bits?"}, ["1.44 bits"],
      ["1.44 nats", "1.44 nat", "1.4 bits"]),  # the unit converted from is not the answer's
+    (["196"], {"question": "How many patch tokens does ViT get from a 224×224 image?"},
+     ["196 patches", "196 patch", "196patches", "196 tokens"], ["196 pixels", "169 patches"]),
+    (["3"], {"question": "How many tokens survive?"},
+     ["three tokens", "3 tokens", "Three.", "3 token"], ["4 tokens", "three bits"]),
+    (["21"], {"question": "How many layers?"}, ["twenty-one", "twenty one layers"],
+     ["twenty", "twenty-two layers"]),
+    # a count's magnitude: 11B = 11 billion = 11,000,000,000 = 1.1e10
+    (["11B"], {"question": "How many parameters does the largest T5 model have?"},
+     ["11 billion", "11bn", "11B parameters", "11 billion parameters", "11,000,000,000",
+      "1.1e10", "11000M"], ["11M", "1.1B", "11 million parameters", "110B", "11 billion tokens"]),
+    (["4000"], {"question": "How many warm-up steps?"}, ["4k", "4K steps", "4 thousand", "4,000"],
+     ["4", "40k", "4 million"]),
+    (["16 bytes"], {"question": "How much memory per parameter?"}, ["16 bytes"],
+     ["16 billion", "16"]),
     # a name from the question before the value
     (["64"], {"question": "With $d_\\text{model} = 512$ and $h = 8$ heads, what is $d_k$?"},
      ["d_k = 64", "$d_k$ = 64", "d_k=64"], ["d_k = 8", "d_k = 64 = h", "q = 64x"]),
@@ -105,6 +120,14 @@ CASES = [
      ["8x512x1x1", "8 × 512 × 1 × 1", "torch.Size([8, 512, 1, 1])", "[8,512,1,1]",
       "8 512 1 1"], ["(8, 512, 1)", "(512, 8, 1, 1)", "8x512x7x7"]),
     (["6ND"], {}, [], ["6 + N + D", "6N+D"]),
+    # a size written as a product makes the tuple the same answer, whatever else is listed
+    (["7x7", "7"], {"question": "What is the receptive field of one output unit?"},
+     ["7 x 7", "7 by 7", "7×7", "(7, 7)", "7"], ["7 x 5", "49", "5 by 7"]),
+    (["600x400"], {"question": "A figure with figsize=(6, 4) and dpi=100: how many pixels?"},
+     ["(600, 400)", "600 by 400", "600, 400", "600 × 400 pixels"], ["(400, 600)", "400x600"]),
+    (["(600, 400)"], {"question": "What is its size in pixels (width × height)?"},
+     ["600x400", "600 x 400", "600 by 400"], ["400x600", "(400, 600)"]),
+    (["4×4"], {}, ["4x4", "4 by 4", "4 x 4", "(4, 4)"], ["4x5", "16"]),
     (["(3,)"], {"question": "What is the shape of `x.sum(dim=1)`?"},
      ["3", "(3)", "[3]", "torch.Size([3])", "3,"], ["(3, 1)", "(1, 3)", "4", "()"]),
     (["4x4"], {}, ["4 x 4", "4 × 4", "4 by 4", "4*4"], ["4", "4x5", "16", "4 x 4 x 4"]),
@@ -156,6 +179,31 @@ def test_match_names_the_rule_and_the_answer() -> None:
     assert match(card, "0.7") is None
     assert closest_answer(card, "3/5") == "3/4"
     assert diff("3/5", "3/4") == [("same", "3/"), ("extra", "5"), ("missing", "4")]
+
+
+def test_each_answer_is_read_alone() -> None:
+    # Leaving one variant out never changes how another is read: the shape rule does not
+    # depend on which other forms happen to be listed.
+    full = typed(["600x400", "(600, 400)"], FULL)
+    full.question = "A figure with figsize=(6, 4) and dpi=100: how many pixels?"
+    for keep in (["600x400"], ["(600, 400)"]):
+        card = typed(keep, FULL)
+        card.question = full.question
+        for given in ("600x400", "(600, 400)", "600 by 400", "600, 400"):
+            assert check_typed(card, given) == check_typed(full, given) is True, (keep, given)
+        assert not check_typed(card, "400 x 600")
+
+
+def test_redundant_answers_are_the_ones_the_grader_accepts_without_them() -> None:
+    card = typed(["7x7", "7", "7 x 7", "7 by 7", "(7, 7)", "49"], FULL)
+    card.question = "What is the receptive field?"
+    found = redundant(card)
+    assert [card.answers[i] for i, _, _ in found] == ["7 x 7", "7 by 7", "(7, 7)"]
+    left = typed([a for i, a in enumerate(card.answers) if i not in {f[0] for f in found}],
+                 FULL)
+    left.question = card.question
+    assert all(check_typed(left, card.answers[i]) for i, _, _ in found)
+    assert redundant(typed(["0.75", "3/4", "0.7"], FULL)) == [(1, "0.75", "number")]
 
 
 def test_a_card_cached_before_these_fields_still_grades() -> None:

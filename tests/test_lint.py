@@ -142,6 +142,72 @@ def test_redundant_typed_answers(mini: Path) -> None:
            "numbers); leave it out" in hits
 
 
+def test_redundant_means_the_grader_accepts_it_without_it(mini: Path) -> None:
+    # The lint asks the grader, on the card without the answer it calls redundant: each
+    # one it names is accepted once all of them are left out, and none other is named.
+    from study.grading import check_typed
+
+    _, warnings = warnings_for(mini, """\
+        topic: alpha
+        cards:
+          - id: t-1
+            type: typed
+            question: What is the receptive field of one output unit?
+            answers: ["7x7", "7", "7 x 7", "7 by 7"]
+            tags: []
+            source: s 2020
+          - id: t-2
+            type: typed
+            question: How many pixels (width then height)?
+            answers: ["600x400", "(600, 400)"]
+            tags: []
+            source: s 2020
+          - id: t-3
+            type: typed
+            question: How many parameters does it have?
+            answers: ["11B", "11 billion", "11B parameters", "110M"]
+            tags: []
+            source: s 2020
+        """)
+    hits = [w for w in warnings if "already accepted" in w]
+    named = {w.split("answer ", 1)[1].split(" is ", 1)[0].strip("'") for w in hits}
+    assert named == {"7 x 7", "7 by 7", "(600, 400)", "11 billion", "11B parameters"}, hits
+    cards = load([(mini, "bundled")]).content.cards
+    for card in cards.values():
+        mine = [a for a in card.answers if a in named]
+        card.answers = [a for a in card.answers if a not in named]
+        assert all(check_typed(card, a) for a in mine), (card.id, mine)
+        assert not check_typed(card, "400x600") and not check_typed(card, "5 by 7")
+
+
+@pytest.mark.parametrize(("term", "use", "fires"), [
+    # a plural and its singular are one word, however the plural is spelt
+    ("sequence", "It reads variable-length sequences.", False),
+    ("sequences", "It reads one sequence.", False),
+    ("trace", "Autograd records traces.", False),
+    ("bias", "Both biases are zero.", False),
+    ("bounding box", "Anchor boxes and bounding boxes.", False),
+    ("query", "The queries attend.", False),
+    ("sequence", "It reads one sentence.", True),
+    ("bias", "The bin is empty.", True),
+])
+def test_a_glossary_term_in_another_number_is_used(mini: Path, term: str, use: str,
+                                                   fires: bool) -> None:
+    path, warnings = warnings_for(mini, GLOSSARIES.format(topic="alpha", term=term, use=use))
+    unused = [w for w in warnings if "used by no other card" in w and repr(term) in w]
+    assert bool(unused) == fires, warnings
+
+
+def test_a_head_noun_never_makes_two_terms_one(mini: Path) -> None:
+    # "value function" read as "value" counts as a use, never as the term "value".
+    warnings_for(mini, GLOSSARIES.format(topic="alpha", term="value", use="An RNN value."),
+                 "ga.yaml")
+    _, warnings = warnings_for(mini, GLOSSARIES.format(
+        topic="beta", term="value function", use="An RNN and its value function."), "gb.yaml")
+    shared = [w for w in warnings if "is also in" in w]
+    assert shared and all("recurrent neural network" in w for w in shared), shared
+
+
 GLOSSARIES = """\
     topic: {topic}
     cards:
