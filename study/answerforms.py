@@ -5,8 +5,9 @@
 only identifies two spellings of one value, so none can make a wrong answer right:
 
 - numbers compare as numbers: 0.75 = .75 = 3/4 = 75 % = 0.750 = 7.5e-1, 1,024 = 1024,
-  `tensor(8.)` = 8, "three" = 3, 11B = 11 billion = 1.1e10; a decimal rounded to two or more significant digits
-  matches a fraction whose decimals never end (0.667 and 0.67 for 2/3, never 0.7);
+  `tensor(8.)` = 8, "three" = 3, 11B = 11 billion = 1.1e10; a decimal rounded to two or
+  more significant digits matches a fraction whose decimals never end (0.667 and 0.67
+  for 2/3, never 0.7);
 - a number may carry a unit the question asks for ("3 bits" where it asks "in bits",
   "196 patches" or "196 tokens" where it asks "how many patch tokens");
 - spaces around operators and the spelling of a product do not matter

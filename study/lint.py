@@ -8,13 +8,15 @@ change its exit status (CI runs it), because each is a strong hint, not a certai
 - two glossary cards that share a term, a glossary term that none of its topic's
   own cards uses, a glossary row without both d2l-zh's term and the common one where
   they differ;
-- a typed answer that another accepted answer already covers (`.75` beside `3/4`).
+- a typed answer that another accepted answer already covers (`.75` beside `3/4`);
+- a track whose MCQs put more than half their right answers at one position.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -281,6 +283,37 @@ def _card_words(card: Card) -> list[str]:
     return [_stem(w) for w in _words(" ".join(p for p in parts if p).replace("-", " "))]
 
 
+# A track needs this many MCQ right answers before a favourite position means anything.
+_BIAS_MIN = 6
+
+
+def _position_bias(cards: list[Card], content: Content, where: _Locator) -> list[Problem]:
+    """One warning per track whose MCQs put more than half their right answers at one
+    position: a learner soon learns "it is usually (a)" instead of the material."""
+    by_track: dict[str, list[Card]] = {}
+    for card in cards:
+        topic = content.topics.get(card.topic)
+        if card.type == "mcq" and topic is not None:
+            by_track.setdefault(topic.track, []).append(card)
+    out = []
+    for track, mcqs in sorted(by_track.items()):
+        counts = Counter(i for c in mcqs for i in c.answer)
+        total = sum(counts.values())
+        if total < _BIAS_MIN:
+            continue
+        position, n = counts.most_common(1)[0]
+        if 2 * n <= total:
+            continue
+        first = min((c for c in mcqs if position in c.answer), key=lambda c: c.order)
+        path, line, col = where.at(first, "answer")
+        spread = ", ".join(f"{chr(97 + i)}: {counts[i]}" for i in sorted(counts))
+        out.append(Problem(path, line, col, (
+            f"track {track!r}: {n} of its {total} MCQ right answers are choice "
+            f"{chr(97 + position)} ({spread}); a learner learns the position, not the "
+            "material: reorder choices so right answers spread over the positions")))
+    return out
+
+
 def lint(content: Content, only: list[Path] | None = None) -> list[Problem]:
     """Warnings for `content`'s cards; with `only`, for cards in files under those paths."""
     where = _Locator()
@@ -312,6 +345,8 @@ def lint(content: Content, only: list[Path] | None = None) -> list[Problem]:
             for i, accepted, rule in grading.redundant(card):
                 warn(card, "answers", f"answer {card.answers[i]!r} is already accepted as "
                      f"{accepted!r} ({_WHY.get(rule, rule)}); leave it out", index=i)
+
+    out.extend(_position_bias(cards, content, where))
 
     # Glossaries: across all content, since a user's glossary may repeat a bundled one.
     glossaries = [c for c in content.cards.values() if "glossary" in c.tags and c.back]

@@ -294,3 +294,37 @@ def test_initials_do_not_make_two_terms_one(mini: Path) -> None:
         topic="beta", term="exploratory data analysis (EDA)", use="An RNN."), "gb.yaml")
     shared = [w for w in warnings if "is also in" in w]
     assert shared and all("recurrent neural network" in w for w in shared), shared
+
+
+def _mcqs(positions: list[int]) -> str:
+    cards = "".join(f"""
+          - id: m-{i}
+            type: mcq
+            question: Which one, {i}?
+            choices: [w, x, y, z]
+            answer: {a}
+            explanation: Because.
+            tags: []
+            source: s 2020
+""" for i, a in enumerate(positions))
+    return "        topic: alpha\n        cards:" + cards
+
+
+# The mini content already has one MCQ in the track, whose right answer is (b).
+@pytest.mark.parametrize(("positions", "fires"), [
+    ([0, 0, 0, 0, 0, 2, 3], True),  # 5 of 8 are (a)
+    ([1, 1, 1, 1, 1, 0, 2, 3, 0, 2], True),  # 6 of 11 are (b)
+    ([0, 0, 0, 2, 3], False),  # exactly half is not more than half
+    ([0, 1, 2, 3, 0, 1, 2], False),
+    ([0, 0, 0, 0], False),  # too few to mean anything
+])
+def test_a_track_whose_right_answers_sit_at_one_position(mini: Path, positions: list[int],
+                                                        fires: bool) -> None:
+    path, warnings = warnings_for(mini, _mcqs(positions))
+    hits = [w for w in warnings if "MCQ right answers" in w]
+    assert len(hits) == (1 if fires else 0), hits
+    if fires:
+        top = max(set(positions), key=positions.count)
+        assert f"are choice {'abcd'[top]}" in hits[0]
+    if fires and top == 0:  # at the `answer:` of the first card with its right answer there
+        assert hits[0].startswith(f"{path}:7:13:"), hits
