@@ -122,4 +122,10 @@ def check(case, got, want):
                 "the memory for all its activations, which accumulation exists to avoid"]
     if got.get("info.forward_calls") == 0:
         return ["the model was never called: compute each micro-batch's loss with model(x)"]
+    forwards, backwards = got.get("info.graph_forwards"), got.get("info.backward_passes")
+    if isinstance(forwards, int) and isinstance(backwards, int) and backwards < forwards:
+        return [f"{forwards} micro-batch forward passes but only {backwards} backward "
+                "passes: you summed several micro-batches' losses and called backward() once, "
+                "so every micro-batch's graph (its activations) stayed in memory until then; "
+                "call loss.backward() right after each micro-batch's forward pass"]
     return []

@@ -27,15 +27,26 @@ def drive(fn, args, case):
     opt = torch.optim.SGD(model.parameters(), lr=args["lr"], momentum=0.9)
     # The point of accumulating is that no forward pass (and so no stored activations) is
     # larger than a micro-batch: record the largest batch the model is called on.
-    seen = []
-    model.register_forward_pre_hook(lambda mod, inp: seen.append(
-        int(inp[0].shape[0]) if inp and isinstance(inp[0], torch.Tensor) and inp[0].dim()
-        else 0))
+    seen, with_grad, backward = [], [], []
+
+    def record(module, inputs):  # returns None: the inputs go through unchanged
+        first_input = inputs[0] if inputs else None
+        seen.append(int(first_input.shape[0]) if isinstance(first_input, torch.Tensor)
+                    and first_input.dim() else 0)
+        with_grad.append(torch.is_grad_enabled())
+
+    model.register_forward_pre_hook(record)
+    # Fires once per backward pass that reaches the first weight: several micro-batches'
+    # losses summed into one backward() count once (and kept all their graphs meanwhile).
+    first = next(model.parameters())
+    first.register_hook(lambda g: backward.append(1))
     losses = fn(model, opt, x, args["targets"], args["micro_batch_size"], args["accum_steps"])
     out = {"out.losses": torch.as_tensor(losses).detach().reshape(-1)}
     # Not in the reference, so never compared: check() reads them.
     out["info.largest_batch"] = max(seen, default=0)
     out["info.forward_calls"] = len(seen)
+    out["info.graph_forwards"] = sum(with_grad)
+    out["info.backward_passes"] = len(backward)
     for p, name in zip(model.parameters(), _W, strict=True):
         out[f"out.{name}"] = p.detach().clone()
     return out
