@@ -8,6 +8,7 @@ cut to their language (`python run` -> python), math is Unicode.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from study import cloze
@@ -210,7 +211,15 @@ def _table(rows: list[list[str]]) -> str:
     return "\n".join(lines)
 
 
+_MARKS = re.compile(r"\*\*|__|`+|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])|^#+\s|\[([^\]]*)\]\([^)]*\)")
+
+
 def plain_line(text: str, width: int) -> str:
-    """One line of card text, as a list shows it: plain, math in Unicode, cut to `width`."""
-    flat = " ".join(plain(math(text)).split())
+    """One line of card text, as a list shows it: plain, math in Unicode, cut to `width`.
+    Quick (a list has thousands): inline marks are dropped without a full Markdown parse."""
+    if "$" in text:
+        from study.mathtext import render_math
+
+        text = render_math(text)
+    flat = " ".join(_MARKS.sub(lambda m: m.group(1) or "", text).split())
     return flat if len(flat) <= width else flat[: max(0, width - 1)] + "…"

@@ -77,9 +77,11 @@ def _topic_started(items: list[Item], states: dict[str, ItemState]) -> dict[str,
     return started
 
 
-def unlocked_topics(index: ContentIndex, states: dict[str, ItemState]) -> set[str]:
+def unlocked_topics(index: ContentIndex, states: dict[str, ItemState],
+                    started: dict[str, bool] | None = None) -> set[str]:
     """Topics whose prerequisites with content have all been started."""
-    started = _topic_started(index.items, states)  # only topics with content are keys
+    if started is None:
+        started = _topic_started(index.items, states)  # only topics with content are keys
     out = set()
     for tid, topic in index.topics.items():
         if all(started.get(p, True) for p in topic.prerequisites):
@@ -87,12 +89,11 @@ def unlocked_topics(index: ContentIndex, states: dict[str, ItemState]) -> set[st
     return out
 
 
-def kata_topics_open(index: ContentIndex, states: dict[str, ItemState],
+def kata_topics_open(index: ContentIndex, started: dict[str, bool],
                      starting: set[str]) -> set[str]:
     """Topics whose katas can be new today: every prerequisite with content is started,
     or starts today (its new cards are in today's plan). The kata's own topic need not
     be started: a kata is practice, not a reward for finishing the cards."""
-    started = _topic_started(index.items, states)
     return {tid for tid, topic in index.topics.items()
             if all(started.get(p, True) or p in starting for p in topic.prerequisites)}
 
@@ -162,7 +163,8 @@ def plan(
     result.new_done_today = new_cards_done
     result.reviews_done_today = reviews_done
 
-    unlocked = unlocked_topics(index, states)
+    started = _topic_started(index.items, states)
+    unlocked = unlocked_topics(index, states, started)
     learning: list[PlanEntry] = []
     reviews: list[PlanEntry] = []
     new: list[PlanEntry] = []
@@ -207,7 +209,7 @@ def plan(
     new = new[: max(0, settings.new_per_day - new_cards_done)]
     kata_due.sort(key=lambda e: (e.retrievability or 0.0, e.due_ms or 0))
     if kata_new:
-        open_topics = kata_topics_open(index, states, {e.item.topic for e in new})
+        open_topics = kata_topics_open(index, started, {e.item.topic for e in new})
         kata_new = [e for e in kata_new if e.item.topic in open_topics]
     katas = kata_due + kata_new[: max(0, settings.new_katas_per_day - new_katas_done)]
 

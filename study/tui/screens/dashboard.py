@@ -28,14 +28,30 @@ HEATMAP_WEEKS = 53  # a year at most; the widget shows what fits
 NEEDS_STUDY = frozenset({"review", "drill", "browse", "stats", "kata_first"})
 
 
-class DashboardLoaded(Message):
-    def __init__(self, data: Any) -> None:
+class DashboardPlanned(Message):
+    """Today's plan: the counts the learner came for, drawn before the rest."""
+
+    def __init__(self, plan: Any, today: Any) -> None:
         super().__init__()
-        self.data = data
+        self.plan = plan
+        self.today = today
+
+
+class DashboardLoaded(Message):
+    """The rest: streak, heatmap, tracks, leeches."""
+
+    def __init__(self, streak: int, daily: list[int], tracks: list[Any],
+                 leeches: list[str]) -> None:
+        super().__init__()
+        self.streak = streak
+        self.daily = daily
+        self.tracks = tracks
+        self.leeches = leeches
 
 
 class DashboardScreen(StudyScreen[None]):
     loaded = False  # True once the numbers are drawn (tests and benchmarks wait for it)
+    _today: Any = None  # the study day of the last plan drawn
 
     BINDINGS = [
         Binding("r", "review", "Review"),
@@ -62,7 +78,7 @@ class DashboardScreen(StudyScreen[None]):
         table = self.query_one("#tracks", DataTable)
         # Fixed widths: the table is laid out once, not again when the numbers arrive.
         table.add_column("Track", width=30)
-        table.add_column("Started", width=17)
+        table.add_column("Started", width=22)  # the bar and up to 10000/10000
         table.add_column("Mature", width=6)
         table.add_column("Retention", width=9)
 
@@ -135,30 +151,43 @@ class DashboardScreen(StudyScreen[None]):
 
     @work(thread=True, exclusive=True, group="dashboard")
     def _load(self) -> None:
+        """In two steps: the plan's counts first (what the learner came for), then the
+        streak, heatmap and tables (a few hundred ms more on a big home)."""
         from study import stats
+        from study.session import Session
 
         study = self.study_app.study
         if study is None:
             return
+        worker = get_current_worker()
         try:
-            data = stats.dashboard(study, study.now(), HEATMAP_WEEKS * 7)
+            now = study.now()
+            today = study.days.day_of(now)
+            states = study.store.states()  # one read for all of it
+            plan = Session(study).plan(now, states)
+            if worker.is_cancelled:
+                return
+            self.post_message(DashboardPlanned(plan, today))
+            loaded = DashboardLoaded(
+                stats.current_streak(study.store, today.toordinal()),
+                stats.daily_reviews(study, today, HEATMAP_WEEKS * 7),
+                stats.by_track(study, today, states=states), stats.leeches(study, states))
         except Exception:  # the database went away (settings reopened it): try again
             if self.study_app.study is study:
                 raise
             return
-        if not get_current_worker().is_cancelled:  # a newer load replaced this one
-            self.post_message(DashboardLoaded(data))
+        if not worker.is_cancelled:  # a newer load replaced this one
+            self.post_message(loaded)
 
-    def on_dashboard_loaded(self, message: DashboardLoaded) -> None:
-        d = message.data
-        plan, info, today = d.plan, d.info, d.today
+    def on_dashboard_planned(self, message: DashboardPlanned) -> None:
+        plan, today = message.plan, message.today
+        self._today = today
         c = plan.counts
         done = plan.reviews_done_today + plan.new_done_today
         total = sum(c.values())
-        self.query_one("#title", Static).update(
-            f"[b]study[/] · {today:%A %d %B %Y} · streak [b]{info['streak_days']}[/] "
-            f"day{'s' if info['streak_days'] != 1 else ''}")
-        kata_first = self.study_app.study is not None and self.study_app.study.settings.kata_first
+        self.query_one("#title", Static).update(f"[b]study[/] · {today:%A %d %B %Y}")
+        study = self.study_app.study
+        kata_first = study is not None and study.settings.kata_first
         lines = [
             "[b]Today[/]",
             f"  due      [b]{c['learning'] + c['review']:>4}[/]  ({c['learning']} learning)",
@@ -166,7 +195,7 @@ class DashboardScreen(StudyScreen[None]):
             f"  katas    [b]{c['kata']:>4}[/]" + ("  (first)" if kata_first and c["kata"] else ""),
         ]
         # Today's katas by name: someone here to practise for an interview sees them.
-        katas = self.study_app.study.index.katas if self.study_app.study is not None else {}
+        katas = study.index.katas if study is not None else {}
         for e in plan.entries:
             if e.item.kind == "kata":
                 kata = katas.get(e.item.id)
@@ -183,9 +212,18 @@ class DashboardScreen(StudyScreen[None]):
         else:
             lines.append("[b]r[/] start today's session")
         self.query_one("#today", Static).update("\n".join(lines))
-        self.query_one(Heatmap).show(today, d.daily)
-        self._tracks(d.tracks)
-        leeches = d.leeches
+
+    def on_dashboard_loaded(self, message: DashboardLoaded) -> None:
+        today = self._today
+        if today is None:
+            return
+        streak = message.streak
+        self.query_one("#title", Static).update(
+            f"[b]study[/] · {today:%A %d %B %Y} · streak [b]{streak}[/] "
+            f"day{'s' if streak != 1 else ''}")
+        self.query_one(Heatmap).show(today, message.daily)
+        self._tracks(message.tracks)
+        leeches = message.leeches
         self.query_one("#leeches", Static).update(
             f"[b]{len(leeches)} leech(es)[/] to rewrite: {', '.join(leeches[:4])}"
             f"{' …' if len(leeches) > 4 else ''} (browse: is:leech)" if leeches else "")
@@ -194,6 +232,8 @@ class DashboardScreen(StudyScreen[None]):
     def _tracks(self, rows: list[Any]) -> None:
         table = self.query_one("#tracks", DataTable)
         table.clear()
+        titles = max((len(row.title) for row in rows), default=5)
+        table.ordered_columns[0].width = max(5, min(40, titles))  # the longest title, whole
         for row in rows:
             pct = row.started / row.items if row.items else 0.0
             filled = round(pct * 10)

@@ -2,6 +2,13 @@
 
 Every grade goes through `Session.grade`, which commits before returning, and
 only then is the next item shown.
+
+The next item comes from the plan read when the session started (or last
+re-read), less what was done since: re-planning a big home takes a tenth of a
+second, too long between a key and the next card. The plan is read again when
+the learner pauses (a card being read), when it runs out, and after anything
+that is not a grade; an item another session recorded since the plan was read
+is skipped, as `Session.next` does.
 """
 
 from __future__ import annotations
@@ -18,7 +25,7 @@ from textual.widgets import Footer, Input, Markdown, Static
 
 from study import cardtext, grading
 from study.errors import StudyError
-from study.planner import PlanEntry
+from study.planner import Plan, PlanEntry
 from study.scheduler import RATING_NAMES, STATE_NAMES, format_interval
 from study.session import Session
 from study.store import Superseded
@@ -58,6 +65,11 @@ class ReviewScreen(StudyScreen[None]):
         self.skip: set[str] = set()  # katas put off for now
         self.graded_here = 0
         self._session: Session | None = None
+        self._plan: Plan | None = None  # today's plan as last read
+        self._plan_mark = 0  # the log's newest id when it was read
+        self._done: list[str] = []  # items graded, suspended or buried since then
+        self._graded_since_plan = 0
+        self._replan_timer: Any = None
 
     @property
     def session(self) -> Session:
@@ -83,10 +95,67 @@ class ReviewScreen(StudyScreen[None]):
 
     # -- showing -------------------------------------------------------------------------
 
+    # -- the plan: read once, then kept up to date cheaply ------------------------------
+
+    def _replan(self) -> None:
+        """Read today's plan again (a tenth of a second on a big home)."""
+        store = self.study.store
+        self._plan_mark = store.last_id()
+        self._plan = self.session.plan()
+        self._done = []
+        self._graded_since_plan = 0
+
+    def _replan_later(self) -> None:
+        """After a grade: re-read the plan once the learner pauses, not between two keys."""
+        if self._replan_timer is not None:
+            self._replan_timer.stop()
+        self._replan_timer = self.set_timer(0.8, self._replan_quietly)
+
+    def _replan_quietly(self) -> None:
+        self._replan_timer = None
+        if self.is_attached and self.app.screen is self:
+            self._replan()
+            self._progress()
+
+    def _next_entry(self) -> PlanEntry | None:
+        """The plan's next item, less what was done since it was read; when it runs out,
+        the plan is read again (learning cards come back, another session added work)."""
+        if self._plan is None:
+            self._replan()
+        entry = self._pick()
+        if entry is None and (self._done or self._plan_mark != self.study.store.last_id()):
+            self._replan()
+            entry = self._pick()
+        return entry
+
+    def _pick(self) -> PlanEntry | None:
+        study = self.study
+        plan = self._plan
+        assert plan is not None
+        skip = set(self.skip) | set(self._done)
+        if study.settings.bury_siblings and self._done:  # as the planner buries them
+            notes = {i.split("#", 1)[0] for i in self._done}
+            skip |= {e.item.id for e in plan.entries if e.item.note_id in notes}
+        own = frozenset(self.session.own)
+        now = study.now()
+        while (entry := plan.next_entry(now, skip=frozenset(skip))) is not None:
+            if not study.store.changed_since(entry.item.id, self._plan_mark, own):
+                self.session.marks[entry.item.id] = self._plan_mark  # as Session.next
+                return entry
+            skip.add(entry.item.id)  # another session recorded it since the plan
+        return None
+
+    def _did(self, item_id: str, graded: bool = False) -> None:
+        self._done.append(item_id)
+        self._graded_since_plan += graded
+        self._replan_later()
+
+    # -- showing -------------------------------------------------------------------------
+
     def show_next(self, entry: PlanEntry | None = None) -> None:
         study = self.study
         if entry is None:
-            entry = self.session.next(skip=frozenset(self.skip))
+            entry = self._next_entry()
         self.entry = entry
         if entry is None:
             self._finish()
@@ -116,12 +185,14 @@ class ReviewScreen(StudyScreen[None]):
             choices.update(cardtext.choices(card))
         typed = self.query_one("#typed", Input)
         typed.display = card.type == "typed"
-        typed.value = ""
+        if typed.value:
+            typed.value = ""
         typed.disabled = False
         self.query_one("#verdict", Static).update("")
         back = self.query_one("#back", Markdown)
-        back.update("")
         back.display = False
+        if back.source:  # an empty update still rebuilds the widget: only when needed
+            back.update("")
         self.query_one("#card", VerticalScroll).scroll_home(animate=False)
         self._progress()
         self._grades_bar()
@@ -131,12 +202,17 @@ class ReviewScreen(StudyScreen[None]):
             self.set_focus(None)
 
     def _progress(self) -> None:
-        plan = self.session.plan()
-        c = plan.counts
+        plan = self._plan
+        if plan is None:
+            return
+        gone = set(self._done)
+        left = [e for e in plan.entries if e.item.id not in gone]
+        due = sum(1 for e in left if e.reason in ("learning", "review"))
+        new = sum(1 for e in left if e.reason == "new")
+        kata = sum(1 for e in left if e.item.kind == "kata")
+        done = plan.reviews_done_today + plan.new_done_today + self._graded_since_plan
         self.query_one("#progress", Static).update(
-            f"[b]{c['learning'] + c['review']}[/] due · [b]{c['new']}[/] new · "
-            f"[b]{c['kata']}[/] kata · done today "
-            f"[b]{plan.reviews_done_today + plan.new_done_today}[/]")
+            f"[b]{due}[/] due · [b]{new}[/] new · [b]{kata}[/] kata · done today [b]{done}[/]")
 
     def _grades_bar(self) -> None:
         bar = self.query_one("#grades", Static)
@@ -249,9 +325,11 @@ class ReviewScreen(StudyScreen[None]):
             self._status(f"NOT SAVED: {exc}")
             self.app.notify(f"not saved: {exc}", severity="error", timeout=10)
             if isinstance(exc, Superseded):
+                self._did(entry.item.id)
                 self.show_next()
             return
         self.graded_here += 1
+        self._did(entry.item.id, graded=True)
         nxt = result.after.due()
         study = self.study
         when = format_interval(nxt - study.now()) if nxt else "?"
@@ -277,7 +355,9 @@ class ReviewScreen(StudyScreen[None]):
             self._status("nothing to undo")
             return
         self._status(f"undone: {undone.item_id} ({RATING_NAMES.get(undone.rating, '?')})")
-        plan = self.session.plan()
+        self._replan()  # not a grade: read the plan again
+        plan = self._plan
+        assert plan is not None
         entry = next((e for e in plan.entries + plan.learning_later
                       if e.item.id == undone.item_id), None)
         if entry is None:
@@ -290,6 +370,7 @@ class ReviewScreen(StudyScreen[None]):
         if self.entry is None:
             return
         self.session.suspend(self.entry.item)
+        self._did(self.entry.item.id)
         self._status(f"suspended: {self.entry.item.id} (unsuspend it in Browse)")
         self.show_next()
 
@@ -297,6 +378,7 @@ class ReviewScreen(StudyScreen[None]):
         if self.entry is None:
             return
         self.session.bury(self.entry.item)
+        self._did(self.entry.item.id)
         self._status(f"buried until tomorrow: {self.entry.item.id}")
         self.show_next()
 
@@ -312,6 +394,7 @@ class ReviewScreen(StudyScreen[None]):
 
         def reload() -> None:
             problems = [p for p in self.study.reload_content() if p.path == str(ref.path)]
+            self._plan = None  # the content changed: plan again
             if problems:
                 self.app.notify("\n".join(str(p) for p in problems[:3]), title="Content problems",
                                 severity="error", timeout=15)
@@ -338,6 +421,8 @@ class ReviewScreen(StudyScreen[None]):
         def back(result: str | None) -> None:
             if result != "done":
                 self.skip.add(entry.item.id)  # left for later: go on with the rest
+            else:
+                self._did(entry.item.id)
             self.show_next()
 
         self.app.push_screen(KataScreen(entry.item.id, in_session=True), back)
