@@ -27,7 +27,7 @@ from study.core import Study
 from study.errors import ExchangeError, SettingsError
 from study.jsonstream import JsonProblem, JsonStream
 from study.settings import Settings, load_settings, settings_text
-from study.store import PENDING_SETTINGS
+from study.store import PENDING_SETTINGS, Replay
 
 FORMAT = "study-export"
 VERSION = 1
@@ -124,7 +124,26 @@ def _text(v: Any, most: int) -> bool:
     return type(v) is str and 0 < len(v) <= most
 
 
+_REVIEW_VALUES = operator.itemgetter(*TABLES["reviews"])
+
+
 def _check_review(r: dict[str, Any]) -> str | None:
+    rid, item, kind, event, rating, ts, day, dur, client, before, undoes, until = \
+        _REVIEW_VALUES(r)
+    if (event == "grade" and type(rid) is int and 0 < rid <= 2**62 and type(item) is str
+            and 0 < len(item) <= 300 and (kind == "card" or kind == "kata")
+            and type(rating) is int and 1 <= rating <= 4
+            and type(ts) is int and _MS_MIN <= ts <= _MS_MAX
+            and type(day) is int and _DAY_MIN <= day <= _DAY_MAX
+            and (dur is None or (type(dur) is int and 0 <= dur <= 2**40))
+            and type(client) is str and 0 < len(client) <= 100
+            and (before is None or (type(before) is int and 0 <= before <= 3))
+            and undoes is None and until is None):
+        return None  # the common case, a well-formed grade, in one expression
+    return _review_problem(r)
+
+
+def _review_problem(r: dict[str, Any]) -> str | None:
     if not _int(r["id"], 1, 2**62):
         return "id: must be a positive whole number"
     if not _text(r["item_id"], 300):
@@ -306,8 +325,7 @@ class _Reader:
             self.skip()
             return
         n = 0
-        for i in js.array():
-            row = js.value()
+        for i, row in js.items():
             n += 1
             if type(row) is not dict:
                 self.problem(f"history.{table}[{i}]: must be an object")
@@ -365,9 +383,23 @@ def import_file(study: Study, fh: IO[bytes], source: str, replace: bool = False,
                     reader.problem(f"history.{table} (id {row[0]}): {_integrity(exc)}")
         rows.clear()
 
+    # Item states are replayed while the rows stream past, as long as the log comes in
+    # id order without undos (an export does, unless something was undone); otherwise
+    # they are rebuilt from the loaded log at the end.
+    replay: Replay | None = Replay(store.srs)
+    last_id = 0
+
     def write(table: str, row: tuple) -> None:
+        nonlocal replay, last_id
         if reader.total:  # a problem already: keep checking, stop writing
             return
+        if table == "reviews" and replay is not None:
+            rid, item_id, kind, event, rating, ts, _, _, _, _, _, until_ms = row
+            if event == "undo" or rid <= last_id:
+                replay = None
+            else:
+                last_id = rid
+                replay.feed(item_id, kind, event, rating, ts, until_ms, rid)
         rows = batches[table]
         rows.append(row)
         if len(rows) >= 20000:
@@ -410,7 +442,10 @@ def import_file(study: Study, fh: IO[bytes], source: str, replace: bool = False,
         if client:
             c.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('client_id', ?)",
                       (client,))
-        store._rebuild_in(c)
+        if replay is not None:
+            replay.write(store, c)
+        else:
+            store._rebuild_in(c)
         if settings is not None:
             text = _settings_text(study.home, settings)
             if text is not None:

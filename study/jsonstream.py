@@ -39,6 +39,7 @@ class JsonStream:
         self.pos = 0
         self.eof = False
         self.lines_before = 0  # newlines in the text already dropped from the buffer
+        self.tail = 0  # characters of the current line already dropped from the buffer
         self.bytes_read = 0
         self._decoder = codecs.getincrementaldecoder("utf-8")("strict")
         self._json = json.JSONDecoder()
@@ -48,8 +49,9 @@ class JsonStream:
     def at(self, pos: int | None = None) -> tuple[int, int]:
         """(line, column) of a buffer position, 1-based."""
         pos = self.pos if pos is None else pos
-        line_start = self.buf.rfind("\n", 0, pos) + 1
-        return self.lines_before + self.buf.count("\n", 0, pos) + 1, pos - line_start + 1
+        newline = self.buf.rfind("\n", 0, pos)
+        column = pos - newline if newline >= 0 else self.tail + pos + 1
+        return self.lines_before + self.buf.count("\n", 0, pos) + 1, column
 
     def where(self, pos: int | None = None) -> str:
         line, column = self.at(pos)
@@ -61,13 +63,16 @@ class JsonStream:
             return False
         raw = self.fh.read(want or self.chunk)
         if self.pos > 0:  # drop what was read already
+            newline = self.buf.rfind("\n", 0, self.pos)
+            self.tail = self.pos - newline - 1 if newline >= 0 else self.tail + self.pos
             self.lines_before += self.buf.count("\n", 0, self.pos)
             self.buf = self.buf[self.pos:]
             self.pos = 0
+        pending = len(self._decoder.getstate()[0])  # bytes of a character cut by a chunk
         try:
             text = self._decoder.decode(raw, final=not raw)
         except UnicodeDecodeError as exc:
-            at = self.bytes_read + exc.start
+            at = self.bytes_read - pending + exc.start
             raise JsonProblem(f"not UTF-8 text (byte {at:,})", self.at(len(self.buf))) from None
         self.bytes_read += len(raw)
         if not raw:
@@ -166,6 +171,49 @@ class JsonStream:
         i = 0
         while True:
             yield i
+            i += 1
+            m = self._expect(_NEXT, "',' or ']'")
+            if m.group(1) == "]":
+                self.pos = m.end()
+                return
+            if m.group(1) != ",":
+                raise JsonProblem("not JSON: expected ',' or ']'", self.at(m.start(1)))
+            self.pos = m.end()
+
+    def items(self, batch: int = 1 << 20) -> Iterator[tuple[int, Any]]:
+        """(index, value) of each element of an array, decoded many at a time.
+
+        A long run of objects ("{...}, {...}, ...") is cut after a "}," and parsed as one
+        list by the C decoder. A cut inside an element can never parse (an object or a
+        string is left open), so a parse that succeeds ends on an element boundary; if
+        it fails, elements are read one by one for a while, which also finds any error.
+        """
+        if self.peek() != "[":
+            raise JsonProblem("expected an array", self.at())
+        self.pos += 1
+        if self.peek() == "]":
+            self.pos += 1
+            return
+        i = 0
+        slow = 0  # elements to read one by one before trying a batch again
+        while True:
+            if slow == 0:
+                while len(self.buf) - self.pos < batch and self._fill():
+                    pass
+                cut = self.buf.rfind("},", self.pos, self.pos + batch)
+                if cut > self.pos:
+                    try:
+                        values = self._json.decode("[" + self.buf[self.pos:cut + 1] + "]")
+                    except (ValueError, RecursionError):
+                        slow = 100
+                    else:
+                        for v in values:
+                            yield i, v
+                            i += 1
+                        self.pos = cut + 2
+                        continue
+            slow = max(0, slow - 1)
+            yield i, self.value()
             i += 1
             m = self._expect(_NEXT, "',' or ']'")
             if m.group(1) == "]":

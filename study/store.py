@@ -80,6 +80,40 @@ def _state_params(s: ItemState, last_event: int | None) -> tuple:
     )
 
 
+class Replay:
+    """Item states from log rows fed in commit (id) order: one accumulator per item.
+
+    `undone` holds the ids that an undo cancels; they must be known before the
+    events they cancel are fed (an import without undos can feed rows as it reads).
+    """
+
+    def __init__(self, srs: Srs, undone: set[int] | frozenset[int] = frozenset()) -> None:
+        self.srs = srs
+        self.undone = undone
+        self.items: dict[str, list] = {}  # item_id -> [accumulator, last event id]
+        self._start, self._step = srs.fold_start, srs.fold_step
+
+    def feed(self, item_id: str, kind: str, event: str, rating: int | None, ts: int,
+             until_ms: int | None, rid: int) -> None:
+        entry = self.items.get(item_id)
+        if entry is None:
+            entry = self.items[item_id] = [self._start(kind), rid]
+        entry[1] = rid
+        if event != "undo" and rid not in self.undone:
+            self._step(entry[0], event, rating, ts, until_ms)
+
+    def write(self, store: Store, c: sqlite3.Connection) -> int:
+        """Replace item_state with the replayed states; returns how many."""
+        c.execute("DELETE FROM item_state")
+        out = []
+        for item_id, (acc, last) in self.items.items():
+            state = self.srs.fold_end(item_id, acc)
+            if state is not None:
+                out.append(_state_params(state, last))
+        store._put_many(c, out)
+        return len(out)
+
+
 class Superseded(StoreError):
     """Another session recorded the item first: nothing was saved; show the next one."""
 
@@ -359,25 +393,12 @@ class Store:
         undone = {r[0] for r in c.execute(
             "SELECT undoes FROM reviews WHERE undoes IS NOT NULL")}
         c.execute("DELETE FROM item_state")
-        srs = self.srs
-        start, step = srs.fold_start, srs.fold_step
-        items: dict[str, list] = {}  # item_id -> [accumulator, last event id]
-        for item_id, kind, event, rating, ts, until_ms, rid in c.execute(
-                "SELECT item_id, kind, event, rating, ts, until_ms, id FROM reviews "
-                "ORDER BY id"):
-            entry = items.get(item_id)
-            if entry is None:
-                entry = items[item_id] = [start(kind), rid]
-            entry[1] = rid
-            if event != "undo" and rid not in undone:
-                step(entry[0], event, rating, ts, until_ms)
-        out = []
-        for item_id, (acc, last) in items.items():
-            state = srs.fold_end(item_id, acc)
-            if state is not None:
-                out.append(_state_params(state, last))
-        self._put_many(c, out)
-        return len(out)
+        replay = Replay(self.srs, undone)
+        feed = replay.feed
+        for row in c.execute("SELECT item_id, kind, event, rating, ts, until_ms, id FROM reviews "
+                             "ORDER BY id"):
+            feed(*row)
+        return replay.write(self, c)
 
     def _put_many(self, c: sqlite3.Connection, params: list[tuple]) -> None:
         c.executemany(
