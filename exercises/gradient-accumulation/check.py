@@ -5,7 +5,7 @@ losses and the final weights with a float64 run that takes one full-batch step p
 
 import torch
 
-from study.kata.toolkit import Case, Tol, Variant, also_in, randn, sibling
+from study.kata.toolkit import Case, Tol, Variant, randn, sibling
 
 _drive = sibling(__file__, "drive")  # the model and helpers the sandbox uses too
 _W, _model = _drive._W, _drive._model
@@ -97,7 +97,6 @@ def _case(name, n, d, h, k_out, mb, accum, seed, lr=0.1):
     return Case(name, args, tol=Tol(atol=2e-6, rtol=1e-5))
 
 
-@also_in(torch.float64)
 def cases():
     yield _case("32 samples, micro-batches of 4, accumulate 4 (2 updates)", 32, 5, 8, 2, 4, 4,
                 seed=1)

@@ -20,7 +20,7 @@ import math
 import torch
 
 from study.kata.presets import ATTENTION
-from study.kata.toolkit import Case, Tol, Variant, also_in, randn
+from study.kata.toolkit import Case, Tol, Variant, randn
 
 BAN = ATTENTION.because(
     "attention over the cache is what this kata asks you to write; build it from matmul, "
@@ -115,7 +115,6 @@ def _case(name, B, D, H, chunks, *, seed, t_past=0, scale=1.0):
     return case
 
 
-@also_in(torch.float64)
 def cases():
     yield _case("one token into an empty cache (T_past = 0), one head", 1, 4, 1, [1], seed=1)
     yield _case("token by token from an empty cache, 6 steps", 2, 12, 3, [1] * 6, seed=10)

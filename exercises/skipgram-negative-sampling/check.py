@@ -3,7 +3,7 @@
 import torch
 import torch.nn.functional as F
 
-from study.kata.toolkit import Case, Tol, Variant, also_in, randint, randn
+from study.kata.toolkit import Case, Tol, Variant, randint, randn
 
 
 def _scores(a):
@@ -28,7 +28,6 @@ def _random(v, d, b, k, seed, scale=0.5):
             randint(0, v, (b, k), seed=seed + 4))
 
 
-@also_in(torch.float64)
 def cases():
     dims = [(5, 3, 1, 1), (10, 8, 4, 5), (50, 16, 16, 5), (7, 1, 6, 3), (30, 33, 9, 15),
             (100, 24, 32, 7)]

@@ -8,7 +8,7 @@ The reference does the same in float64.
 
 import torch
 
-from study.kata.toolkit import Case, Tol, Variant, also_in, rand, randn, sibling
+from study.kata.toolkit import Case, Tol, Variant, rand, randn, sibling
 
 _drive = sibling(__file__, "drive")  # the model and helpers the sandbox uses too
 _critic = _drive._critic
@@ -30,7 +30,6 @@ def _case(name, shape, seed, lam=10.0, hidden=16, wscale=1.0, alpha=None):
                 grad=("real", "fake"), extra=extra)
 
 
-@also_in(torch.float64)
 def cases():
     yield _case("one sample [1, 4]", (1, 4), 10)
     yield _case("batch [6, 10]", (6, 10), 20)
