@@ -109,9 +109,31 @@ def question_units(question: str) -> frozenset[str]:
         found.update(words)
     found -= _NOT_UNITS
     found |= {f for u in found for f in _noun_forms(u)}
+    if _FACTOR_QUESTION.search(question):
+        found.add(FACTOR)
     if found & _PERCENT:
         found |= _PERCENT
     return frozenset(found)
+
+
+# "By what factor...", "how many times faster": 4 = 4x = 4× = x4 = 4 times = four times.
+FACTOR = "×"
+_FACTOR_QUESTION = re.compile(
+    r"\bfactor\b|\bhow\s+many\s+times\b|\btimes\s+(?:more|less|fewer|larger|smaller|"
+    r"faster|slower|bigger|higher|lower|as)\b|\bhow\s+much\s+(?:faster|slower|larger|"
+    r"smaller|bigger|more|less)\b|-fold\b", re.I)
+_FACTOR_FORMS = re.compile(r"[x×*]\s*(.+)|(.+?)\s*(?:[x×]|-?\s*fold|\s+times)", re.I)
+_FACTOR_WORDS = {"twice": "2", "double": "2", "thrice": "3", "triple": "3", "quadruple": "4"}
+
+
+def _factor(text: str) -> str:
+    """A factor written with its mark ("4x", "×4", "4 times", "fourfold") as the number."""
+    text = _FACTOR_WORDS.get(text.casefold(), text)
+    m = _FACTOR_FORMS.fullmatch(text)
+    if m:
+        return (m.group(1) or m.group(2)).strip()
+    m = re.fullmatch(r"([^\W\d_]+)fold", text, re.I)
+    return m.group(1) if m and m.group(1).casefold() in _WORDS else text
 
 
 def _noun_forms(phrase: str) -> set[str]:
@@ -267,7 +289,7 @@ def expression(text: str) -> str:
 
 
 def _unwrap(text: str) -> str:
-    m = re.fullmatch(r"torch\.size\((.*)\)", text, re.I)
+    m = re.fullmatch(r"(?:torch\.size|tensor)\((.*)\)", text, re.I)
     if m:
         text = m.group(1)
     while len(text) >= 2 and _BRACKETS.get(text[0]) == text[-1] and _closes_at_end(text):
@@ -314,6 +336,11 @@ def same(given: str, accepted: str, ctx: Context) -> str | None:
     """Which rule makes two prepared answers the same, or None if none does."""
     if given == accepted:
         return "spelling"
+    if FACTOR in ctx.units:
+        g_factor, a_factor = _factor(given), _factor(accepted)
+        if (g_factor, a_factor) != (given, accepted) and quantities(g_factor) \
+                and quantities(a_factor):
+            return "number" if same(g_factor, a_factor, ctx) else None
     for unit in ctx.units:  # "600x400 pixels", "six layers": the unit the question asks for
         if given.casefold().endswith(" " + unit) and not accepted.casefold().endswith(unit) \
                 and same(given[: -len(unit) - 1].rstrip(), accepted, ctx):

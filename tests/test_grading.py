@@ -109,6 +109,13 @@ CASES = [
      ["4", "40k", "4 million"]),
     (["16 bytes"], {"question": "How much memory per parameter?"}, ["16 bytes"],
      ["16 billion", "16"]),
+    # a factor, where the question asks for one
+    (["4"], {"question": "By what factor must the number of samples grow?"},
+     ["4x", "4×", "x4", "×4", "4 times", "four times", "4-fold", "fourfold", "quadruple"],
+     ["5x", "2 times", "4 x 4", "x5", "40x"]),
+    (["2x"], {"question": "What is the derivative of x^2?"}, ["2 x"], ["2", "2 times", "x2"]),
+    (["[1, 2]"], {"question": "What does it print?"}, ["tensor([1., 2.])", "[1., 2.]"],
+     ["tensor([2., 1.])", "tensor([1., 2., 3.])"]),
     # a name from the question before the value
     (["64"], {"question": "With $d_\\text{model} = 512$ and $h = 8$ heads, what is $d_k$?"},
      ["d_k = 64", "$d_k$ = 64", "d_k=64"], ["d_k = 8", "d_k = 64 = h", "q = 64x"]),
