@@ -81,10 +81,13 @@ def _run(world: dict, *args: str) -> subprocess.CompletedProcess:
 
 
 def _fingerprint(*roots: Path) -> dict[str, str]:
+    """Every file's hash, but those study itself writes while checking: the database, the
+    content cache and the daily backups (the sandbox can reach none of the home)."""
     out = {}
     for root in roots:
         for p in sorted(root.rglob("*")):
-            if p.is_file() and p.name not in ("study.db", "study.db-wal", "study.db-shm"):
+            if (p.is_file() and not p.name.startswith("study.db")
+                    and not {"cache", "backups"} & set(p.relative_to(root).parts)):
                 out[str(p)] = hashlib.sha256(p.read_bytes()).hexdigest()
     return out
 
@@ -560,3 +563,40 @@ def test_parameter_names_are_the_learners_own() -> None:
     assert signature_problem(renamed, "softmax", sig) is None
     assert "2 positional parameter(s)" in (signature_problem(too_few, "softmax", sig) or "")
     assert signature_problem(keyword_needed, "softmax", sig) is not None
+
+
+@pytest.mark.parametrize(("name", "body", "phrase"), [
+    ("modestack", """
+        for m in torch.overrides._get_current_function_mode_stack():
+            rec = getattr(m, "rec", None)
+            if rec is not None:
+                rec.functions.clear(); rec.aten.clear(); rec.family = None
+                type(m).__torch_function__.__globals__["_TAMPERING"].clear()
+        stolen = torch.softmax(x, dim)
+    """, "tampering with the checker"),
+    ("spoofed", """
+        ns = {}
+        exec(compile("import torch\\ndef grab():\\n    return "
+                     "torch.overrides._get_current_function_mode_stack()\\n",
+                     torch.__file__, "exec"), ns)
+        for m in ns["grab"]():
+            m.rec.aten.clear(); m.rec.family = None
+        stolen = torch.softmax(x, dim)
+    """, "claims to be torch's or study's own"),
+    ("studymodules", """
+        import study.kata.bans as b
+        b._TAMPERING.clear()
+        stolen = torch.softmax(x, dim)
+    """, "study"),
+    ("newcode", """
+        def f():
+            return torch.softmax(x, dim)
+        f.__code__ = f.__code__.replace(co_filename=torch.__file__)
+        stolen = f()
+    """, "not available to a kata solution"),
+])
+def test_the_guards_cannot_be_reached_or_switched_off(world: dict, name: str, body: str,
+                                                      phrase: str) -> None:
+    data = _attempt(world, f"guard-{name}", _attack(body))
+    assert phrase in _messages(data), _messages(data)
+    assert "raised an exception" in _messages(data) or "tampering" in _messages(data)

@@ -51,6 +51,12 @@ def _under(path: str, roots: list[str]) -> bool:
 def install(writable: list[Path], hidden: list[Path]) -> None:
     write_roots = [str(p.resolve()) for p in writable]
     hidden_roots = [str(p.resolve()) for p in hidden]
+    # Where the guards trust a caller (torch, study, the standard library): no learner
+    # code may pass for theirs.
+    import torch
+
+    trusted = [str(Path(torch.__file__).resolve().parent), str(Path(__file__).resolve().parents[1]),
+               str(Path(os.__file__).resolve().parent)]
     pid = os.getpid()
 
     def deny(what: str) -> None:
@@ -73,6 +79,14 @@ def install(writable: list[Path], hidden: list[Path]) -> None:
             if writing and not _under(full, write_roots) and full != os.devnull:
                 deny(f"writing {full} (write only in the temporary folder, $TMPDIR)")
             return
+        if event == "compile" and len(args) > 1 and isinstance(args[1], str | bytes) and (
+                _under(os.fsdecode(args[1]), trusted) or os.fsdecode(args[1]).startswith(
+                    "<frozen")):
+            deny("compiling code that claims to be torch's or study's own")
+        if event == "code.__new__":
+            deny("making code objects by hand")
+        if event == "object.__setattr__" and len(args) > 1 and args[1] == "__code__":
+            deny("replacing a function's code")
         if event.startswith(("ctypes.", "_ctypes.", "cffi.")):
             deny("native code through ctypes")
         if event == "import" and args and str(args[0]).split(".")[0] in _DENIED_IMPORTS:

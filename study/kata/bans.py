@@ -248,9 +248,20 @@ _ESCAPES: tuple[tuple[str, str], ...] = (
     ("torch.utils._python_dispatch", "_pop_mode_temporarily"),
     ("torch.utils._python_dispatch", "_disable_current_modes"),
     ("torch._ops.OpOverload", "redispatch"), ("torch._ops.OpOverload", "decompose"),
+    # The ways to the guard objects themselves (to rewrite what they ban).
+    ("torch.overrides", "_get_current_function_mode_stack"),
+    ("torch.overrides", "_get_current_function_mode"),
+    ("torch.utils._python_dispatch", "_get_current_dispatch_mode_stack"),
+    ("torch.utils._python_dispatch", "_get_current_dispatch_mode"),
+    ("torch._C", "_get_function_stack_at"), ("torch._C", "_get_dispatch_stack_at"),
+    ("torch._C", "_get_dispatch_mode"), ("torch._C", "_len_torch_function_stack"),
+    ("torch._C", "_len_torch_dispatch_stack"),
 )
 _TAMPERING: list[str] = []
 _SEALED = False
+# Called at once with what was used (the sandbox reports it to the judge on the spot, so
+# code that goes on to clear `_TAMPERING` cannot take it back).
+on_tampering: list[Any] = []
 
 
 def _trusted(filename: str) -> bool:
@@ -266,6 +277,8 @@ def _seal_one(original: Any, name: str) -> Any:
     def sealed(*args: Any, **kwargs: Any) -> Any:
         if not _trusted(sys._getframe(1).f_code.co_filename):
             _TAMPERING.append(name)
+            for report in on_tampering:
+                report(name)
         return original(*args, **kwargs)
 
     sealed.__name__ = getattr(original, "__name__", name)

@@ -364,6 +364,10 @@ def _converse(box: Sandbox, job: dict[str, Any], req: CheckRequest, check: Any,
             kind = msg.get("type")
             if kind == "fatal":
                 fatal = msg
+            elif kind == "tamper":
+                fatal = {"type": "fatal", "kind": "tamper", "message": (
+                    f"tampering with the checker: your code called {msg.get('what')}, a way to "
+                    f"reach or switch off the checker's guards; a solution may not")}
             elif kind != "result" or msg.get("i") != i:
                 fatal = tampered(f"an unexpected {kind!r} message")
             elif msg.get("oom"):

@@ -32,7 +32,7 @@ from typing import Any
 
 import torch
 
-from study.kata import audit, confine
+from study.kata import audit, bans, confine
 from study.kata.bans import Ban, BannedCall, Guard, MemoryWatch, seal
 from study.kata.protocol import decode_tensors, encode_tensors, recv_frame, send_frame
 from study.kata.toolkit import Case, default_drive
@@ -262,12 +262,19 @@ def _serve(chan: socket.socket, tmp: Path) -> None:
         drive = drive_module.drive
     seal()  # before the learner's code runs, so it cannot keep the unsealed switches
     Guard(ban)  # resolves (imports) every banned name while the imports are still ours
+    # A guard switched off is told to the judge at once, out of turn: the check fails.
+    bans.on_tampering.append(lambda what: _send(chan, {"type": "tamper", "what": what}))
 
     _lock_down()
     report = confine_self(job, tmp, device)
     _send(chan, {"type": "ready", "sandbox": report})
 
     linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    # study's own modules leave the import table: what they hold stays in use through our
+    # references, but `import study.kata.bans` now needs the package's files, which the
+    # sandbox cannot read.
+    for name in [n for n in sys.modules if n == "study" or n.startswith("study.")]:
+        del sys.modules[name]
     module = types.ModuleType(SOLUTION_MODULE)
     module.__file__ = filename
     sys.modules[SOLUTION_MODULE] = module
