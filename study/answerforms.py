@@ -26,10 +26,13 @@ from collections import Counter
 from dataclasses import dataclass
 from fractions import Fraction
 
-_SUPERSCRIPTS = str.maketrans({
-    "⁰": "^0", "¹": "^1", "²": "^2", "³": "^3", "⁴": "^4", "⁵": "^5", "⁶": "^6", "⁷": "^7",
-    "⁸": "^8", "⁹": "^9", "−": "-", "⁄": "/", "∕": "/",
-})
+_SUPERSCRIPTS = str.maketrans({"−": "-", "⁄": "/", "∕": "/"})
+_SUPER_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+")
+_SUPER_RUN = re.compile(r"[⁻⁺]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+")  # 10⁻³ -> 10^-3, n² -> n^2
+# "three quarters", "two-thirds", "a half": a fraction in words.
+_DENOMINATORS = {"half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4,
+                 "fourth": 4, "fourths": 4, "fifth": 5, "fifths": 5, "sixth": 6, "sixths": 6,
+                 "eighth": 8, "eighths": 8, "tenth": 10, "tenths": 10}
 _WORDS = {w: i for i, w in enumerate((
     "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
     "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
@@ -162,7 +165,9 @@ def question_labels(question: str) -> frozenset[str]:
 def prepare(text: str, ctx: Context) -> str:
     """The answer as typed, with what never carries meaning taken off: compatibility
     forms, a closing full stop, enclosing `$...$` or backticks, ignorable words."""
-    text = unicodedata.normalize("NFKC", text.translate(_SUPERSCRIPTS))
+    text = _SUPER_RUN.sub(lambda m: "^" + m.group(0).translate(_SUPER_DIGITS),
+                          text.translate(_SUPERSCRIPTS))
+    text = unicodedata.normalize("NFKC", text).translate(_SUPERSCRIPTS)  # ⅔ -> 2⁄3 -> 2/3
     if ctx.case:
         text = text.casefold()
     text = " ".join(text.split())
@@ -202,6 +207,12 @@ def quantities(text: str) -> list[Quantity]:
     text = re.sub(r"^(?:~|≈|about|approx\.?|approximately|around|roughly)\s*", "", text,
                   flags=re.I)
     # "three tokens", "twenty-one layers": a number word, with a unit like any number.
+    m = re.fullmatch(r"(a|an|one|two|three|four|five|six|seven|eight|nine|\d+)?[ -]?"
+                     r"([^\W\d_]+)", text.casefold())
+    if m and m.group(2) in _DENOMINATORS and (m.group(1) or m.group(2).startswith("half")):
+        count = m.group(1) or "1"
+        num = int(count) if count.isdigit() else _WORDS.get(count, 1)
+        return [Quantity(Fraction(num, _DENOMINATORS[m.group(2)]), "", None)]
     words = text.split()
     for n in (2, 1):
         word = _WORDS.get(" ".join(words[:n]).casefold())

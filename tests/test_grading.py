@@ -109,6 +109,12 @@ CASES = [
      ["4", "40k", "4 million"]),
     (["16 bytes"], {"question": "How much memory per parameter?"}, ["16 bytes"],
      ["16 billion", "16"]),
+    # fractions in words, exponents in superscripts
+    (["3/4"], {}, ["three quarters", "three-quarters", "three fourths", "3 quarters"],
+     ["two thirds", "quarter", "three fifths"]),
+    (["0.5"], {}, ["half", "a half", "one-half", "½"], ["a third", "halves 2", "⅓"]),
+    (["1e-3"], {}, ["10⁻³", "1×10⁻³", "1 × 10^-3"], ["10⁻⁴", "10³", "10⁻³⁰"]),
+    (["n^2"], {}, ["n²", "n**2"], ["n³", "n^-2", "2n"]),
     # a factor, where the question asks for one
     (["4"], {"question": "By what factor must the number of samples grow?"},
      ["4x", "4×", "x4", "×4", "4 times", "four times", "4-fold", "fourfold", "quadruple"],
