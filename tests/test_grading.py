@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from study.grading import (
@@ -225,3 +227,41 @@ def test_a_card_cached_before_these_fields_still_grades() -> None:
     card = typed(["3/4"], ["case", "whitespace"])
     del card.__dict__["any_order"], card.__dict__["ignore_words"]
     assert check_typed(card, ".75") and not check_typed(card, "0.7")
+
+
+# --- the bundled typed cards: natural phrasings in, other cards' answers out -------------
+
+def _bundled_typed() -> list[Card]:
+    from study.loader import load
+    from study.paths import bundled_root
+
+    return [c for c in load([(bundled_root(), "bundled")]).content.cards.values()
+            if c.type == "typed"]
+
+
+def _phrasings(answer: str) -> set[str]:
+    out = {answer + ".", f" {answer} ", answer.upper()}
+    parts = re.split(r"\s*[x×]\s*", answer)
+    if len(parts) > 1 and all(re.fullmatch(r"\d+|[A-Za-z]", p) for p in parts):
+        out |= {sep.join(parts) for sep in (" x ", "×", " × ", "*", " by ")}
+    return out
+
+
+def test_bundled_cards_accept_natural_phrasings_and_reject_their_neighbours() -> None:
+    cards = _bundled_typed()
+    assert cards
+    rejected = [(c.id, p) for c in cards for a in c.answers for p in _phrasings(a)
+                if (p != a.upper() or "case" in c.normalize) and not check_typed(c, p)]
+    assert not rejected, rejected[:10]
+    by_topic: dict[str, list[Card]] = {}
+    for c in cards:
+        by_topic.setdefault(c.topic, []).append(c)
+    wrong = []
+    for c in cards:
+        for other in by_topic[c.topic]:
+            for a in other.answers if other is not c else []:
+                found = match(c, a)
+                # two cards may share an answer, spelt the same; nothing else may pass
+                if found and found[1] != "normalize":
+                    wrong.append((c.id, a, found))
+    assert not wrong, wrong[:10]
