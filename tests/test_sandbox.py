@@ -600,3 +600,37 @@ def test_the_guards_cannot_be_reached_or_switched_off(world: dict, name: str, bo
     data = _attempt(world, f"guard-{name}", _attack(body))
     assert phrase in _messages(data), _messages(data)
     assert "raised an exception" in _messages(data) or "tampering" in _messages(data)
+
+
+def test_a_dying_judge_takes_its_sandbox_along_at_once(world: dict, tmp_path: Path) -> None:
+    import time
+
+    home = tmp_path / "judge-dies"
+    client = KataClient(home)
+    client.warm()
+    (worker,) = _worker_pids(str(client.path).encode())
+    hosts = _hosts_of(home)
+    sleeper = "import time\ndef softmax(x, dim=-1):\n    time.sleep(1000)\n"
+    request = {"kata": "softmax-fast", "folder": str(world["kata"]), "function": "softmax",
+               "signature": "softmax(x: Tensor, dim: int = -1) -> Tensor",
+               "solution": str(tmp_path / "sleep.py"), "source": sleeper, "device": "cpu",
+               "timeout_s": 60.0, "hidden": [str(home), str(world["content"])]}
+    answer: list[object] = []
+    t = threading.Thread(target=lambda: answer.append(client.check(request)))
+    t.start()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not _sandbox_children(world, hosts):
+        time.sleep(0.1)
+    assert _sandbox_children(world, hosts), "the check never started"
+    judges = [int(p) for p in os.listdir("/proc") if p.isdigit() and _ppid(int(p)) == worker
+              and int(p) not in hosts]
+    assert len(judges) == 1
+    os.kill(judges[0], 9)
+    t.join(timeout=20)
+    assert answer and answer[0].status == "error", answer  # type: ignore[attr-defined]
+    assert "judge" in answer[0].message  # type: ignore[attr-defined]
+    gone_by = time.monotonic() + 3  # not the 60 s limit: at once
+    while time.monotonic() < gone_by and _sandbox_children(world, hosts):
+        time.sleep(0.1)
+    assert _sandbox_children(world, hosts) == []
+    client.stop()

@@ -162,9 +162,16 @@ class Host:
 
     def police(self) -> None:
         now = time.monotonic()
+        # A judge that died closed its end of the status pipe: its child goes too.
+        poller = select.poll()
+        for child in self.children.values():
+            poller.register(child.status_w, select.POLLERR)
+        orphaned = {fd for fd, ev in poller.poll(0) if ev & (select.POLLERR | select.POLLHUP)}
         for child in self.children.values():
             why = ""
-            if now > child.deadline:
+            if child.status_w in orphaned:
+                why = "judge gone"
+            elif now > child.deadline:
                 why = "timeout"
             elif _dir_size(child.run_dir / "tmp") > child.disk_mb << 20:
                 why = "disk"
