@@ -377,7 +377,10 @@ def same(given: str, accepted: str, ctx: Context) -> str | None:
     return None
 
 
-_SIZE = re.compile(r"(?:\d+|[^\W\d_])(?:\s*(?:[x×]|\bby\b)\s*(?:\d+|[^\W\d_]))+", re.I)
+# A size: numbers or one-letter dimensions joined by x, × or "by" (7x7, h × d), or by * or ·
+# where the factors are all numbers or all letters (h*d, 8*512; not the formula 6*N*D).
+_SIZE = re.compile(r"(?:\d+|[^\W\d_])(?:\s*(?:[x×]|\bby\b)\s*(?:\d+|[^\W\d_]))+"
+                   r"|\d+(?:\s*[*·]\s*\d+)+|[^\W\d_](?:\s*[*·]\s*[^\W\d_])+", re.I)
 _SHAPE_WORDS = re.compile(
     r"\b(?:shapes?|sizes?|dimensions?|resolution|width|height)\b|\w\s*×\s*\w", re.I)
 
@@ -387,7 +390,7 @@ _TUPLE = re.compile(r"(?:torch\.size\(\[|[(\[])\s*\w+(?:\s*,\s*\w+)+\s*,?\s*[)\]
 
 def is_shape_card(question: str, answers: list[str]) -> bool:
     """Whether a tuple and a product are one answer on this card: the question asks for
-    a shape or size, or an answer is written as one: a size (`7x7`, `h × d`) or a
+    a shape or size, or an answer is written as one: a size (`7x7`, `h × d`, `h*d`) or a
     bracketed tuple (`(600, 400)`). Either spelling alone says so, so leaving the other
     out never changes how an answer is read; a bare list ("1, 4") is no shape."""
     return bool(_SHAPE_WORDS.search(question)) or any(
