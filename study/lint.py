@@ -157,6 +157,9 @@ def _stem(word: str) -> str:
     return word[:-1] if word.endswith("e") and len(word) > 3 else word
 
 
+_STOP_STEMS = _STOP | {_stem(w) for w in _STOP}  # the words compared are stems
+
+
 def _contains(haystack: list[str], needle: list[str]) -> bool:
     n = len(needle)
     return n > 0 and any(haystack[i:i + n] == needle for i in range(len(haystack) - n + 1))
@@ -191,7 +194,7 @@ def _cloze_giveaways(card: Card) -> Iterable[tuple[str, str]]:
         for d in hidden:
             words = [_stem(w) for w in _words(d.answer)]
             content = [w for w in words
-                       if w not in _STOP and len(w) >= (2 if w.isdigit() else 3)]
+                       if w not in _STOP_STEMS and len(w) >= (2 if w.isdigit() else 3)]
             needle = f"{{{{c{number}::"
             if content and _contains(shown_words, words):
                 yield needle, (f"cloze c{number}: its answer {d.answer.strip()!r} is also "
