@@ -12,7 +12,7 @@ from study import browse, cardtext
 from study.scheduler import STATE_NAMES
 from study.tui.screens.base import StudyScreen
 
-MAX_ROWS = 2000
+PAGE = 150  # rows added at a time: the list fills as the cursor nears its end
 
 
 class BrowseScreen(StudyScreen[None]):
@@ -30,6 +30,7 @@ class BrowseScreen(StudyScreen[None]):
         self.initial = query
         self.rows: list[browse.Row] = []
         self.shown: list[browse.Row] = []
+        self.filled = 0  # how many of `shown` are in the table
 
     def compose(self) -> ComposeResult:
         yield Input(value=self.initial, id="query",
@@ -65,17 +66,24 @@ class BrowseScreen(StudyScreen[None]):
         self.shown = browse.search(self.rows, query, self.study.now())
         table = self.query_one("#items", DataTable)
         table.clear()
-        for row in self.shown[:MAX_ROWS]:
-            table.add_row(escape(row.item.id), row.type, row.status,
-                          escape(cardtext.plain_line(row.title, 80)), key=row.item.id)
-        more = f" (first {MAX_ROWS})" if len(self.shown) > MAX_ROWS else ""
+        self.filled = 0
+        self._fill_more()
         self.query_one("#browse-count", Static).update(
-            f"{len(self.shown)} of {len(self.rows)} items{more}")
+            f"{len(self.shown)} of {len(self.rows)} items")
         if self.shown:
             self._detail(self.shown[0])
         else:  # nothing found: the pane must not keep showing the last item
             self.query_one("#detail-state", Static).update("[dim]Nothing matches.[/]")
             self.query_one("#detail-text", Markdown).update("")
+
+    def _fill_more(self) -> None:
+        """The next page of results into the table (thousands at once would make opening
+        Browse slow; nobody reads them all before scrolling)."""
+        table = self.query_one("#items", DataTable)
+        for row in self.shown[self.filled:self.filled + PAGE]:
+            table.add_row(escape(row.item.id), row.type, row.status,
+                          escape(cardtext.plain_line(row.title, 80)), key=row.item.id)
+        self.filled = min(len(self.shown), self.filled + PAGE)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self._search(event.value)
@@ -84,6 +92,8 @@ class BrowseScreen(StudyScreen[None]):
         self.query_one("#items", DataTable).focus()
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.cursor_row >= self.filled - 20 and self.filled < len(self.shown):
+            self._fill_more()
         row = self._row(event.row_key.value if event.row_key else None)
         if row is not None:
             self._detail(row)

@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
 
 from study.tui.messages import StudyReady, StudyUnavailable
@@ -52,6 +52,7 @@ class DashboardLoaded(Message):
 class DashboardScreen(StudyScreen[None]):
     loaded = False  # True once the numbers are drawn (tests and benchmarks wait for it)
     _today: Any = None  # the study day of the last plan drawn
+    _pending_tracks: list[Any] | None = None  # rows that came before the table
 
     BINDINGS = [
         Binding("r", "review", "Review"),
@@ -70,17 +71,29 @@ class DashboardScreen(StudyScreen[None]):
             with Vertical(id="today-box"):
                 yield Static("Opening your study home…", id="today")
             yield Heatmap(id="heatmap")
-        yield DataTable(id="tracks", cursor_type="row", zebra_stripes=True)
+        yield Vertical(id="tracks-box")  # the table comes after the first frame
         yield Static("", id="leeches")
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one("#tracks", DataTable)
+        # The first frame is what the learner waits for at launch; the table widget (and
+        # its module and styles) can follow it.
+        self.call_after_refresh(self._mount_tracks)
+
+    async def _mount_tracks(self) -> None:
+        from textual.widgets import DataTable
+
+        table = DataTable(id="tracks", cursor_type="row", zebra_stripes=True)
         # Fixed widths: the table is laid out once, not again when the numbers arrive.
         table.add_column("Track", width=30)
         table.add_column("Started", width=22)  # the bar and up to 10000/10000
         table.add_column("Mature", width=6)
         table.add_column("Retention", width=9)
+        table.display = not self.has_class("-failed")
+        await self.query_one("#tracks-box", Vertical).mount(table)
+        if self._pending_tracks is not None:
+            self._tracks(self._pending_tracks)
+            self.loaded = True
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         app = self.study_app
@@ -109,7 +122,7 @@ class DashboardScreen(StudyScreen[None]):
 
     def _show_numbers(self, show: bool) -> None:
         self.query_one(Heatmap).display = show
-        self.query_one("#tracks", DataTable).display = show
+        self.query_one("#tracks-box", Vertical).display = show
         self.set_class(not show, "-failed")
 
     def on_study_ready(self, _: StudyReady) -> None:
@@ -227,10 +240,17 @@ class DashboardScreen(StudyScreen[None]):
         self.query_one("#leeches", Static).update(
             f"[b]{len(leeches)} leech(es)[/] to rewrite: {', '.join(leeches[:4])}"
             f"{' …' if len(leeches) > 4 else ''} (browse: is:leech)" if leeches else "")
-        self.loaded = True
+        self.loaded = self._pending_tracks is None  # else once the table is there
 
     def _tracks(self, rows: list[Any]) -> None:
-        table = self.query_one("#tracks", DataTable)
+        from textual.widgets import DataTable
+
+        tables = self.query("#tracks").results(DataTable)
+        table = next(tables, None)
+        if table is None:  # not mounted yet: it fills in when it is
+            self._pending_tracks = rows
+            return
+        self._pending_tracks = None
         table.clear()
         titles = max((len(row.title) for row in rows), default=5)
         table.ordered_columns[0].width = max(5, min(40, titles))  # the longest title, whole
