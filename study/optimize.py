@@ -1,0 +1,274 @@
+"""FSRS parameters fitted to the learner's own review log (fsrs-rs, no torch).
+
+The log is read the way Anki reads its revlog for "Optimize": per item, the live
+grades since its last reset (`forget`), days counted in study days (the
+rollover hour applies), every grade kept in the history so same-day repeats
+reach FSRS's short-term model, and one training item per grade that comes on a
+later day than the one before (FSRS predicts recall across days). fsrs-rs
+filters outliers itself. Below 8 usable reviews the defaults stay; below 64
+only the initial stabilities are fitted (fsrs-rs's pretraining), as in Anki.
+
+The health check scores parameters on the newest fifth of the reviews, which
+the fit it scores never sees (a time-ordered split): log loss, RMSE(bins) and
+AUC together, since RMSE(bins) alone can be gamed.
+"""
+
+from __future__ import annotations
+
+import math
+import sqlite3
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import fsrs_rs_python as fsrs_rs
+
+FSRS_VERSION = "FSRS-6"  # what a parameter set is for; another version's set is not used
+DEFAULT_PARAMETERS: tuple[float, ...] = tuple(fsrs_rs.DEFAULT_PARAMETERS)
+N_PARAMETERS = len(DEFAULT_PARAMETERS)
+MIN_REVIEWS = 8  # below: keep the defaults (Anki)
+MIN_FULL_FIT = 64  # below: only the four initial stabilities (Anki)
+HELD_OUT = 0.2  # the newest fifth scores the fit
+KINDS = ("card", "kata")
+
+
+class OptimizeError(Exception):
+    """Why nothing could be fitted, in one line."""
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Training items in time order (by the log id of the grade each one predicts)."""
+
+    kind: str
+    items: list[Any]  # fsrs_rs.FSRSItem
+    card_ids: list[int]
+    order: list[int]  # log id of each item's last grade
+    passed: list[int]  # 1 if that grade was a recall (not Again)
+    elapsed: list[int]  # days since the review before it (fsrs-rs keeps its fields private)
+    grades: int  # live grades read
+    days: int  # distinct study days with a grade
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+
+def read_dataset(conn: sqlite3.Connection, kind: str) -> Dataset:
+    """The training items of one kind from the log: undone grades left out, a `forget`
+    (reset) starts the item's history afresh, as Anki's manual reschedule does. One pass
+    in commit order, so the items come out in time order."""
+    rows = conn.execute(
+        "SELECT id, item_id, event, rating, day FROM reviews "
+        "WHERE kind = ? AND event IN ('grade', 'forget') "
+        "AND id NOT IN (SELECT undoes FROM reviews WHERE undoes IS NOT NULL) "
+        "ORDER BY id", (kind,))
+    Review, Item = fsrs_rs.FSRSReview, fsrs_rs.FSRSItem
+    items: list[Any] = []
+    card_ids: list[int] = []
+    order: list[int] = []
+    passed: list[int] = []
+    elapsed: list[int] = []
+    days: set[int] = set()
+    grades = 0
+    seqs: dict[str, tuple[int, list[Any], list[int]]] = {}  # item -> (card, reviews, last day)
+    for rid, item_id, event, rating, day in rows:
+        if event == "forget":
+            seqs.pop(item_id, None)
+            continue
+        grades += 1
+        days.add(day)
+        entry = seqs.get(item_id)
+        if entry is None:
+            entry = seqs[item_id] = (rid, [], [day])
+            delta = 0
+        else:
+            delta = max(0, day - entry[2][0])
+            entry[2][0] = day
+        seq = entry[1]
+        seq.append(Review(rating, delta))
+        if delta > 0:
+            items.append(Item(seq))
+            card_ids.append(entry[0])
+            order.append(rid)
+            passed.append(int(rating > 1))
+            elapsed.append(delta)
+    return Dataset(kind, items, card_ids, order, passed, elapsed, grades, len(days))
+
+
+def fit(data: Dataset | Sequence[Any], card_ids: Sequence[int] | None = None) -> list[float]:
+    """Parameters for these items: the defaults below 8, the initial stabilities only
+    below 64, else a full fit."""
+    items = data.items if isinstance(data, Dataset) else list(data)
+    ids = data.card_ids if isinstance(data, Dataset) else card_ids
+    if len(items) < MIN_REVIEWS:
+        return list(DEFAULT_PARAMETERS)
+    try:
+        out = list(fsrs_rs.FSRS(list(DEFAULT_PARAMETERS)).compute_parameters(
+            items, card_ids=list(ids) if ids is not None else None))
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # a Rust panic arrives as a BaseException
+        raise OptimizeError(f"the fit failed ({type(exc).__name__}: {exc}); "
+                            "the parameters in use stay") from None
+    if len(items) < MIN_FULL_FIT:
+        out = out[:4] + list(DEFAULT_PARAMETERS[4:])
+    return out
+
+
+@dataclass(frozen=True)
+class Scores:
+    log_loss: float
+    rmse_bins: float
+    auc: float | None  # None when the held-out reviews are all passes or all fails
+
+    def to_dict(self) -> dict[str, float | None]:
+        return {k: (round(v, 6) if v is not None else None) for k, v in asdict(self).items()}
+
+
+def predictions(parameters: Sequence[float], data: Dataset) -> list[float]:
+    """FSRS's recall probability for each item's last review, from the reviews before it."""
+    model = fsrs_rs.FSRS(list(parameters))
+    states = model.memory_state_batch([fsrs_rs.FSRSItem(it.reviews[:-1]) for it in data.items])
+    decay = -parameters[20]
+    factor = 0.9 ** (1 / decay) - 1
+    return [(1 + factor * t / s.stability) ** decay
+            for t, s in zip(data.elapsed, states, strict=True)]
+
+
+def auc(truth: Sequence[int], scores: Sequence[float]) -> float | None:
+    """Area under the ROC curve (rank statistic; ties count half)."""
+    pos = sum(truth)
+    neg = len(truth) - pos
+    if pos == 0 or neg == 0:
+        return None
+    ranked = sorted(zip(scores, truth, strict=True))
+    rank_sum, i = 0.0, 0
+    while i < len(ranked):
+        j = i
+        while j < len(ranked) and ranked[j][0] == ranked[i][0]:
+            j += 1
+        mid = (i + j + 1) / 2  # the average 1-based rank of the tie group
+        rank_sum += mid * sum(t for _, t in ranked[i:j])
+        i = j
+    return (rank_sum - pos * (pos + 1) / 2) / (pos * neg)
+
+
+def score(parameters: Sequence[float], test: Dataset) -> Scores:
+    ev = fsrs_rs.FSRS(list(parameters)).evaluate(test.items)
+    return Scores(float(ev.log_loss), float(ev.rmse_bins),
+                  auc(test.passed, predictions(parameters, test)))
+
+
+def split(data: Dataset) -> tuple[Dataset, Dataset]:
+    """(older reviews to fit, the newest fifth to score on)."""
+    cut = len(data) - max(1, round(len(data) * HELD_OUT))
+
+    def part(a: int, b: int) -> Dataset:
+        return Dataset(data.kind, data.items[a:b], data.card_ids[a:b], data.order[a:b],
+                       data.passed[a:b], data.elapsed[a:b], data.grades, data.days)
+
+    return part(0, cut), part(cut, len(data))
+
+
+@dataclass
+class Result:
+    kind: str
+    reviews: int  # training items (usable reviews)
+    seconds: float
+    parameters: list[float]
+    default: Scores | None = None
+    fitted: Scores | None = None
+    current: Scores | None = None  # the set in use, when it is not the defaults
+    held_out: int = 0
+    note: str = ""  # why the defaults or a partial fit
+    better: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def baseline(self) -> Scores | None:
+        return self.current or self.default
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "kind": self.kind, "reviews": self.reviews, "held_out": self.held_out,
+            "seconds": round(self.seconds, 4), "fsrs_version": FSRS_VERSION,
+            "parameters": [round(p, 6) for p in self.parameters],
+            "default": self.default.to_dict() if self.default else None,
+            "fitted": self.fitted.to_dict() if self.fitted else None,
+            "better": self.better, "note": self.note,
+        }
+        if self.current is not None:
+            out["current"] = self.current.to_dict()
+        out.update(self.extra)
+        return out
+
+    def summary(self) -> str:
+        """One line: better or not, by how much, on all three measures."""
+        what = "cards" if self.kind == "card" else "katas"
+        base, new = self.baseline, self.fitted
+        if base is None or new is None:
+            return f"{what}: {self.note}"
+        name = "current" if self.current is not None else "default"
+        change = (base.log_loss - new.log_loss) / base.log_loss * 100 if base.log_loss else 0.0
+        verdict = (f"better than the {name} parameters by {change:.1f}% log loss"
+                   if self.better else
+                   f"no better than the {name} parameters ({-change:+.1f}% log loss), "
+                   f"so the {name} ones stay")
+
+        def auc_text(s: Scores) -> str:
+            return f"{s.auc:.3f}" if s.auc is not None else "n/a"
+
+        return (f"{what}: fitted on {self.reviews} reviews, {verdict} on your newest "
+                f"{self.held_out}: log loss {base.log_loss:.4f} -> {new.log_loss:.4f}, "
+                f"RMSE(bins) {base.rmse_bins:.4f} -> {new.rmse_bins:.4f}, "
+                f"AUC {auc_text(base)} -> {auc_text(new)}"
+                + (f" ({self.note})" if self.note else ""))
+
+
+def optimize(conn: sqlite3.Connection, kind: str,
+             current: Sequence[float] | None = None) -> Result:
+    """Fit one kind's parameters and score them against the defaults (and the set in use)
+    on the newest reviews. Raises OptimizeError when the log cannot be fitted at all."""
+    start = time.perf_counter()
+    data = read_dataset(conn, kind)
+    what = "cards" if kind == "card" else "katas"
+    if data.grades == 0:
+        raise OptimizeError(f"no {what} reviewed yet: nothing to fit "
+                            "(the default parameters stay)")
+    if data.days < 2 or not data.items:
+        raise OptimizeError(f"all {data.grades} {what} reviews are on one day: FSRS fits "
+                            "recall across days, so come back after reviewing on another day "
+                            "(the default parameters stay)")
+    defaults = list(DEFAULT_PARAMETERS)
+    if len(data) < MIN_REVIEWS:
+        return Result(kind, len(data), time.perf_counter() - start, defaults,
+                      note=f"only {len(data)} usable reviews (FSRS needs {MIN_REVIEWS}): "
+                      "kept the default parameters")
+    train, test = split(data)
+    trial = fit(train)
+    default_scores = score(defaults, test)
+    fitted_scores = score(trial, test)
+    current_scores = (score(current, test) if current is not None
+                      and list(current) != defaults else None)
+    base = current_scores or default_scores
+    note = ""
+    if len(data) < MIN_FULL_FIT:
+        note = (f"under {MIN_FULL_FIT} reviews only the initial stabilities are fitted")
+    parameters = fit(data)
+    return Result(kind, len(data), time.perf_counter() - start, parameters,
+                  default=default_scores, fitted=fitted_scores, current=current_scores,
+                  held_out=len(test), note=note,
+                  better=fitted_scores.log_loss < base.log_loss)
+
+
+def valid_parameters(values: Sequence[Any]) -> bool:
+    """A usable FSRS-6 set: 21 finite numbers fsrs-rs accepts as they are."""
+    if len(values) != N_PARAMETERS or not all(
+            isinstance(v, int | float) and math.isfinite(v) for v in values):
+        return False
+    try:
+        filled = fsrs_rs.check_and_fill_parameters([float(v) for v in values])
+    except ValueError:
+        return False
+    return len(filled) == N_PARAMETERS
