@@ -279,3 +279,23 @@ async def test_keys_is_once_in_the_palette(home: Path, root: Path) -> None:
         titles = [c.title for c in app.get_system_commands(app.screen)]
         assert titles.count("Keys") == 1
 
+
+
+async def test_browse_fills_its_list_as_the_cursor_goes_down(home: Path, root: Path,
+                                                            monkeypatch: pytest.MonkeyPatch
+                                                            ) -> None:
+    from study.tui.screens import browse
+
+    monkeypatch.setattr(browse, "PAGE", 3)
+    async with running(home, root, size=(120, 40)) as (app, pilot):
+        await pilot.press("b")
+        await pilot.pause()
+        screen = app.screen
+        table = screen.query_one("#items")
+        total = len(screen.shown)
+        assert total > 6 and table.row_count == 3  # one page first
+        await pilot.press("enter")  # into the list
+        for _ in range(total):
+            await pilot.press("down")
+        await pilot.pause()
+        assert table.row_count == total  # every match reachable

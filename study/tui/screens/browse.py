@@ -92,7 +92,7 @@ class BrowseScreen(StudyScreen[None]):
         self.query_one("#items", DataTable).focus()
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        if event.cursor_row >= self.filled - 20 and self.filled < len(self.shown):
+        if event.cursor_row >= self.filled - max(1, PAGE // 5) and self.filled < len(self.shown):
             self._fill_more()
         row = self._row(event.row_key.value if event.row_key else None)
         if row is not None:
