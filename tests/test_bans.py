@@ -14,6 +14,7 @@ from conftest import REPO
 
 torch = pytest.importorskip("torch")
 
+from study.kata import bans  # noqa: E402
 from study.kata.bans import (  # noqa: E402
     Ban,
     BannedCall,
@@ -168,3 +169,22 @@ def test_every_banned_kata_still_names_its_public_functions(tmp_path: Path) -> N
     x = torch.randn(2, 3)
     assert "torch.nn.functional.softmax" in _refused(
         "softmax", lambda: torch.nn.functional.softmax(x, 1))
+
+
+def test_an_operator_registered_by_the_solution_is_refused() -> None:
+    """A torch.library op runs its Python kernel below the guards: once the ops are frozen
+    (the sandbox does it in seal(), before the solution loads), any new op is refused."""
+    x = torch.randn(2, 5)
+    bans.freeze_ops()
+    try:
+        lib = torch.library.Library("kata_test_hidden", "DEF")
+        lib.define("smx(Tensor x) -> Tensor")
+        lib.impl("smx", lambda t: torch.softmax(t, -1), "CompositeExplicitAutograd")
+        for ban in (Ban(), _ban("softmax")):
+            with pytest.raises(BannedCall, match="registered after the check started"), \
+                    Guard(ban):
+                torch.ops.kata_test_hidden.smx(x)
+        with Guard(Ban()):  # torch's own ops stay allowed
+            torch.exp(x).sum()
+    finally:
+        bans._KNOWN_OPS = None

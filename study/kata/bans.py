@@ -124,12 +124,19 @@ def _describe(func: Any) -> str:
     return f"{module}.{name}" if module and not name.startswith(module) else name
 
 
+_NEW_OP = "an op registered after the check started"
+
+
 @dataclass
 class Violation:
     what: str  # the banned operation, named
     via: str  # how it was reached
 
     def message(self, reason: str = "") -> str:
+        if self.via == _NEW_OP:
+            return (f"the op {self.what} was registered after the check started "
+                    "(torch.library): a solution may not define its own operators, whose "
+                    "insides the checker cannot see; call torch's operations directly")
         if self.what == "tampering with the checker":
             return f"tampering with the checker ({self.via}): a solution may not switch it off"
         text = f"banned operation {self.what}"
@@ -161,6 +168,16 @@ class _Recorder:
         self.violations.append(Violation(what, via))
         raise BannedCall(Violation(what, via).message(self.ban.reason))
 
+    def check_op(self, op: str, via: str) -> None:
+        """Refuse a banned op, and any op registered after the ops were frozen (one the
+        solution defined with torch.library: its kernel runs where no guard looks)."""
+        if self.banned_op(op):
+            self.hit(op, via)
+        if _KNOWN_OPS is not None and op.split(".")[0] not in _KNOWN_OPS:
+            violation = Violation(op, _NEW_OP)
+            self.violations.append(violation)
+            raise BannedCall(violation.message())
+
     def banned_module_frame(self) -> str | None:
         if not self.module_paths:
             return None
@@ -185,8 +202,7 @@ class _FunctionGuard(TorchFunctionMode):
             rec.hit(name, _describe(func))
         op = _op_name(func)
         if op is not None:
-            if rec.banned_op(op):
-                rec.hit(op, _describe(func))
+            rec.check_op(op, _describe(func))
         elif rec.family is not None:
             fname = getattr(func, "__name__", None)
             if isinstance(fname, str) and rec.banned_op(fname):
@@ -216,8 +232,7 @@ class _DispatchGuard(_NoDynamo):
     def __torch_dispatch__(self, func, types, args=(), kwargs=None):  # type: ignore[no-untyped-def]
         rec = self.rec
         op = str(func._schema.name)
-        if rec.banned_op(op):
-            rec.hit(op, f"the kernel {func}")
+        rec.check_op(op, f"the kernel {func}")
         if rec.ban.autograd and torch._C._current_graph_task_id() != -1:
             rec.hit("the autograd engine", f"{func} run by backward()")
         return func(*args, **(kwargs or {}))
@@ -286,8 +301,20 @@ def _seal_one(original: Any, name: str) -> Any:
     return sealed
 
 
+# The ops registered before the learner's code runs (set by seal()); None: no such rule.
+_KNOWN_OPS: frozenset[str] | None = None
+
+
+def freeze_ops() -> None:
+    """From now on, an op that was not registered yet is refused in every guard."""
+    global _KNOWN_OPS
+    names = getattr(torch._C, "_dispatch_get_all_op_names", lambda: [])()
+    _KNOWN_OPS = frozenset(n.split(".")[0] for n in names)
+
+
 def seal() -> None:
-    """Record every use of the guards' off switches by code outside torch (idempotent).
+    """Record every use of the guards' off switches by code outside torch (idempotent),
+    and freeze the set of registered ops (see freeze_ops).
 
     Each switch is replaced wherever torch's modules hold a reference to it, so
     an alias imported earlier does not slip past either.
@@ -296,6 +323,7 @@ def seal() -> None:
     if _SEALED:
         return
     _SEALED = True
+    freeze_ops()
     replacements: dict[int, Any] = {}
     for owner_name, attr in _ESCAPES:
         owner = _resolve(owner_name)
