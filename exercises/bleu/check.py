@@ -92,7 +92,9 @@ def _bleu(cands, refs, max_n, clip=True, ref_len="closest", bp=True, mean="geome
                     max_ref += _ngrams(ref, n)
                 else:
                     max_ref |= _ngrams(ref, n)
-            if clip:
+            if clip == "per_reference":
+                matches[n - 1] += sum(sum((counts & _ngrams(ref, n)).values()) for ref in rs)
+            elif clip:
                 matches[n - 1] += sum((counts & max_ref).values())
             else:
                 matches[n - 1] += sum(v for g, v in counts.items() if g in max_ref)
@@ -206,6 +208,8 @@ VARIANTS = [
        "appears in one reference (its max count over the references)", clip=False),
     _v("clip each n-gram's count by its largest count in any single reference, not by "
        "the sum of its counts over all the references", clip="sum"),
+    _v("clip each n-gram's count by its largest count in any single reference, not against "
+       "each reference in turn with the matches added up", clip="per_reference"),
     Variant(_CORPUS, _sentence_average),
     Variant(_CORPUS, _averaged_sentences()),
     Variant(_CORPUS, _averaged_sentences(eps=0.1)),

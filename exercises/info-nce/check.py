@@ -39,9 +39,9 @@ def cases():
 def _logits(case, normalise=True, temp_mode="div", norm_dim=1):
     q, k, t = case.args["query"], case.args["key"], case.args["temperature"]
     if normalise in (True, "query"):
-        q = q / q.norm(dim=norm_dim, keepdim=True)
+        q = q / (q.norm() if norm_dim is None else q.norm(dim=norm_dim, keepdim=True))
     if normalise in (True, "key"):
-        k = k / k.norm(dim=norm_dim, keepdim=True)
+        k = k / (k.norm() if norm_dim is None else k.norm(dim=norm_dim, keepdim=True))
     s = q @ k.T
     if temp_mode == "div":
         return s / t
@@ -74,6 +74,7 @@ def _cols(case):
 
 _NORMALISATIONS = {
     "columns": lambda c: _ce(_logits(c, norm_dim=0)),
+    "whole matrix": lambda c: _ce(_logits(c, norm_dim=None)),
     "raw": lambda c: _ce(_logits(c, normalise=False)),
     "query only": lambda c: _ce(_logits(c, normalise="query")),
     "key only": lambda c: _ce(_logits(c, normalise="key")),
@@ -98,6 +99,8 @@ VARIANTS = [
     Variant("you normalised along the wrong dimension: each embedding is a row, so divide "
             "every row of query and key by its own norm (dim=1, F.normalize's default), not "
             "every column (dim=0)", _normalisation("columns")),
+    Variant("you divided by the norm of the whole matrix: each embedding is a row, so divide "
+            "every row of query and key by its own norm (dim=1)", _normalisation("whole matrix")),
     Variant("the similarities are cosines, but you used raw dot products: divide each row of "
             "query and key by its norm (q / ||q|| along dim=1) before multiplying",
             _normalisation("raw")),
