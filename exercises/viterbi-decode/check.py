@@ -143,7 +143,19 @@ def _zero_pad(case):
     return score, path.clamp(min=0)
 
 
+def _one_step_short(case):
+    a = case.args
+    L = a["mask"].sum(1)
+    if bool((L <= 1).all()):
+        raise ValueError("a single step: nothing to skip")
+    return _decode(a["emissions"], a["transitions"], a["start_transitions"],
+                   a["end_transitions"], (L - 1).clamp(min=1))
+
+
 VARIANTS += [
+    Variant("the recursion stops one step early (off by one): run it for t = 1 .. L - 1, so "
+            "the last step's transition and emission count too", _one_step_short,
+            keys=("out.0",)),
     Variant("padded steps must take no part: at a step where mask is False keep each "
             "sequence's score unchanged, and add end_transitions at its own last step L - 1",
             _ignores_mask, keys=("out.0",)),
