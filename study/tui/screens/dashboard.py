@@ -213,7 +213,7 @@ class DashboardScreen(StudyScreen[None]):
             if e.item.kind == "kata":
                 kata = katas.get(e.item.id)
                 name = kata.title if kata else e.item.id
-                name = name if len(name) <= 32 else name[:31] + "…"  # one line each
+                name = name if len(name) <= 30 else name[:29] + "…"  # one line in the box
                 lines.append(f"    · {escape(name)}")
         lines += [f"  about    [b]{plan.estimated_minutes:>4.0f}[/] min", ""]
         if total == 0:
