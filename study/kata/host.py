@@ -56,7 +56,6 @@ def warm_up() -> None:
         (x @ x).exp().sum()
     import gc
 
-    gc.collect()
     gc.freeze()  # shared with every child as it is: fewer pages copied, faster collections
 
 
