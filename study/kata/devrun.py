@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import atexit
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -26,8 +27,10 @@ def host() -> HostLink:
     global _link
     if _link is None or not _link.alive():
         base = Path(tempfile.mkdtemp(prefix="study-devrun-"))
-        _link = HostLink(base / "host")
-        atexit.register(_link.close)
+        link = HostLink(base / "host")
+        atexit.register(shutil.rmtree, base, True)  # runs after the host is closed
+        atexit.register(link.close)
+        _link = link
     return _link
 
 
