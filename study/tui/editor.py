@@ -15,6 +15,7 @@ import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from textual.app import App, SuspendNotSupported
 
@@ -34,7 +35,7 @@ def editor_command() -> list[str]:
         return [raw]
 
 
-def edit_file(app: App[object], path: str, line: int) -> Edited:
+def edit_file(app: App[Any], path: str, line: int) -> Edited:
     """Run the editor at `line` of `path`; the app is resumed whatever happens."""
     command = editor_command()
     if shutil.which(command[0]) is None:
@@ -63,7 +64,7 @@ def _call(argv: list[str], stdin: int | None = None) -> tuple[int, str]:
         return -1, exc.strerror or str(exc)
 
 
-def edit_then(app: App[object], path: Path, line: int, after: Callable[[], None]) -> None:
+def edit_then(app: App[Any], path: Path, line: int, after: Callable[[], None]) -> None:
     """Edit in `$EDITOR`; if it cannot run, say why and use the built-in editor instead.
     `after` runs once the file may have changed (not when the built-in one is cancelled)."""
     done = edit_file(app, str(path), line)

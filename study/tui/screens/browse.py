@@ -6,6 +6,7 @@ from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Footer, Input, Markdown, Static
 
 from study import browse, cardtext
@@ -105,7 +106,7 @@ class BrowseScreen(StudyScreen[None]):
         table = self.query_one("#items", DataTable)
         if not self.shown or table.cursor_row < 0:
             return None
-        key = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
+        key = table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value
         return self._row(key)
 
     def _detail(self, row: browse.Row) -> None:

@@ -83,7 +83,7 @@ class DashboardScreen(StudyScreen[None]):
     async def _mount_tracks(self) -> None:
         from textual.widgets import DataTable
 
-        table = DataTable(id="tracks", cursor_type="row", zebra_stripes=True)
+        table: DataTable[Any] = DataTable(id="tracks", cursor_type="row", zebra_stripes=True)
         # Fixed widths: the table is laid out once, not again when the numbers arrive.
         table.add_column("Track", width=30)
         table.add_column("Started", width=22)  # the bar and up to 10000/10000

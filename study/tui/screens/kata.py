@@ -224,7 +224,7 @@ class KataScreen(StudyScreen[str]):
         if os.environ.get("STUDY_KATA_WORKER", "1") == "0":
             return
         with contextlib.suppress(WorkerError, OSError):  # the check will say what is wrong
-            self.app.attach_kata_worker(self.study.home)  # type: ignore[attr-defined]
+            self.study_app.attach_kata_worker(self.study.home)
 
     def _save(self) -> Path:
         path = katas.save_workspace(self.study, self.kata,

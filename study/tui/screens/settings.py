@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
+from typing import Any, Literal
 
 from rich.markup import escape
 from textual.app import ComposeResult
@@ -14,7 +15,7 @@ from textual.widgets import Button, Checkbox, Footer, Input, Label, Select, Stat
 from study.settings import Settings, SettingsError, save_settings
 from study.tui.screens.base import StudyScreen
 
-FIELDS = (
+FIELDS: tuple[tuple[str, str, Literal["integer", "number"]], ...] = (
     ("new_per_day", "New cards per day", "integer"),
     ("new_katas_per_day", "New katas per day", "integer"),
     ("max_reviews_per_day", "Max reviews per day", "integer"),
@@ -71,7 +72,7 @@ class SettingsScreen(StudyScreen[None]):
 
     def action_save(self) -> None:
         app = self.study_app
-        values: dict[str, object] = {}
+        values: dict[str, Any] = {}
         try:
             for name, label, kind in FIELDS:
                 raw = self.query_one(f"#{name}", Input).value.strip()
