@@ -81,7 +81,8 @@ def main() -> int:
 
     katas = sys.argv[1:] or sorted(p.parent.name for p in (REPO / "exercises").glob("*/kata.yaml"))
     home = Path(tempfile.mkdtemp(prefix="study-bench-"))
-    env = dict(os.environ, STUDY_HOME=str(home), STUDY_KATA_IDLE_S="300", STUDY_KATA_DEVICE="cpu")
+    device = os.environ.get("STUDY_BENCH_DEVICE", "cpu")  # gpu_check.sh sets cuda
+    env = dict(os.environ, STUDY_HOME=str(home), STUDY_KATA_IDLE_S="300", STUDY_KATA_DEVICE=device)
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # a normal install caches bytecode
     client = KataClient(home)
     client.stop()
@@ -94,7 +95,8 @@ def main() -> int:
     # The cold check uses a kata without an optimizer: building the first optimizer makes
     # torch import torch._dynamo (1-2 s), which the warm worker does while idle.
     first = "softmax" if "softmax" in katas else katas[0]
-    req = request_for(REPO / "exercises" / first, REPO / "exercises" / first / "solution.py")
+    req = request_for(REPO / "exercises" / first, REPO / "exercises" / first / "solution.py",
+                      device)
     baseline = timed(lambda: subprocess.run([sys.executable, "-c", "import torch"], check=True),
                      3)
     cold = timed(lambda: subprocess.run(
@@ -108,7 +110,7 @@ def main() -> int:
     ok = cold <= TARGET_COLD_RATIO * baseline
     for kata in katas:
         folder = REPO / "exercises" / kata
-        judge = timed(lambda folder=folder: check(folder, folder / "solution.py"), 5)
+        judge = timed(lambda folder=folder: check(folder, folder / "solution.py", device), 5)
         wall = timed(lambda kata=kata: cli(kata), 5)
         ok &= wall <= TARGET_WARM_S
         rows.append((kata, judge, wall))
@@ -133,7 +135,8 @@ def main() -> int:
     print(f"worker + sandbox host ({len(pids)} processes): RSS {rss:.0f} MB, PSS {pss:.0f} MB "
           f"(target ≤ {TARGET_RSS_MB} MB RSS)")
     load = os.getloadavg()[0]
-    print(f"machine: {os.cpu_count()} cores, load {load:.1f}, Python {sys.version.split()[0]}")
+    print(f"device: {device}; machine: {os.cpu_count()} cores, load {load:.1f}, Python "
+          f"{sys.version.split()[0]}")
     return 0 if ok else 1
 
 

@@ -67,7 +67,9 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
     home = root / "home"
     env = {k: v for k, v in os.environ.items() if not k.startswith("STUDY_")}
     env.update(STUDY_HOME=str(home), STUDY_NOW=NOW, TZ="UTC", STUDY_BUNDLED_CONTENT="0",
-               STUDY_CONTENT_DIRS=str(content), STUDY_KATA_IDLE_S="300", STUDY_KATA_DEVICE="cpu")
+               STUDY_CONTENT_DIRS=str(content), STUDY_KATA_IDLE_S="300",
+               # benchmarks/gpu_check.sh runs this suite again with cuda
+               STUDY_KATA_DEVICE=os.environ.get("STUDY_TEST_KATA_DEVICE", "cpu"))
     attacks = root / "attacks"
     attacks.mkdir()
     yield {"root": root, "home": home, "env": env, "kata": kata, "content": content,
@@ -445,6 +447,7 @@ def test_a_dying_worker_is_reported_in_time_and_takes_the_sandbox_along(world: d
                "signature": "softmax(x: Tensor, dim: int = -1) -> Tensor",
                "solution": str(tmp_path / "loop.py"), "source": loop, "device": "cpu",
                "timeout_s": 4.0, "hidden": [str(home), str(world["content"])]}
+    request["device"] = world["env"]["STUDY_KATA_DEVICE"]
     killer = threading.Timer(1.5, os.kill, (worker, 9))
     killer.start()
     t0 = time.monotonic()
@@ -615,6 +618,7 @@ def test_a_dying_judge_takes_its_sandbox_along_at_once(world: dict, tmp_path: Pa
                "signature": "softmax(x: Tensor, dim: int = -1) -> Tensor",
                "solution": str(tmp_path / "sleep.py"), "source": sleeper, "device": "cpu",
                "timeout_s": 60.0, "hidden": [str(home), str(world["content"])]}
+    request["device"] = world["env"]["STUDY_KATA_DEVICE"]
     answer: list[object] = []
     t = threading.Thread(target=lambda: answer.append(client.check(request)))
     t.start()
