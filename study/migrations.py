@@ -102,7 +102,26 @@ V4 = """
 CREATE INDEX reviews_day_event ON reviews (day, event);
 """
 
-MIGRATIONS: list[str] = [V1, V2, V3, V4]
+V5 = """
+-- FSRS parameter sets fitted to the log (`study optimize`), append-only like the
+-- log: a set is in force for the grades logged after `after_review`, so a
+-- rebuild switches where live grading switched. A revert appends the set it
+-- goes back to (NULL parameters: the defaults).
+CREATE TABLE fsrs_params (
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind         TEXT    NOT NULL CHECK (kind IN ('card', 'kata')),
+    after_review INTEGER NOT NULL,   -- the newest log id when the set was adopted
+    ts           INTEGER NOT NULL,   -- UTC, milliseconds since the epoch
+    fsrs_version TEXT    NOT NULL,   -- the FSRS the set is for ('FSRS-6')
+    parameters   TEXT,               -- JSON list of floats; NULL = the defaults
+    reverts      INTEGER REFERENCES fsrs_params (id),
+    reviews      INTEGER NOT NULL DEFAULT 0,   -- reviews the fit used
+    evaluation   TEXT,               -- JSON: the health check when it was fitted
+    client_id    TEXT    NOT NULL
+);
+"""
+
+MIGRATIONS: list[str] = [V1, V2, V3, V4, V5]
 LATEST = len(MIGRATIONS)
 
 

@@ -10,7 +10,8 @@ only the initial stabilities are fitted (fsrs-rs's pretraining), as in Anki.
 
 The health check scores parameters on the newest fifth of the reviews, which
 the fit it scores never sees (a time-ordered split): log loss, RMSE(bins) and
-AUC together, since RMSE(bins) alone can be gamed.
+AUC together, since RMSE(bins) alone can be gamed. The set adopted is then fitted
+on every review; it is adopted only if the split's fit beats the set in use.
 """
 
 from __future__ import annotations
@@ -211,18 +212,21 @@ class Result:
             return f"{what}: {self.note}"
         name = "current" if self.current is not None else "default"
         change = (base.log_loss - new.log_loss) / base.log_loss * 100 if base.log_loss else 0.0
-        verdict = (f"better than the {name} parameters by {change:.1f}% log loss"
-                   if self.better else
-                   f"no better than the {name} parameters ({-change:+.1f}% log loss), "
-                   f"so the {name} ones stay")
+        if self.better:
+            verdict = (f"better than the {name} parameters by {change:.1f}% log loss"
+                       + ("; now in use" if self.extra.get("applied") else ""))
+        else:
+            verdict = (f"no better than the {name} parameters ({-change:+.1f}% log loss), "
+                       "which stay in use")
 
         def auc_text(s: Scores) -> str:
             return f"{s.auc:.3f}" if s.auc is not None else "n/a"
 
-        return (f"{what}: fitted on {self.reviews} reviews, {verdict} on your newest "
-                f"{self.held_out}: log loss {base.log_loss:.4f} -> {new.log_loss:.4f}, "
+        return (f"{what}: fitted on {self.reviews} reviews and scored on your newest "
+                f"{self.held_out}, which the fit did not see: {verdict} "
+                f"(log loss {base.log_loss:.4f} -> {new.log_loss:.4f}, "
                 f"RMSE(bins) {base.rmse_bins:.4f} -> {new.rmse_bins:.4f}, "
-                f"AUC {auc_text(base)} -> {auc_text(new)}"
+                f"AUC {auc_text(base)} -> {auc_text(new)})"
                 + (f" ({self.note})" if self.note else ""))
 
 
@@ -272,3 +276,65 @@ def valid_parameters(values: Sequence[Any]) -> bool:
     except ValueError:
         return False
     return len(filled) == N_PARAMETERS
+
+
+# -- adopting and reverting (the sets are events in the store's log) ----------------------
+
+
+def clipped(parameters: Sequence[float]) -> list[float]:
+    """Inside the bounds the scheduler (py-fsrs) accepts; fsrs-rs keeps to the same ones,
+    only in float32."""
+    from fsrs.scheduler import LOWER_BOUNDS_PARAMETERS as LOW
+    from fsrs.scheduler import UPPER_BOUNDS_PARAMETERS as HIGH
+
+    return [min(max(float(p), lo), hi) for p, lo, hi in zip(parameters, LOW, HIGH, strict=True)]
+
+
+def in_use(store: Any, kind: str) -> list[float] | None:
+    """The fitted set `kind` is scheduled with; None for the defaults."""
+    stack = active_stack(store, kind)
+    return stack[-1][1] if stack else None
+
+
+def run(store: Any, kind: str, at: Any) -> Result:
+    """Fit, score, and adopt the new set if it predicts the newest reviews better than the
+    set in use. Raises OptimizeError when the log cannot be fitted."""
+    current = in_use(store, kind)
+    result = optimize(store.conn, kind, current)
+    result.extra["applied"] = False
+    if result.better and result.fitted is not None:
+        params = clipped(result.parameters)
+        if params != current:
+            evaluation = {k: v for k, v in result.to_dict().items() if k != "parameters"}
+            store.adopt_parameters(kind, params, at, reviews=result.reviews,
+                                   evaluation=evaluation)
+            result.parameters = params
+            result.extra["applied"] = True
+    return result
+
+
+def active_stack(store: Any, kind: str) -> list[tuple[int, list[float] | None]]:
+    """The adopted sets still in force, oldest first: a revert undoes the newest."""
+    stack: list[tuple[int, list[float] | None]] = []
+    for rid, _, params, reverts, _, _ in store.parameter_history(kind):
+        if reverts is not None:
+            if stack:
+                stack.pop()
+        else:
+            stack.append((rid, params))
+    return stack
+
+
+def revert(store: Any, kind: str, at: Any) -> str | None:
+    """Go back to the set in use before the newest fit; None if `kind` uses the defaults
+    and nothing was fitted to revert."""
+    stack = active_stack(store, kind)
+    if not stack:
+        return None
+    newest, _ = stack.pop()
+    previous = stack[-1][1] if stack else None
+    store.adopt_parameters(kind, previous, at, reverts=newest)
+    what = "cards" if kind == "card" else "katas"
+    if previous is None:
+        return f"{what}: back to FSRS's default parameters"
+    return f"{what}: back to the parameters fitted before the last one"

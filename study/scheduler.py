@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import math
 import random
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -97,20 +98,43 @@ class SchedulerConfig:
 class Srs:
     def __init__(self, config: SchedulerConfig | None = None) -> None:
         self.config = config or SchedulerConfig()
-        self._cards = _SeededScheduler(
-            desired_retention=self.config.desired_retention,
-            maximum_interval=self.config.maximum_interval,
-        )
-        # A kata is a day's work, not a flashcard: no 1-minute learning steps;
-        # a pass schedules days out, a failure comes back the next day.
-        self._katas = _SeededScheduler(
-            desired_retention=self.config.desired_retention,
-            maximum_interval=self.config.maximum_interval,
-            learning_steps=(),
-            relearning_steps=(),
-        )
+        self._cards = self._scheduler("card", None)
+        self._katas = self._scheduler("kata", None)
         self._fold_cards = _Fold(self._cards)
         self._fold_katas = _Fold(self._katas)
+
+    def _scheduler(self, kind: str, parameters: Sequence[float] | None) -> _SeededScheduler:
+        extra: dict[str, Any] = {}
+        if kind == "kata":
+            # A kata is a day's work, not a flashcard: no 1-minute learning steps;
+            # a pass schedules days out, a failure comes back the next day.
+            extra = {"learning_steps": (), "relearning_steps": ()}
+        if parameters is not None:
+            extra["parameters"] = tuple(parameters)
+        return _SeededScheduler(desired_retention=self.config.desired_retention,
+                                maximum_interval=self.config.maximum_interval, **extra)
+
+    # -- fitted parameters (study.optimize): cards and katas each have their own -------
+
+    def set_parameters(self, kind: str, parameters: Sequence[float] | None) -> None:
+        """Schedule `kind` with these FSRS parameters from now on (None: the defaults).
+        Changes this object in place, so every holder of it schedules alike."""
+        sched = self._scheduler(kind, parameters)
+        if kind == "kata":
+            self._katas, self._fold_katas = sched, _Fold(sched)
+        else:
+            self._cards, self._fold_cards = sched, _Fold(sched)
+
+    def parameters(self, kind: str) -> tuple[float, ...]:
+        return tuple(self._fsrs_for_kind(kind).parameters)
+
+    def fold_with(self, kind: str, parameters: Sequence[float] | None) -> _Fold:
+        """A replay fold for `kind` under a given parameter set (a rebuild switches folds
+        where the log records a new set)."""
+        return _Fold(self._scheduler(kind, parameters))
+
+    def _fsrs_for_kind(self, kind: str) -> _SeededScheduler:
+        return self._katas if kind == "kata" else self._cards
 
     def _fsrs_for(self, s: ItemState) -> _SeededScheduler:
         return self._katas if s.kind == "kata" else self._cards

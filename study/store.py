@@ -8,11 +8,12 @@ two processes on the same home serialise instead of losing updates.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import sqlite3
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -28,6 +29,9 @@ from study.errors import (
     from_os_error,
 )
 from study.scheduler import REVIEW, ItemState, Srs
+
+FSRS_VERSION = "FSRS-6"  # the parameter sets this study schedules with (study.optimize)
+ParamSwitch = tuple[int, str, "list[float] | None"]  # (after log id, kind, parameters)
 
 DB_FILE = "study.db"
 UNDOABLE = frozenset(("grade", "suspend", "unsuspend", "bury", "unbury", "forget"))
@@ -85,19 +89,44 @@ class Replay:
 
     `undone` holds the ids that an undo cancels; they must be known before the
     events they cancel are fed (an import without undos can feed rows as it reads).
+    `switches` are the fitted parameter sets in adoption order (`Store.param_switches`):
+    given them, the replay starts from the defaults and changes sets where live grading
+    did; without them it uses `srs` as it is.
     """
 
-    def __init__(self, srs: Srs, undone: set[int] | frozenset[int] = frozenset()) -> None:
+    def __init__(self, srs: Srs, undone: set[int] | frozenset[int] = frozenset(),
+                 switches: Sequence[ParamSwitch] = ()) -> None:
         self.srs = srs
         self.undone = undone
         self.items: dict[str, list] = {}  # item_id -> [accumulator, last event id]
         self._start, self._step = srs.fold_start, srs.fold_step
+        self._switches = list(switches)
+        self._folds: dict[str, object] | None = None
+        self._next: int | None = None
+        if self._switches:
+            self._folds = {k: srs.fold_with(k, None) for k in ("card", "kata")}
+            self._next = self._switches[0][0]
+
+    def _switch(self, rid: int) -> None:
+        """Adopt every set recorded before log id `rid`, for new and known items alike."""
+        assert self._folds is not None
+        while self._switches and self._switches[0][0] < rid:
+            _, kind, params = self._switches.pop(0)
+            fold = self._folds[kind] = self.srs.fold_with(kind, params)
+            for acc, _ in self.items.values():
+                if acc[0] == kind:
+                    acc[1] = fold
+        self._next = self._switches[0][0] if self._switches else None
 
     def feed(self, item_id: str, kind: str, event: str, rating: int | None, ts: int,
              until_ms: int | None, rid: int) -> None:
+        if self._next is not None and rid > self._next:
+            self._switch(rid)
         entry = self.items.get(item_id)
         if entry is None:
             entry = self.items[item_id] = [self._start(kind), rid]
+            if self._folds is not None:
+                entry[0][1] = self._folds[kind]
         entry[1] = rid
         if event != "undo" and rid not in self.undone:
             self._step(entry[0], event, rating, ts, until_ms)
@@ -123,7 +152,8 @@ class Superseded(StoreError):
 class Store:
     def __init__(self, path: Path, srs: Srs, day_clock: DayClock) -> None:
         self.path = Path(path)
-        self.srs = srs
+        self._srs = srs
+        self._params_mark: int | None = -1  # the newest fsrs_params id applied to srs
         self.days = day_clock
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -163,6 +193,7 @@ class Store:
             self.conn.execute("PRAGMA synchronous = FULL")
             self.conn.execute("PRAGMA foreign_keys = ON")
             migrations.migrate(self.conn)
+            self._sync_params(self.conn)
             self.client_id = self._client_id()
             self.finished_import = self.finish_pending_settings()
         except sqlite3.Error as exc:
@@ -171,6 +202,65 @@ class Store:
         except BaseException:
             self.conn.close()
             raise
+
+    @property
+    def srs(self) -> Srs:
+        return self._srs
+
+    @srs.setter
+    def srs(self, srs: Srs) -> None:
+        """A new scheduler (settings changed) gets the fitted parameters in force."""
+        self._srs, self._params_mark = srs, -1
+        self._sync_params(self.conn)
+
+    # -- fitted FSRS parameters (study.optimize) -------------------------------------
+
+    def param_switches(self, c: sqlite3.Connection | None = None) -> list[ParamSwitch]:
+        """Every adopted parameter set in order; a set for another FSRS version (or one
+        that does not parse) counts as the defaults here."""
+        out: list[ParamSwitch] = []
+        for after, kind, version, text in (c or self.conn).execute(
+                "SELECT after_review, kind, fsrs_version, parameters FROM fsrs_params "
+                "ORDER BY id"):
+            out.append((int(after), str(kind), _param_list(version, text)))
+        return out
+
+    def _sync_params(self, c: sqlite3.Connection) -> None:
+        """Schedule with the newest sets (another process may have adopted one since)."""
+        mark = c.execute("SELECT MAX(id) FROM fsrs_params").fetchone()[0]
+        if mark == self._params_mark:
+            return
+        latest: dict[str, list[float] | None] = {"card": None, "kata": None}
+        for _, kind, params in self.param_switches(c):
+            latest[kind] = params
+        for kind, params in latest.items():
+            self._srs.set_parameters(kind, params)
+        self._params_mark = mark
+
+    def adopt_parameters(self, kind: str, parameters: Sequence[float] | None, at: datetime,
+                         reviews: int = 0, evaluation: dict | None = None,
+                         reverts: int | None = None) -> int:
+        """Log a parameter set for `kind`, in force for every later grade; returns its id."""
+        with self.transaction() as c:
+            after = c.execute("SELECT COALESCE(MAX(id), 0) FROM reviews").fetchone()[0]
+            cur = c.execute(
+                "INSERT INTO fsrs_params (kind, after_review, ts, fsrs_version, parameters, "
+                "reverts, reviews, evaluation, client_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (kind, after, to_ms(at), FSRS_VERSION,
+                 json.dumps([float(p) for p in parameters]) if parameters is not None else None,
+                 reverts, reviews, json.dumps(evaluation) if evaluation else None,
+                 self.client_id))
+            self._params_mark = -1
+            self._sync_params(c)
+            return int(cur.lastrowid or 0)
+
+    def parameter_history(self, kind: str) -> list[tuple[int, int, list[float] | None, int | None,
+                                                         int, dict | None]]:
+        """(id, ts, parameters, reverts, reviews, evaluation) of `kind`'s sets, oldest first."""
+        return [(r[0], r[1], _param_list(r[2], r[3]), r[4], r[5],
+                 json.loads(r[6]) if r[6] else None) for r in self.conn.execute(
+            "SELECT id, ts, fsrs_version, parameters, reverts, reviews, evaluation "
+            "FROM fsrs_params WHERE kind = ? ORDER BY id", (kind,))]
 
     def verify(self) -> None:
         """SQLite's quick_check of every page; DatabaseDamaged (naming a backup) if it fails."""
@@ -294,6 +384,7 @@ class Store:
         with self.transaction() as c:
             if unchanged_since is not None:
                 self._check_unchanged(c, item_id, unchanged_since, own)
+            self._sync_params(c)
             before = self._state_in(c, item_id, kind)
             after = self.srs.apply(before, "grade", at, rating=rating)
             rid = self._append(c, item_id, kind, "grade", at, rating=rating,
@@ -333,6 +424,7 @@ class Store:
         if event not in UNDOABLE or event == "grade":
             raise StoreError(f"unknown action {event!r}")
         with self.transaction() as c:
+            self._sync_params(c)
             before = self._state_in(c, item_id, kind)
             after = self.srs.apply(before, event, at, until_ms=until_ms)
             rid = self._append(c, item_id, kind, event, at, until_ms=until_ms)
@@ -353,7 +445,8 @@ class Store:
             item_id, kind = row[0], row[1]
             uid = self._append(c, item_id, kind, "undo", at, undoes=review_id)
             events = self._events(c, "WHERE item_id = ?", (item_id,))
-            state = self._fold(item_id, kind, events)
+            self._sync_params(c)
+            state = self._fold(item_id, kind, events, c)
             if state is None:
                 c.execute("DELETE FROM item_state WHERE item_id = ?", (item_id,))
                 return ItemState(item_id, kind)
@@ -375,12 +468,21 @@ class Store:
         ).fetchall()
         return [LogEvent(*r) for r in rows]
 
-    def _fold(self, item_id: str, kind: str, events: list[LogEvent]) -> ItemState | None:
+    def _fold(self, item_id: str, kind: str, events: list[LogEvent],
+              c: sqlite3.Connection | None = None) -> ItemState | None:
         """Replay one item's events (undone grades skipped). None if nothing remains."""
         undone = {e.undoes for e in events if e.event == "undo"}
-        return self.srs.fold(item_id, kind, [
-            (e.event, e.rating, e.ts, e.until_ms) for e in events
-            if e.event != "undo" and e.id not in undone])
+        switches = self.param_switches(c)
+        if not switches:
+            return self.srs.fold(item_id, kind, [
+                (e.event, e.rating, e.ts, e.until_ms) for e in events
+                if e.event != "undo" and e.id not in undone])
+        # the parameter sets in force when each grade was logged, as the rebuild has them
+        replay = Replay(self.srs, {u for u in undone if u is not None}, switches)
+        for e in events:
+            replay.feed(item_id, kind, e.event, e.rating, e.ts, e.until_ms, e.id)
+        entry = replay.items.get(item_id)
+        return self.srs.fold_end(item_id, entry[0]) if entry is not None else None
 
     def rebuild(self) -> int:
         """Recreate `item_state` from the log; returns the number of items."""
@@ -393,7 +495,7 @@ class Store:
         undone = {r[0] for r in c.execute(
             "SELECT undoes FROM reviews WHERE undoes IS NOT NULL")}
         c.execute("DELETE FROM item_state")
-        replay = Replay(self.srs, undone)
+        replay = Replay(self.srs, undone, self.param_switches(c))
         feed = replay.feed
         for row in c.execute("SELECT item_id, kind, event, rating, ts, until_ms, id FROM reviews "
                              "ORDER BY id"):
@@ -592,6 +694,24 @@ class Store:
         finally:
             tmp.unlink(missing_ok=True)
         return dest
+
+
+def _param_list(version: str, text: str | None) -> list[float] | None:
+    if version != FSRS_VERSION or text is None:
+        return None
+    try:
+        values = json.loads(text)
+    except ValueError:
+        return None
+    from fsrs.scheduler import LOWER_BOUNDS_PARAMETERS as LOW
+    from fsrs.scheduler import UPPER_BOUNDS_PARAMETERS as HIGH
+
+    # A set the scheduler would refuse counts as the defaults, here and in every replay.
+    if not isinstance(values, list) or len(values) != len(LOW) or not all(
+            isinstance(v, int | float) and lo <= v <= hi
+            for v, lo, hi in zip(values, LOW, HIGH, strict=False)):
+        return None
+    return [float(v) for v in values]
 
 
 def _create(path: Path) -> None:

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import math
+import os
+import shutil
+import subprocess
+import sys
 from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -11,7 +16,7 @@ import fsrs_rs_python as fsrs_rs
 import fsrs_synth as synth
 import pytest
 from conftest import T0
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from study import optimize as opt
@@ -33,6 +38,7 @@ def learner(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("learner") / "s.db"
     with open_store(path) as store:
         synth.write(store.conn, synth.history(synth.TRUTH, cards=600, days=120, seed=7))
+        store.rebuild()  # the states live grading would have left
     return path
 
 
@@ -169,3 +175,148 @@ def test_parameter_sets_are_checked() -> None:
     assert not opt.valid_parameters(DEFAULTS[:20])
     assert not opt.valid_parameters([*DEFAULTS[:20], float("nan")])
     assert not opt.valid_parameters(["x"] * 21)
+
+
+# -- fitted sets in the log: rebuild == live across optimizations -------------------------
+
+SETS = [synth.TRUTH, [v * 1.1 for v in DEFAULTS[:4]] + DEFAULTS[4:], None]
+
+ops = st.lists(
+    st.tuples(
+        st.sampled_from(["grade", "grade", "grade", "undo", "suspend", "forget", "optimize"]),
+        st.sampled_from(["a", "b", "c", "k"]),
+        st.integers(1, 4),
+        st.integers(0, 60 * 24 * 20),
+    ),
+    max_size=40,
+)
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(ops=ops)
+def test_rebuild_equals_live_across_optimizations(tmp_path_factory: pytest.TempPathFactory,
+                                                  ops: list) -> None:
+    path = tmp_path_factory.mktemp("rbo") / "s.db"
+    with open_store(path) as store:
+        t = T0
+        graded: list[int] = []
+        for op, item, rating, gap in ops:
+            t += timedelta(minutes=gap)
+            kind = "kata" if item == "k" else "card"
+            if op == "grade":
+                graded.append(store.grade(item, kind, rating, t).review_id)
+            elif op == "undo" and graded:  # undoing a grade from before a switch, too
+                store.undo(graded.pop(rating % len(graded)), t)
+            elif op == "optimize":
+                store.adopt_parameters("kata" if rating == 4 else "card",
+                                       SETS[rating % len(SETS)], t)
+            elif op != "undo":
+                store.action(item, kind, op, t)
+        live = store.states()
+        store.rebuild()
+        assert store.states() == live
+    with open_store(path) as again:  # a new process schedules with the newest sets
+        assert again.srs.parameters("card") == store.srs.parameters("card")
+        assert again.srs.parameters("kata") == store.srs.parameters("kata")
+
+
+def test_a_set_is_used_from_its_adoption_on_and_per_kind(tmp_path: Path) -> None:
+    with open_store(tmp_path / "s.db") as store:
+        before = store.grade("a", "card", 3, T0).after
+        store.adopt_parameters("card", synth.TRUTH, T0)
+        after = store.grade("b", "card", 3, T0).after
+        kata = store.grade("k", "kata", 3, T0).after
+        assert before.stability == pytest.approx(DEFAULTS[2])
+        assert after.stability == pytest.approx(synth.TRUTH[2])  # the fitted S0(Good)
+        assert kata.stability == pytest.approx(DEFAULTS[2])  # katas keep their own set
+        live = store.states()
+        store.rebuild()
+        assert store.states() == live
+        assert store.states()["a"].stability == pytest.approx(DEFAULTS[2])
+
+
+def test_another_process_adopting_a_set_is_seen_by_the_next_grade(tmp_path: Path) -> None:
+    with open_store(tmp_path / "s.db") as app, open_store(tmp_path / "s.db") as cli:
+        cli.adopt_parameters("card", synth.TRUTH, T0)
+        got = app.grade("a", "card", 3, T0).after
+        assert got.stability == pytest.approx(synth.TRUTH[2])
+
+
+def test_a_set_for_another_fsrs_version_is_not_used(tmp_path: Path) -> None:
+    with open_store(tmp_path / "s.db") as store:
+        store.adopt_parameters("card", synth.TRUTH, T0)
+        store.conn.execute("UPDATE fsrs_params SET fsrs_version = 'FSRS-7'")
+    with open_store(tmp_path / "s.db") as store:
+        assert list(store.srs.parameters("card")) == pytest.approx(DEFAULTS)
+
+
+# -- `study optimize` -----------------------------------------------------------------------
+
+
+def cli(home: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("STUDY_")}
+    env.update(STUDY_HOME=str(home), STUDY_NOW="2026-06-01T12:00:00Z", TZ="UTC",
+               STUDY_BUNDLED_CONTENT="0")
+    return subprocess.run([sys.executable, "-m", "study", "optimize", *args], env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_cli_bad_homes_get_one_line_and_exit_2(tmp_path: Path) -> None:
+    empty = cli(tmp_path / "empty")
+    assert empty.returncode == 2 and empty.stdout == ""
+    assert empty.stderr.count("\n") == 1 and "no cards reviewed yet" in empty.stderr
+    with open_store(tmp_path / "oneday" / "study.db") as store:
+        grades(store, [(f"c{i}", 1 + i % 4, 0) for i in range(20)])
+    one = cli(tmp_path / "oneday", "--json")
+    assert one.returncode == 2 and one.stdout == ""
+    assert one.stderr.count("\n") == 1 and "one day" in one.stderr
+    assert "Traceback" not in empty.stderr + one.stderr
+    revert = cli(tmp_path / "oneday", "--revert")
+    assert revert.returncode == 2 and "nothing to revert" in revert.stderr
+    with open_store(tmp_path / "oneday" / "study.db") as store:  # nothing was changed
+        assert store.conn.execute("SELECT COUNT(*) FROM fsrs_params").fetchone()[0] == 0
+
+
+def test_cli_fits_adopts_and_reverts(tmp_path: Path, learner: Path) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    shutil.copy(learner, home / "study.db")
+    out = cli(home, "--json")
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    for key in ("reviews", "seconds", "parameters", "default", "fitted"):
+        assert key in data
+    for key in ("log_loss", "rmse_bins", "auc"):
+        assert isinstance(data["default"][key], float) and isinstance(data["fitted"][key], float)
+    assert data["applied"] and data["fitted"]["log_loss"] < data["default"]["log_loss"]
+    assert "error" in data["katas"]  # no katas in this home: reported, not fatal
+    with open_store(home / "study.db") as store:
+        assert list(store.srs.parameters("card")) == pytest.approx(data["parameters"], abs=1e-5)
+        assert list(store.srs.parameters("kata")) == pytest.approx(DEFAULTS)
+        after = store.grade("new-card", "card", 3, T0 + timedelta(days=400)).after
+        assert after.stability == pytest.approx(data["parameters"][2], abs=1e-5)
+        live = store.states()
+        store.rebuild()
+        assert store.states() == live
+    again = cli(home)  # the same log: the fit is no better than itself
+    assert again.returncode == 0 and "current parameters" in again.stdout
+    assert again.stdout.splitlines()[0].startswith("cards: fitted on")
+    back = cli(home, "--revert")
+    assert back.returncode == 0 and "default parameters" in back.stdout
+    with open_store(home / "study.db") as store:
+        assert list(store.srs.parameters("card")) == pytest.approx(DEFAULTS)
+    assert cli(home, "--revert").returncode == 2
+
+
+def test_revert_goes_back_one_set_at_a_time(tmp_path: Path) -> None:
+    with open_store(tmp_path / "s.db") as store:
+        first, second = SETS[0], SETS[1]
+        store.adopt_parameters("card", first, T0)
+        store.adopt_parameters("card", second, T0)
+        assert opt.in_use(store, "card") == pytest.approx(second)
+        assert "before the last" in (opt.revert(store, "card", T0) or "")
+        assert list(store.srs.parameters("card")) == pytest.approx(first)
+        assert "default" in (opt.revert(store, "card", T0) or "")
+        assert opt.revert(store, "card", T0) is None
+        assert opt.in_use(store, "card") is None

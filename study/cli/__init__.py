@@ -13,7 +13,7 @@ import os
 import sys
 
 from study import __version__
-from study.cli import content, db, exchange, kata, review, settings
+from study.cli import content, db, exchange, kata, optimize, review, settings
 from study.cli.common import UsageError
 from study.errors import StudyError, from_os_error
 
@@ -38,6 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
     exchange.register(sub)
     kata.register_dev(sub)
     settings.register(sub)
+    optimize.register(sub)
     return p
 
 
