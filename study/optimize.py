@@ -16,6 +16,7 @@ on every review; it is adopted only if the split's fit beats the set in use.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import sqlite3
 import time
@@ -338,3 +339,61 @@ def revert(store: Any, kind: str, at: Any) -> str | None:
     if previous is None:
         return f"{what}: back to FSRS's default parameters"
     return f"{what}: back to the parameters fitted before the last one"
+
+
+# -- automatic re-fit (the app, in a worker thread) ----------------------------------------
+
+AUTO_META = "fsrs_auto_fit:"  # meta key prefix: the last automatic attempt per kind
+AUTO_FIRST = 64  # live grades before the first automatic fit
+
+
+def auto_due(store: Any, kind: str, day: int) -> int | None:
+    """The live grade count if an automatic fit is due for `kind`: the grades have doubled
+    since the last fit or attempt (Anki's guidance) and none was tried today."""
+    row = store.conn.execute("SELECT value FROM meta WHERE key = ?",
+                             (AUTO_META + kind,)).fetchone()
+    last_day, last_grades = -1, 0
+    if row is not None:
+        with contextlib.suppress(ValueError):  # a damaged mark: treated as none
+            last_day, last_grades = (int(v) for v in str(row[0]).split(":"))
+    else:
+        history = store.parameter_history(kind)
+        fits = [r[4] for r in history if r[2] is not None and r[3] is None]
+        last_grades = fits[-1] if fits else 0
+    if last_day == day:
+        return None
+    grades = int(store.conn.execute(
+        "SELECT COUNT(*) FROM reviews WHERE kind = ? AND event = 'grade' AND id NOT IN "
+        "(SELECT undoes FROM reviews WHERE undoes IS NOT NULL)", (kind,)).fetchone()[0])
+    if grades < max(AUTO_FIRST, 2 * last_grades):
+        return None
+    return grades
+
+
+def auto_fit(store: Any, day: int, at: Any) -> list[str]:
+    """Fit every kind that is due (see `auto_due`); a line per kind that was tried, saying
+    what changed."""
+    lines = []
+    for kind in KINDS:
+        grades = auto_due(store, kind, day)
+        if grades is None:
+            continue
+        with store.transaction() as c:
+            c.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+                      (AUTO_META + kind, f"{day}:{grades}"))
+        what = "cards" if kind == "card" else "katas"
+        try:
+            result = run(store, kind, at)
+        except OptimizeError as exc:
+            lines.append(f"FSRS {what}: {exc}")
+            continue
+        base, new = result.baseline, result.fitted
+        if result.extra.get("applied") and base is not None and new is not None:
+            gain = (base.log_loss - new.log_loss) / base.log_loss * 100 if base.log_loss else 0
+            lines.append(f"FSRS re-fitted to your {result.reviews} {what[:-1]} reviews: "
+                         f"{gain:.1f}% better on your newest (log loss {base.log_loss:.3f} -> "
+                         f"{new.log_loss:.3f}); now in use. `study optimize --revert` undoes it")
+        elif new is not None:
+            lines.append(f"FSRS re-fit for {what}: no better than the parameters in use, "
+                         "which stay")
+    return lines

@@ -169,3 +169,37 @@ def dashboard(study: Any, now: datetime, days: int) -> Dashboard:
     return Dashboard(today, plan, compute(study, plan, now, states),
                      daily_reviews(study, today, days), by_track(study, today, states=states),
                      leeches(study, states))
+
+
+# -- FSRS: the fitted parameters' health check and the workload curve --------------------
+
+
+def fsrs_parameters(study: Any) -> dict[str, Any]:
+    """Per kind: the parameters in use, and the health check of the fit that gave them
+    (default vs fitted on the newest reviews; null while FSRS's defaults are in use)."""
+    from study.clock import from_ms
+    from study.optimize import active_stack
+
+    out: dict[str, Any] = {}
+    for kind, name in (("card", "cards"), ("kata", "katas")):
+        stack = active_stack(study.store, kind)
+        entry: dict[str, Any] = {"parameters": list(study.store.srs.parameters(kind)),
+                                 "fitted": False}
+        if stack and stack[-1][1] is not None:
+            history = {row[0]: row for row in study.store.parameter_history(kind)}
+            _, ts, _, _, reviews, evaluation = history[stack[-1][0]]
+            entry.update(fitted=True, fitted_at=from_ms(ts).isoformat(), reviews=reviews,
+                         evaluation={k: evaluation[k] for k in ("held_out", "default",
+                                                                "current", "fitted")
+                                     if evaluation and k in evaluation})
+        out[name] = entry
+    return out
+
+
+def fsrs_report(study: Any) -> dict[str, Any]:
+    """What `study stats --json` and the Stats screen show of FSRS."""
+    from study import workload
+
+    report = fsrs_parameters(study)
+    report["workload"] = workload.for_study(study).to_dict()
+    return report

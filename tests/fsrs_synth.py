@@ -79,12 +79,18 @@ def write(conn: sqlite3.Connection, grades: list[tuple[str, int, int]], kind: st
           start: date = START) -> None:
     """Append the grades to a store's log, in order, as the app would have logged them."""
     rows = []
+    seen: dict[str, tuple[int, int]] = {}  # item -> (first day, last day)
     for n, (item, rating, day) in enumerate(grades):
         d = start + timedelta(days=day)
         at = datetime(d.year, d.month, d.day, 12, tzinfo=UTC) + timedelta(milliseconds=n)
-        rows.append((item, kind, "grade", rating, to_ms(at), d.toordinal(), 8000, "synth"))
+        first, last = seen.get(item, (day, -1))
+        # FSRS state before the grade: new, learning (first day), review, relearning
+        before = 0 if last < 0 else 2 if last != day else 1 if first == day else 3
+        seen[item] = (first, day)
+        rows.append((item, kind, "grade", rating, to_ms(at), d.toordinal(), 8000, "synth",
+                     before))
     conn.execute("BEGIN IMMEDIATE")
     conn.executemany(
-        "INSERT INTO reviews (item_id, kind, event, rating, ts, day, duration_ms, client_id) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        "INSERT INTO reviews (item_id, kind, event, rating, ts, day, duration_ms, client_id, "
+        "state_before) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
     conn.execute("COMMIT")

@@ -320,3 +320,74 @@ def test_revert_goes_back_one_set_at_a_time(tmp_path: Path) -> None:
         assert "default" in (opt.revert(store, "card", T0) or "")
         assert opt.revert(store, "card", T0) is None
         assert opt.in_use(store, "card") is None
+
+
+# -- the workload curve and the automatic re-fit --------------------------------------------
+
+
+def test_workload_rises_with_retention_and_uses_the_learners_times(learner: Path) -> None:
+    from study import workload
+
+    with open_store(learner) as store:
+        config, own = workload.learner_config(store.conn, deck=800, new_per_day=10,
+                                              max_reviews=9999, max_ivl=36500)
+        points = workload.curve(DEFAULTS, config, current=0.88)
+    assert [p.retention for p in points] == sorted({*workload.RETENTIONS, 0.88})
+    minutes = [p.minutes_per_day for p in points]
+    assert minutes[0] < minutes[-1] and all(m > 0 for m in minutes)
+    reviews = [p.reviews_per_day for p in points]
+    assert reviews == sorted(reviews)  # more retention, more reviews
+    assert own["answer_times"]  # every synthetic grade took 8 s
+    assert config.state_rating_costs[1][2] == pytest.approx(8.0)
+    slower = workload.learner_config  # the same learner answering in 16 s costs more
+    with open_store(learner) as store:
+        store.conn.execute("UPDATE reviews SET duration_ms = 16000")
+        config2, _ = slower(store.conn, deck=800, new_per_day=10, max_reviews=9999,
+                            max_ivl=36500)
+        store.conn.execute("UPDATE reviews SET duration_ms = 8000")
+    more = workload.curve(DEFAULTS, config2, current=0.88)
+    assert all(b.minutes_per_day > a.minutes_per_day for a, b in zip(points, more, strict=True))
+
+
+def test_auto_fit_waits_for_the_reviews_to_double_and_runs_once_a_day(tmp_path: Path,
+                                                                      learner: Path) -> None:
+    shutil.copy(learner, tmp_path / "s.db")
+    with open_store(tmp_path / "s.db") as store:
+        day = 800_000
+        lines = opt.auto_fit(store, day, T0)
+        assert len(lines) == 1 and "now in use" in lines[0] and "revert" in lines[0]
+        assert opt.in_use(store, "card") is not None
+        assert opt.auto_fit(store, day, T0) == []  # once a day
+        assert opt.auto_fit(store, day + 1, T0) == []  # not doubled since
+        assert opt.auto_due(store, "kata", day + 1) is None  # no katas at all
+        n = opt.auto_due(store, "card", day + 1)
+        assert n is None
+        grades = store.count_grades()
+        store.conn.execute(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+            (opt.AUTO_META + "card", f"{day}:{grades // 2}"))
+        assert opt.auto_due(store, "card", day + 1) == grades
+
+
+def test_stats_json_carries_the_health_check_and_the_workload(tmp_path: Path,
+                                                              learner: Path) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    shutil.copy(learner, home / "study.db")
+    assert cli(home).returncode == 0
+    env = {k: v for k, v in os.environ.items() if not k.startswith("STUDY_")}
+    env.update(STUDY_HOME=str(home), STUDY_NOW="2026-06-01T12:00:00Z", TZ="UTC")
+    out = subprocess.run([sys.executable, "-m", "study", "stats", "--json"], env=env,
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    fsrs = json.loads(out.stdout)["fsrs"]
+    cards = fsrs["cards"]
+    assert cards["fitted"] and cards["reviews"] > 4000
+    assert set(cards["evaluation"]["default"]) == {"log_loss", "rmse_bins", "auc"}
+    assert cards["evaluation"]["fitted"]["log_loss"] < cards["evaluation"]["default"]["log_loss"]
+    assert fsrs["katas"]["fitted"] is False
+    curve = fsrs["workload"]
+    assert curve["current"] == 0.9
+    assert 0.9 in [p["retention"] for p in curve["points"]]
+    assert min(p["retention"] for p in curve["points"]) == 0.7
+    assert max(p["retention"] for p in curve["points"]) == 0.97

@@ -71,6 +71,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
     with open_study_for(args) as study:
         now = study.now()
         data = stats.compute(study, Session(study).plan(now), now)
+        if args.json:
+            data["fsrs"] = stats.fsrs_report(study)
     if args.json:
         print(json.dumps(data))
         return 0
