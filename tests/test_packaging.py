@@ -88,3 +88,35 @@ def test_wheel_installs_and_checks_its_bundled_content(tmp_path: Path) -> None:
     tui = subprocess.run([str(py), "-c", script], cwd=run_dir, env=env, capture_output=True,
                          text=True, timeout=120)
     assert tui.stdout.strip() == "DashboardScreen True", tui.stdout + tui.stderr
+    # An installed kata is judged the same way, and the sandbox cannot reach the bundled
+    # checker or reference solution inside the installed package.
+    bundled = Path(where[1]) / "exercises" / "softmax"
+    before = {p.name: p.read_bytes() for p in bundled.iterdir() if p.is_file()}
+    hostile = run_dir / "hostile.py"
+    hostile.write_text(
+        "import torch\n"
+        "def softmax(x, dim=-1):\n"
+        f"    try:\n        open({str(bundled / 'check.py')!r}, 'a').write('#')\n"
+        "    except OSError:\n        pass\n"
+        f"    ns = {{}}\n    exec(open({str(bundled / 'solution.py')!r}).read(), ns)\n"
+        "    return ns['softmax'](x, dim)\n")
+    kata_env = env | {"STUDY_KATA_DEVICE": "cpu"}
+    study_bin = str(env_dir / "bin" / "study")
+    out = subprocess.run([study_bin, "kata", "check", "softmax", "--solution", str(hostile),
+                          "--json"], cwd=run_dir, env=kata_env, capture_output=True, text=True,
+                         timeout=300)
+    try:
+        import json
+
+        data = json.loads(out.stdout)
+        refused = json.dumps(data["tests"])
+        assert data["status"] == "fail" and "solution.py" in refused and (
+            "not available to a kata solution" in refused or "Permission denied" in refused), data
+        assert {p.name: p.read_bytes() for p in bundled.iterdir() if p.is_file()} == before
+        good = subprocess.run([study_bin, "kata", "check", "softmax", "--solution",
+                               str(bundled / "solution.py")], cwd=run_dir, env=kata_env,
+                              capture_output=True, text=True, timeout=300)
+        assert good.returncode == 0, good.stdout + good.stderr
+    finally:
+        subprocess.run([study_bin, "kata", "stop"], env=kata_env, capture_output=True,
+                       timeout=60)

@@ -55,7 +55,7 @@ def install(writable: list[Path], hidden: list[Path]) -> None:
     # code may pass for theirs.
     import torch
 
-    trusted = [str(Path(torch.__file__).resolve().parent), str(Path(__file__).resolve().parents[1]),
+    trusted = [str(Path(torch.__file__).resolve().parent), str(Path(__file__).resolve().parent),
                str(Path(os.__file__).resolve().parent)]
     pid = os.getpid()
 

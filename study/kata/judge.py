@@ -280,7 +280,10 @@ def run_check(req: CheckRequest, spawn: Callable[[float, int], Sandbox]) -> Chec
         return result
     ban: Ban = getattr(check, "BAN", Ban())
     hidden = [*req.hidden, req.folder, str(Path(req.solution).resolve())]
-    job = {"solution": req.source, "filename": req.solution, "function": req.function,
+    # The code runs under a name no file can have: wherever the learner's file lies (even in
+    # torch's own folder), its frames never pass for torch's or study's.
+    job = {"solution": req.source, "filename": f"<kata>/{Path(req.solution).name}",
+           "function": req.function,
            "signature": req.signature, "drive": drive, "ban": ban_to_wire(ban),
            "cases": [case_to_wire(c) for c in cases], "device": device,
            "memory_mb": req.memory_mb, "hidden": hidden,
