@@ -638,3 +638,17 @@ def test_a_dying_judge_takes_its_sandbox_along_at_once(world: dict, tmp_path: Pa
         time.sleep(0.1)
     assert _sandbox_children(world, hosts) == []
     client.stop()
+
+
+def test_root_cannot_lift_its_own_limits(world: dict) -> None:
+    data = _attempt(world, "rlimits", _attack("""
+        import resource
+        for r in (resource.RLIMIT_AS, resource.RLIMIT_CPU, resource.RLIMIT_FSIZE,
+                  resource.RLIMIT_NOFILE):
+            try:
+                resource.setrlimit(r, (resource.RLIM_INFINITY, resource.RLIM_INFINITY))
+                print("RAISED", r)
+            except (ValueError, OSError):
+                pass
+    """))
+    assert "RAISED" not in data["output"], data["output"]

@@ -162,6 +162,10 @@ _DENY = (
     "setregid", "setresuid", "setresgid", "setgroups", "mount_setattr", "fsopen", "fsmount",
     "fsconfig", "move_mount", "open_tree", "personality", "rt_sigqueueinfo",
     "rt_tgsigqueueinfo",
+    # Root could otherwise lift its own limits, or reach the machine itself.
+    "setrlimit", "clock_settime", "clock_adjtime", "settimeofday", "adjtimex", "sethostname",
+    "setdomainname", "iopl", "ioperm", "vhangup", "move_pages", "migrate_pages",
+    "lookup_dcookie", "uselib", "sysfs", "capset",
 )
 CLONE_THREAD = 0x00010000
 
@@ -193,6 +197,9 @@ def seccomp(policy: Policy) -> str:
     else:
         f.add_rule(deny, "clone")
     f.add_rule(sc.ERRNO(errno.ENOSYS), "clone3")
+    # prlimit64 reads limits (new limit NULL) but may not set them, nor touch another pid.
+    f.add_rule(deny, "prlimit64", sc.Arg(2, sc.NE, 0))
+    f.add_rule(deny, "prlimit64", sc.Arg(0, sc.NE, 0))
     # Signals: to itself only (abort, raise); never to another process.
     pid = os.getpid()
     f.add_rule(deny, "kill", sc.Arg(0, sc.NE, pid))
