@@ -11,7 +11,7 @@ KATA_FILES = ("starter.py", "solution.py", "check.py")
 @dataclass
 class ContentFile:
     path: Path
-    kind: str  # "curriculum", "cards" or "kata"
+    kind: str  # "curriculum", "cards", "kata" or "plans"
     origin: str  # "bundled" or "user"
 
 
@@ -20,6 +20,8 @@ def _classify(path: Path) -> str:
         return "curriculum"
     if path.name == "kata.yaml":
         return "kata"
+    if path.parent.name == "plans":  # content/plans/*.yaml: dated study plans
+        return "plans"
     return "cards"
 
 

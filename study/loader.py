@@ -13,7 +13,20 @@ import yaml
 
 from study import cloze
 from study.discovery import KATA_FILES, ContentFile, discover
-from study.models import CARD_TYPES, Card, Content, Kata, Problem, SourceRef, Topic, Track
+from study.models import (
+    CARD_TYPES,
+    Card,
+    Content,
+    Kata,
+    Milestone,
+    Problem,
+    SourceRef,
+    Stretch,
+    StudyPlan,
+    Tickable,
+    Topic,
+    Track,
+)
 from study.render import stray_dollar
 from study.yamlnodes import (
     BOOL,
@@ -62,6 +75,17 @@ KATA_REQUIRED = frozenset(
 )
 
 
+PLAN_KEYS = frozenset({"id", "title", "title_zh", "pace", "source", "description",
+                       "stretches", "papers", "milestones"})
+STRETCH_KEYS = frozenset({"id", "title", "title_zh", "description", "days", "weeks", "topics",
+                          "projects", "papers"})
+MILESTONE_KEYS = frozenset({"id", "title", "title_zh", "after_day", "after_week", "checks"})
+TICK_KEYS = {"project": frozenset({"id", "title", "title_zh", "note"}),
+             "paper": frozenset({"id", "title", "title_zh", "stars", "note"}),
+             "check": frozenset({"id", "title", "title_zh", "topics", "katas"})}
+MAX_PLAN_DAYS = 3660  # ten years
+
+
 @dataclass
 class LoadResult:
     content: Content
@@ -86,6 +110,8 @@ class _Builder:
         self.track_defs: dict[str, tuple[SourceRef, str]] = {}
         self.prereq_nodes: list[tuple[Reporter, yaml.Node, str, str]] = []
         self.topic_refs: list[tuple[Reporter, yaml.Node, str]] = []
+        self.kata_refs: list[tuple[Reporter, yaml.Node, str]] = []
+        self.plan_defs: dict[str, tuple[SourceRef, str]] = {}
         self.topic_count = 0
         self.track_count = 0
         self.card_count = 0
@@ -452,6 +478,186 @@ class _Builder:
         if ok:
             self.content.katas[kata.id] = kata
 
+    # plans --------------------------------------------------------------------
+
+    def plans(self, f: ContentFile, root: yaml.Node | None, report: Reporter) -> None:
+        if root is None:
+            return
+        top = mapping_items(root, report, "plan file")
+        if top is None:
+            return
+        check_keys(top, {"plans"}, {"plans"}, report, root, "plan file")
+        if "plans" in top:
+            for node in _children(top["plans"][1], report, "plans"):
+                self._plan(f, node, report)
+
+    def _plan(self, f: ContentFile, node: yaml.Node, report: Reporter) -> None:
+        items = mapping_items(node, report, "plan")
+        if items is None:
+            return
+        check_keys(items, PLAN_KEYS, {"id", "title", "stretches"}, report, node, "plan")
+        ident = _opt(items, "id", read_id, report)
+        plan = StudyPlan(ident or "", _opt(items, "title", read_text, report) or "",
+                         _opt(items, "title_zh", read_text, report) or "",
+                         _opt(items, "pace", read_text, report) or "",
+                         _opt(items, "source", read_text, report) or "",
+                         ref=self.ref(report, node))
+        _opt(items, "description", read_text, report)
+        ok = ident is not None and "stretches" in items
+        tick_ids: dict[str, yaml.Node] = {}
+        topic_home: dict[str, str] = {}
+        previous: Stretch | None = None
+        for snode in _children(items["stretches"][1], report, "stretches") \
+                if "stretches" in items else []:
+            stretch = self._stretch(snode, report, tick_ids, topic_home)
+            if stretch is None:
+                ok = False
+                continue
+            if previous is not None and stretch.first_day <= previous.last_day:
+                report.at(snode, f"stretch {stretch.id!r} (days {stretch.first_day}-"
+                          f"{stretch.last_day}) "
+                          + ("overlaps" if stretch.last_day >= previous.first_day
+                             else "comes before")
+                          + f" stretch {previous.id!r} (days {previous.first_day}-"
+                          f"{previous.last_day}); stretches run in order and do not overlap")
+                ok = False
+            plan.stretches.append(stretch)
+            previous = stretch
+        if "stretches" in items and not plan.stretches and ok:
+            report.at(items["stretches"][1], "a plan needs at least one stretch")
+            ok = False
+        if "papers" in items:
+            plan.papers = self._ticks(items["papers"][1], report, "paper", tick_ids)
+        for mnode in _children(items["milestones"][1], report, "milestones") \
+                if "milestones" in items else []:
+            milestone = self._milestone(mnode, report, tick_ids)
+            if milestone is None:
+                ok = False
+            else:
+                plan.milestones.append(milestone)
+        if ident is None or not self._claim(self.plan_defs, ident,
+                                            self.ref(report, items["id"][1]), f.origin, report,
+                                            items["id"][1], "plan"):
+            return
+        if ok:
+            self.content.plans[ident] = plan
+
+    def _span(self, items: dict, report: Reporter, node: yaml.Node,
+              what: str) -> tuple[int, int] | None:
+        """`days: [first, last]` or `weeks: [first, last]` (1-based, inclusive) as days."""
+        keys = [k for k in ("days", "weeks") if k in items]
+        if len(keys) != 1:
+            report.at(node, f"{what} needs exactly one of 'days' or 'weeks' ([first, last], "
+                      "1-based)")
+            return None
+        key = keys[0]
+        vnode = items[key][1]
+        limit = MAX_PLAN_DAYS if key == "days" else MAX_PLAN_DAYS // 7
+        pair = read_list(vnode, report, key, lambda n, r, w: read_int(n, r, w, 1, limit),
+                         min_len=2, max_len=2)
+        if pair is None or len(pair) != 2:
+            return None
+        first, last = pair
+        if first > last:
+            report.at(vnode, f"{key} [{first}, {last}] ends before it starts")
+            return None
+        return (first, last) if key == "days" else ((first - 1) * 7 + 1, last * 7)
+
+    def _stretch(self, node: yaml.Node, report: Reporter, tick_ids: dict[str, yaml.Node],
+                 topic_home: dict[str, str]) -> Stretch | None:
+        items = mapping_items(node, report, "stretch")
+        if items is None:
+            return None
+        check_keys(items, STRETCH_KEYS, {"id", "title", "topics"}, report, node, "stretch")
+        ident = _opt(items, "id", read_id, report)
+        title = _opt(items, "title", read_text, report)
+        title_zh = _opt(items, "title_zh", read_text, report)
+        _opt(items, "description", read_text, report)
+        span = self._span(items, report, node, "stretch")
+        topics: list[str] = []
+        ok = ident is not None and title is not None and span is not None
+        if "topics" in items:
+            tnode = items["topics"][1]
+            read = read_list(tnode, report, "topics", read_id)
+            if read is None:
+                ok = False
+            else:
+                for child, tid in zip(tnode.value, read, strict=False):
+                    if tid in topic_home:
+                        report.at(child, f"topic {tid!r} is already in stretch "
+                                  f"{topic_home[tid]!r}; a topic belongs to one stretch")
+                        ok = False
+                        continue
+                    topic_home[tid] = ident or "?"
+                    self.topic_refs.append((report, child, tid))
+                    topics.append(tid)
+        projects = self._ticks(items["projects"][1], report, "project", tick_ids) \
+            if "projects" in items else []
+        papers = self._ticks(items["papers"][1], report, "paper", tick_ids) \
+            if "papers" in items else []
+        if not ok or span is None:
+            return None
+        return Stretch(ident or "", title or "", title_zh or "", span[0], span[1], topics,
+                       projects, papers)
+
+    def _milestone(self, node: yaml.Node, report: Reporter,
+                   tick_ids: dict[str, yaml.Node]) -> Milestone | None:
+        items = mapping_items(node, report, "milestone")
+        if items is None:
+            return None
+        check_keys(items, MILESTONE_KEYS, {"id", "title", "checks"}, report, node, "milestone")
+        ident = _opt(items, "id", read_id, report)
+        title = _opt(items, "title", read_text, report)
+        title_zh = _opt(items, "title_zh", read_text, report)
+        keys = [k for k in ("after_day", "after_week") if k in items]
+        after: int | None = None
+        if len(keys) != 1:
+            report.at(node, "milestone needs exactly one of 'after_day' or 'after_week'")
+        else:
+            limit = MAX_PLAN_DAYS if keys[0] == "after_day" else MAX_PLAN_DAYS // 7
+            n = read_int(items[keys[0]][1], report, keys[0], 1, limit)
+            if n is not None:
+                after = n if keys[0] == "after_day" else n * 7
+        checks = self._ticks(items["checks"][1], report, "check", tick_ids) \
+            if "checks" in items else []
+        if ident is None or title is None or after is None:
+            return None
+        return Milestone(ident, title, title_zh or "", after, checks)
+
+    def _ticks(self, node: yaml.Node, report: Reporter, what: str,
+               tick_ids: dict[str, yaml.Node]) -> list[Tickable]:
+        out: list[Tickable] = []
+        for child in _children(node, report, f"{what}s"):
+            items = mapping_items(child, report, what)
+            if items is None:
+                continue
+            check_keys(items, TICK_KEYS[what], {"id", "title"}, report, child, what)
+            ident = _opt(items, "id", read_id, report)
+            title = _opt(items, "title", read_text, report)
+            tick = Tickable(ident or "", title or "",
+                            _opt(items, "title_zh", read_text, report) or "")
+            _opt(items, "note", read_text, report)
+            if "stars" in items:
+                tick.stars = read_int(items["stars"][1], report, "stars", 1, 5) or 0
+            for key, refs in (("topics", self.topic_refs), ("katas", self.kata_refs)):
+                if key in items:
+                    lnode = items[key][1]
+                    values = read_list(lnode, report, key, read_id) or []
+                    setattr(tick, key, values)
+                    if isinstance(lnode, yaml.SequenceNode):
+                        refs += [(report, c, c.value) for c in lnode.value
+                                 if isinstance(c, yaml.ScalarNode)]
+            if ident is not None and ident in tick_ids:
+                first = tick_ids[ident].start_mark
+                report.at(items["id"][1], f"duplicate id {ident!r} in this plan (first at "
+                          f"line {first.line + 1})")
+                continue
+            if ident is not None:
+                tick_ids[ident] = items["id"][1]
+            if ident is not None and title is not None:
+                out.append(tick)
+        return out
+
     # cross-file checks --------------------------------------------------------
 
     def finish(self) -> None:
@@ -459,6 +665,9 @@ class _Builder:
         for report, node, ident in self.topic_refs:
             if ident not in topics:
                 report.at(node, f"unknown topic {ident!r}{_suggest(ident, topics)}")
+        for report, node, ident in self.kata_refs:
+            if ident not in self.content.katas:
+                report.at(node, f"unknown kata {ident!r}{_suggest(ident, self.content.katas)}")
         for report, node, ident, owner in self.prereq_nodes:
             if ident not in topics and ident != owner:
                 report.at(node, f"unknown prerequisite topic {ident!r}{_suggest(ident, topics)}")
@@ -474,6 +683,9 @@ class _Builder:
             del self.content.cards[cid]
         for kid in [k.id for k in self.content.katas.values() if k.topic not in topics]:
             del self.content.katas[kid]
+        for plan in self.content.plans.values():  # an unknown topic was reported above
+            for stretch in plan.stretches:
+                stretch.topics = [t for t in stretch.topics if t in topics]
 
 
 def _children(node: yaml.Node, report: Reporter, what: str) -> list[yaml.Node]:
@@ -549,7 +761,8 @@ def load_files(files: list[ContentFile]) -> LoadResult:
         root = compose_file(f.path, report)
         if root is None and not any(p.path == str(f.path) for p in builder.problems):
             continue  # an empty file: nothing to load
-        getattr(builder, {"curriculum": "curriculum", "cards": "cards", "kata": "kata"}[f.kind])(
+        getattr(builder, {"curriculum": "curriculum", "cards": "cards", "kata": "kata",
+                          "plans": "plans"}[f.kind])(
             f, root, report
         )
     builder.finish()

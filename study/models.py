@@ -93,6 +93,67 @@ class Kata:
     ref: SourceRef | None = None
 
 
+@dataclass
+class Tickable:
+    """A plan's project, paper or milestone check: ticked by hand (with a note and a date),
+    a check also by evidence: its topics studied with good recall, its katas passed."""
+
+    id: str
+    title: str
+    title_zh: str = ""
+    stars: int = 0  # papers: how strongly the plan asks to read it (1-5)
+    topics: list[str] = field(default_factory=list)
+    katas: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Stretch:
+    """A dated stretch of a plan (a phase, a week, some days): days are 1-based, inclusive."""
+
+    id: str
+    title: str
+    title_zh: str
+    first_day: int
+    last_day: int
+    topics: list[str] = field(default_factory=list)
+    projects: list[Tickable] = field(default_factory=list)
+    papers: list[Tickable] = field(default_factory=list)
+
+
+@dataclass
+class Milestone:
+    id: str
+    title: str
+    title_zh: str
+    after_day: int  # checked once this many days of the plan are over
+    checks: list[Tickable] = field(default_factory=list)
+
+
+@dataclass
+class StudyPlan:
+    id: str
+    title: str
+    title_zh: str = ""
+    pace: str = ""
+    source: str = ""
+    stretches: list[Stretch] = field(default_factory=list)
+    papers: list[Tickable] = field(default_factory=list)  # plan-wide reading
+    milestones: list[Milestone] = field(default_factory=list)
+    ref: SourceRef | None = None
+
+    @property
+    def days(self) -> int:
+        """The plan's length: its last stretch or milestone, whichever ends later."""
+        return max([s.last_day for s in self.stretches] + [m.after_day for m in self.milestones]
+                   + [1])
+
+    def topics(self) -> list[str]:
+        out: list[str] = []
+        for s in self.stretches:
+            out += [t for t in s.topics if t not in out]
+        return out
+
+
 @dataclass(frozen=True, order=True)
 class Problem:
     """A content problem, printed as `file:line:col: message`."""
@@ -134,6 +195,7 @@ class Content:
     topics: dict[str, Topic] = field(default_factory=dict)
     cards: dict[str, Card] = field(default_factory=dict)
     katas: dict[str, Kata] = field(default_factory=dict)
+    plans: dict[str, StudyPlan] = field(default_factory=dict)
 
     def items(self) -> list[Item]:
         """Every reviewable item in curriculum order."""
@@ -168,7 +230,9 @@ class ContentIndex:
     topics: dict[str, Topic]
     katas: dict[str, Kata]
     items: list[Item]
+    plans: dict[str, StudyPlan] = field(default_factory=dict)
 
     @classmethod
     def of(cls, content: Content) -> ContentIndex:
-        return cls(content.tracks, content.topics, content.katas, content.items())
+        return cls(content.tracks, content.topics, content.katas, content.items(),
+                   content.plans)

@@ -10,11 +10,15 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from study.clock import DayClock, to_ms
 from study.models import ContentIndex, Item
 from study.scheduler import LEARNING, NEW, RELEARNING, REVIEW, ItemState, Srs
 from study.settings import Settings
+
+if TYPE_CHECKING:
+    from study.plans import Scope
 
 LEARN_AHEAD = timedelta(minutes=20)
 DEFAULT_REVIEW_S = 10.0
@@ -135,6 +139,26 @@ def separate_siblings(entries: list[PlanEntry]) -> list[PlanEntry]:
     return out
 
 
+def _plan_first(new: list[PlanEntry], scope: Scope, index: ContentIndex,
+                started: dict[str, bool], unlocked: set[str]) -> list[PlanEntry]:
+    """New items with the plan's current topics first (in the plan's order). A plan topic
+    waits for its prerequisites inside the plan (started, or starting earlier today);
+    one outside the plan does not hold it: the plan's author chose the order."""
+    rank = {t: i for i, t in enumerate(scope.first)}
+    ordered = sorted(new, key=lambda e: rank.get(e.item.topic, len(rank)))  # stable
+    starting: set[str] = set()
+    out: list[PlanEntry] = []
+    for e in ordered:
+        t = e.item.topic
+        if t not in unlocked and not all(
+                started.get(p, True) or p in starting or p not in scope.within
+                for p in index.topics[t].prerequisites):
+            continue
+        starting.add(t)
+        out.append(e)
+    return out
+
+
 def plan(
     index: ContentIndex,
     states: dict[str, ItemState],
@@ -144,7 +168,10 @@ def plan(
     days: DayClock,
     now: datetime,
     typical_s: tuple[float | None, float | None] = (None, None),
+    scope: Scope | None = None,
 ) -> Plan:
+    """`scope`: a running plan or goal (study/plans.py): its current topics come first, at
+    its pace; topics outside it wait (unless it mixes them in). Reviews due never wait."""
     today = days.day_of(now)
     now_ms = to_ms(now)
     end_ms = to_ms(days.day_start(today + timedelta(days=1)))
@@ -179,10 +206,12 @@ def plan(
         if grades_note and it.id not in grades_note:
             continue  # a sibling was reviewed today
         if s is None or s.state == NEW:
+            if scope is not None and scope.hold_outside and it.topic not in scope.within:
+                continue  # the plan first
             if it.kind == "kata":  # its topic's prerequisites are checked below
                 kata_new.append(PlanEntry(it, "kata-new"))
                 continue
-            if it.topic not in unlocked:
+            if it.topic not in unlocked and (scope is None or it.topic not in scope.within):
                 continue
             if not settings.bury_siblings or it.note_id not in new_notes:
                 new_notes.add(it.note_id)
@@ -199,6 +228,13 @@ def plan(
             r = srs.retrievability(s, now)
             entry = PlanEntry(it, "kata-review" if it.kind == "kata" else "review", due, r)
             (kata_due if it.kind == "kata" else reviews).append(entry)
+        elif s.state == REVIEW and scope is not None and scope.boost_retention is not None and (
+                (it.kind == "kata" and scope.boost_katas) or it.topic in scope.boost_topics):
+            # Before an interview these are held to a higher recall: due once below it.
+            r = srs.retrievability(s, now)
+            if r < scope.boost_retention:
+                entry = PlanEntry(it, "kata-review" if it.kind == "kata" else "review", due, r)
+                (kata_due if it.kind == "kata" else reviews).append(entry)
 
     learning.sort(key=lambda e: e.due_ms or 0)
     reviews.sort(key=lambda e: (e.retrievability or 0.0, e.item.order))
@@ -206,15 +242,22 @@ def plan(
     if new:
         # Within a topic the questions come first, its glossary last.
         new.sort(key=lambda e: (e.item.order[0], is_glossary(e.item), e.item.order[1:]))
-    new = new[: max(0, settings.new_per_day - new_cards_done)]
+    if scope is not None:
+        new = _plan_first(new, scope, index, started, unlocked)
+    new_limit = settings.new_per_day if scope is None else scope.new_today
+    new = new[: max(0, new_limit - new_cards_done)]
     kata_due.sort(key=lambda e: (e.retrievability or 0.0, e.due_ms or 0))
     if kata_new:
         open_topics = kata_topics_open(index, started, {e.item.topic for e in new})
         kata_new = [e for e in kata_new if e.item.topic in open_topics]
+        if scope is not None:
+            rank = {t: i for i, t in enumerate(scope.first)}
+            kata_new.sort(key=lambda e: rank.get(e.item.topic, len(rank)))
     katas = kata_due + kata_new[: max(0, settings.new_katas_per_day - new_katas_done)]
 
     cards = separate_siblings(learning + interleave(reviews, new))
-    result.entries = katas + cards if settings.kata_first else cards + katas
+    kata_first = settings.kata_first or (scope is not None and scope.kata_first)
+    result.entries = katas + cards if kata_first else cards + katas
     review_s = typical_s[0] or DEFAULT_REVIEW_S
     new_s = typical_s[1] or DEFAULT_NEW_S
     kata_min = sum(float(index.katas[e.item.id].time_budget_min) for e in katas)

@@ -9,13 +9,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from study.clock import to_ms
 from study.core import Study
 from study.models import Item
 from study.planner import Plan, PlanEntry, plan
-from study.scheduler import RATING_NAMES, ItemState
+from study.scheduler import NEW, RATING_NAMES, ItemState
 from study.store import GradeResult
+
+if TYPE_CHECKING:
+    from study.plans import Scope
 
 
 @dataclass(frozen=True)
@@ -48,10 +52,22 @@ class Session:
                              _seconds(st.store.mean_duration_ms(new=True)))
         if states is None:
             states = st.store.states()
+        graded = st.store.graded_today(st.days.day_of(now))
         return plan(
-            st.index, states, st.store.graded_today(st.days.day_of(now)),
-            st.settings, st.srs, st.days, now, self._typical,
+            st.index, states, graded, st.settings, st.srs, st.days, now, self._typical,
+            self._scope(now, states, graded),
         )
+
+    def _scope(self, now: datetime, states: dict[str, ItemState],
+               graded: dict[str, tuple[int, int]]) -> Scope | None:
+        """The running plan or goal's part in today's plan (None: there is none)."""
+        from study.plans import read_target, scope_for
+
+        target = read_target(self.study.store)
+        if target is None:
+            return None
+        introduced = {i for i, (_, sb) in graded.items() if sb == NEW}
+        return scope_for(self.study, target, now, states, introduced)
 
     def next(
         self, now: datetime | None = None, kinds: tuple[str, ...] = ("card", "kata"),

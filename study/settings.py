@@ -39,6 +39,11 @@ class Settings:
     backups_keep: int = 7
     kata_device: str = "auto"
     kata_first: bool = False  # today's katas before the cards (interview practice)
+    # Plans and deadline goals (study/plans.py).
+    max_minutes_per_day: int = 120  # a deadline needing more a day is refused
+    plan_mix_outside: bool = False  # new cards outside a running plan's topics still come
+    interview_retention: float = 0.95  # katas and chosen tracks before an interview date
+    milestone_recall: float = 0.85  # a milestone's topics count as known above this recall
 
     def validate(self, origin: str = "settings", lines: dict[str, int] | None = None) -> None:
         """Check ranges; the error names `origin`, the key's line (when known) and the key."""
@@ -65,6 +70,12 @@ class Settings:
             ("backups_keep", 0 <= self.backups_keep <= 999, "must be between 0 and 999"),
             ("kata_device", self.kata_device in ("auto", "cpu", "cuda"),
              "must be \"auto\", \"cpu\" or \"cuda\""),
+            ("max_minutes_per_day", 5 <= self.max_minutes_per_day <= 1440,
+             "must be between 5 and 1440"),
+            ("interview_retention", 0.70 <= self.interview_retention <= 0.99,
+             "must be between 0.70 and 0.99"),
+            ("milestone_recall", 0.5 <= self.milestone_recall <= 0.99,
+             "must be between 0.50 and 0.99"),
             ("content_dirs", all(d.strip() and "\0" not in d for d in self.content_dirs),
              "holds an empty or invalid folder name"),
         ]

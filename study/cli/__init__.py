@@ -13,7 +13,8 @@ import os
 import sys
 
 from study import __version__
-from study.cli import content, db, exchange, kata, optimize, review, settings
+from study.cli import content, db, exchange, goal, kata, optimize, review, settings
+from study.cli import plan as plan_cli
 from study.cli.common import UsageError
 from study.errors import StudyError, from_os_error
 
@@ -38,6 +39,8 @@ def build_parser() -> argparse.ArgumentParser:
     exchange.register(sub)
     kata.register_dev(sub)
     settings.register(sub)
+    plan_cli.register(sub)
+    goal.register(sub)
     optimize.register(sub)
     return p
 

@@ -1,0 +1,312 @@
+"""Plans as content: loading and validation, the bundled seed plans, following one by date."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from collections.abc import Callable
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import REPO, SHARED, T0, write_kata
+from test_cli import env_for, study
+
+from study.core import Study
+from study.loader import load
+from study.plans import progress, read_target, set_tick, start_plan, summary
+from study.session import Session
+
+CURRICULUM = """\
+tracks:
+  - id: one
+    title: One
+    topics:
+      - {id: ta, title: A, prerequisites: []}
+      - {id: tb, title: B, prerequisites: [ta]}
+      - {id: tc, title: C, prerequisites: [tb]}
+  - id: two
+    title: Two
+    topics:
+      - {id: td, title: D, prerequisites: []}
+      - {id: te, title: E, prerequisites: []}
+"""
+
+PLAN = """\
+plans:
+  - id: tiny
+    title: Tiny plan
+    title_zh: 小计划
+    stretches:
+      - {id: s1, title: First, title_zh: 第一, days: [1, 3], topics: [te]}
+      - id: s2
+        title: Second
+        days: [4, 7]
+        topics: [ta, tb]
+        projects: [{id: proj, title: A project, title_zh: 一个项目}]
+        papers: [{id: pap, title: A paper, title_zh: 一篇论文, stars: 5}]
+      - {id: s3, title: Third, days: [8, 10], topics: [tc]}
+    milestones:
+      - id: m1
+        after_day: 7
+        title: After a week
+        title_zh: 一周后
+        checks:
+          - {id: c1, title: Knows A, title_zh: 懂 A, topics: [ta]}
+          - {id: c2, title: Passed the kata, title_zh: 通过练习, katas: [ka]}
+"""
+
+
+def cards(topic: str, n: int) -> str:
+    body = "".join(f"  - {{id: {topic}-{i}, type: basic, front: 'q {topic} {i}', "
+                   f"back: 'a {i}', tags: [], source: test}}\n" for i in range(n))
+    return f"topic: {topic}\ncards:\n{body}"
+
+
+def write_content(root: Path, per_topic: int = 6, plan: str = PLAN) -> Path:
+    (root / "content" / "plans").mkdir(parents=True, exist_ok=True)
+    (root / "content" / "curriculum.yaml").write_text(CURRICULUM)
+    (root / "content" / "plans" / "tiny.yaml").write_text(plan)
+    (root / "cards" / "x").mkdir(parents=True, exist_ok=True)
+    for t in ("ta", "tb", "tc", "td", "te"):
+        (root / "cards" / "x" / f"{t}.yaml").write_text(cards(t, per_topic))
+    write_kata(root, "ka", "ta")
+    return root
+
+
+@pytest.fixture
+def planned(tmp_path: Path) -> Path:
+    return write_content(tmp_path / "planned")
+
+
+def problems_for(tmp_path: Path, plan: str) -> list[str]:
+    root = write_content(tmp_path / "bad", plan=plan)
+    return [str(p) for p in load([(root, "bundled")]).problems]
+
+
+# --- loading ------------------------------------------------------------------------------
+
+
+def test_plan_file_loads_with_days_and_weeks(planned: Path) -> None:
+    result = load([(planned, "bundled")])
+    assert result.ok, result.problems
+    p = result.content.plans["tiny"]
+    assert [(s.id, s.first_day, s.last_day) for s in p.stretches] == [
+        ("s1", 1, 3), ("s2", 4, 7), ("s3", 8, 10)]
+    assert p.days == 10 and p.topics() == ["te", "ta", "tb", "tc"]
+    assert p.stretches[1].papers[0].stars == 5 and p.stretches[1].papers[0].title_zh == "一篇论文"
+    assert p.milestones[0].after_day == 7 and p.milestones[0].checks[1].katas == ["ka"]
+
+
+@pytest.mark.parametrize("plan, line, col, message", [
+    (PLAN.replace("topics: [tc]", "topics: [tz]"), 13, 56, "unknown topic 'tz'"),
+    (PLAN.replace("days: [8, 10]", "days: [6, 10]"), 13, 9, "overlaps stretch 's2'"),
+    (PLAN.replace("days: [8, 10]", "days: [2, 2]"), 13, 9, "comes before stretch 's2'"),
+    (PLAN.replace("days: [4, 7]", "days: [7, 4]"), 9, 15, "ends before it starts"),
+    (PLAN.replace("days: [4, 7]", "days: [0, 7]"), 9, 16, "must be between 1 and"),
+    (PLAN.replace("days: [4, 7]", "days: 4"), 9, 15, "must be a list"),
+    (PLAN.replace("title: Second", "title: Second\n        colour: red"), 9, 9,
+     "unknown key 'colour' in stretch"),
+    (PLAN.replace("days: [4, 7]", "weeks: [1, 1]\n        days: [4, 7]"), 7, 9,
+     "exactly one of 'days' or 'weeks'"),
+    (PLAN.replace("katas: [ka]", "katas: [kz]"), 21, 70, "unknown kata 'kz'"),
+    (PLAN.replace("topics: [tc]", "topics: [ta]"), 13, 56, "already in stretch 's2'"),
+    (PLAN.replace("after_day: 7", "after_day: soon"), 16, 20, "must be a whole number"),
+    (PLAN.replace("id: pap", "id: proj"), 12, 23, "duplicate id 'proj'"),
+    (PLAN.replace("id: tiny", "id: Tiny plan"), 2, 9, "not a valid id"),
+])
+def test_bad_plan_files_name_file_line_and_column(tmp_path: Path, plan: str, line: int,
+                                                   col: int, message: str) -> None:
+    found = problems_for(tmp_path, plan)
+    assert len(found) == 1, found
+    path, at_line, at_col, text = found[0].split(":", 3)
+    assert path.endswith("tiny.yaml") and (int(at_line), int(at_col)) == (line, col), found
+    assert message in text
+
+
+def test_content_check_covers_user_plans(tmp_path: Path) -> None:
+    root = write_content(tmp_path / "mine", plan=PLAN.replace("[tc]", "[tcc]"))
+    env = env_for(tmp_path / "home")
+    r = study(["content", "check", str(root)], env)
+    assert r.returncode == 1
+    assert "tiny.yaml:13:56: unknown topic 'tcc' (did you mean 'tc'?)" in r.stdout
+
+
+def test_bundled_plans_cover_the_seed_calendars() -> None:
+    result = load([(REPO, "bundled")])
+    assert result.ok, result.problems[:3]
+    plans = result.content.plans
+    long, short = plans["web-to-ai-24w"], plans["thirty-days"]
+    cnn = next(s for s in long.stretches if "convolution" in s.topics)
+    assert (cnn.first_day, cnn.last_day) == (36, 49)  # weeks 6-7
+    assert [m.after_day for m in long.milestones] == [28, 56, 84, 126, 168]
+    assert long.days == 168 and short.days == 30
+    spans = {(s.first_day, s.last_day): s.topics for s in short.stretches}
+    assert "convolution" in spans[(6, 10)] and "multi-head-attention" in spans[(19, 21)]
+    assert spans[(26, 30)] == [] and short.stretches[-1].projects
+    assert all(t in result.content.topics for p in plans.values() for t in p.topics())
+    papers = [pp for s in long.stretches for pp in s.papers]
+    assert all(pp.title_zh and pp.title and 1 <= pp.stars <= 5 for pp in papers)
+    seed = SHARED / "plans.yaml"
+    if seed.exists():  # the source data: every stretch's topics carried over, in order
+        data = yaml.safe_load(seed.read_text())
+        for sp in data["plans"]:
+            mine = plans[sp["id"]]
+            theirs = sp.get("phases") or sp.get("stretches")
+            assert [s["topics"] for s in theirs] == [s.topics for s in mine.stretches]
+
+
+# --- following a plan ---------------------------------------------------------------------
+
+
+def simulate_day(study: Study, day: date, skip: bool = False) -> list[str]:
+    """A diligent learner: everything today's plan offers, answered Easy. Returns the
+    topics of the new cards introduced that day."""
+    from datetime import datetime
+
+    now = datetime(day.year, day.month, day.day, 12, tzinfo=T0.tzinfo)
+    s = Session(study)
+    topics: list[str] = []
+    if skip:
+        return topics
+    for _ in range(500):
+        e = s.next(now, kinds=("card",))
+        if e is None:
+            break
+        if e.reason == "new":
+            topics.append(e.item.topic)
+        s.grade(e.item, 4, now, duration_ms=8000)
+        now += timedelta(seconds=30)
+    return topics
+
+
+def test_a_plan_introduces_each_stretchs_topics_in_its_days(make_study: Callable,
+                                                             planned: Path) -> None:
+    st = make_study(root=planned, new_per_day=50)
+    start = T0.date()
+    start_plan(st, "tiny", start)
+    by_day = {}
+    for d in range(12):
+        by_day[d + 1] = simulate_day(st, start + timedelta(days=d))
+    assert by_day[1] and set(by_day[1]) | set(by_day[2]) | set(by_day[3]) == {"te"}
+    assert sum(len(by_day[d]) for d in (1, 2, 3)) == 6  # te spread over its three days
+    assert len(by_day[1]) == 2
+    week2 = [t for d in range(4, 8) for t in by_day[d]]
+    assert set(week2) == {"ta", "tb"} and len(week2) == 12
+    assert week2.index("tb") > week2.index("ta")  # prerequisite inside the plan
+    days8 = [t for d in (8, 9, 10) for t in by_day[d]]
+    assert set(days8) == {"tc"}
+    # Outside the plan (td) waits until it is done, then comes at new_per_day.
+    assert "td" not in [t for d in range(1, 11) for t in by_day[d]]
+    assert "td" in by_day[11]
+
+
+def test_topics_outside_mix_in_with_the_setting(make_study: Callable, planned: Path) -> None:
+    st = make_study(root=planned, new_per_day=50, plan_mix_outside=True)
+    start_plan(st, "tiny", T0.date())
+    plan = Session(st).plan(T0)
+    topics = [e.item.topic for e in plan.entries if e.reason == "new"]
+    assert topics[:2] == ["te", "te"] and len(topics) == 2  # the pace still rules
+
+
+def test_plan_starting_later_and_cli_today_follows_it(tmp_path: Path, planned: Path) -> None:
+    env = env_for(tmp_path / "home", planned)
+    r = study(["plan", "start", "tiny", "--from", "2026-02-24"], env)  # day 7 on NOW
+    assert r.returncode == 0, r.stderr
+    data = json.loads(study(["plan", "--json"], env).stdout)
+    assert data["stretch"] == "s2" and data["days_ahead"] < 0
+    # Behind: everything of s1 and s2 is due in the one day left of s2.
+    assert data["new_per_day"] == 18 and any("behind" in m for m in data["messages"])
+    today = json.loads(study(["today", "--json"], env).stdout)
+    assert today["new"] == min(18, 50) and today["review"] == 0
+
+
+def test_ticks_with_a_note_and_date(tmp_path: Path, planned: Path) -> None:
+    env = env_for(tmp_path / "home", planned)
+    assert study(["plan", "start", "tiny"], env).returncode == 0
+    r = study(["plan", "tick", "pap", "--note", "read twice", "--on", "2026-03-01"], env)
+    assert r.returncode == 0, r.stderr
+    bad = study(["plan", "tick", "nope"], env)
+    assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "nope" in bad.stderr
+    data = json.loads(study(["plan", "--json"], env).stdout)
+    paper = data["papers"][0]
+    assert paper["ticked"] and paper["on"] == "2026-03-01" and paper["note"] == "read twice"
+    assert not data["projects"][0]["ticked"]
+    assert data["milestones"][0]["date"] == "2026-03-08"
+    assert study(["plan", "tick", "pap", "--undo"], env).returncode == 0
+    assert not json.loads(study(["plan", "--json"], env).stdout)["papers"][0]["ticked"]
+
+
+def test_milestone_evidence_from_recall_and_katas(make_study: Callable, planned: Path) -> None:
+    st = make_study(root=planned, new_per_day=50)
+    start_plan(st, "tiny", T0.date() - timedelta(days=3))  # s2 (ta, tb) in force
+    before = summary(st, T0)
+    assert before is not None
+    c1 = before["milestones"][0]["checks"][0]
+    assert c1["evidence"]["met"] is False and c1["evidence"]["topics"]["ta"] is None
+    for d in range(4):  # the rest of s2
+        simulate_day(st, T0.date() + timedelta(days=d))
+    later = T0 + timedelta(days=3, hours=3)
+    after = summary(st, later)
+    assert after is not None
+    c1, c2 = after["milestones"][0]["checks"]
+    assert c1["evidence"]["met"] is True and c1["evidence"]["topics"]["ta"] > 0.85
+    assert c2["evidence"]["katas"] == {"ka": False} and not c2["evidence"]["met"]
+    st.store.record_attempt("ka", T0, "passed", 0, 1000, "cpu", "def solve(x): return x")
+    again = summary(st, later)
+    assert again is not None and again["milestones"][0]["checks"][1]["evidence"]["met"]
+
+
+def test_a_removed_plan_does_not_break_today(make_study: Callable, planned: Path,
+                                             tmp_path: Path) -> None:
+    st = make_study(root=planned, new_per_day=3)
+    start_plan(st, "tiny", T0.date())
+    set_tick(st.store, "tiny", "proj", T0.date(), "done")
+    other = write_content(tmp_path / "noplans", plan="plans: []\n")
+    st2 = make_study(root=other, new_per_day=3)
+    assert read_target(st2.store) is not None
+    assert Session(st2).plan(T0).counts["new"] == 3  # planned as if none ran
+    r = study(["plan", "--json"], env_for(tmp_path / "home", other))
+    assert r.returncode == 2 and "no longer in the content" in r.stderr
+
+
+def test_plan_progress_is_the_same_in_cli_and_core(make_study: Callable, planned: Path,
+                                                    tmp_path: Path) -> None:
+    st = make_study(root=planned)
+    target = start_plan(st, "tiny", T0.date())
+    pr = progress(st, target, T0)
+    env = env_for(tmp_path / "home", planned)
+    data = json.loads(study(["plan", "--json"], env).stdout)
+    assert data["new_per_day"] == pr.new_per_day == 2
+    assert data["minutes_per_day"] == round(pr.minutes_per_day, 1)
+    assert data["projected_finish"] == pr.projected_finish.isoformat()  # type: ignore[union-attr]
+
+
+def test_bad_dates_on_the_command_line(tmp_path: Path, planned: Path) -> None:
+    env = env_for(tmp_path / "home", planned)
+    for args in (["plan", "start", "tiny", "--from", "2026-13-01"],
+                 ["plan", "start", "nosuch"]):
+        r = study(args, env)
+        assert r.returncode == 2 and r.stderr.count("\n") == 1, r.stderr
+        assert "Traceback" not in r.stderr
+
+
+def test_plan_list_json(tmp_path: Path, planned: Path) -> None:
+    env = env_for(tmp_path / "home", planned)
+    rows = json.loads(study(["plan", "list", "--json"], env).stdout)
+    assert rows == [{"id": "tiny", "title": "Tiny plan", "title_zh": "小计划", "days": 10,
+                     "stretches": 3, "topics": 4, "pace": "", "running": False}]
+
+
+def test_plan_doc_example_is_valid(tmp_path: Path) -> None:
+    """The example in docs/content-format.md loads against the bundled curriculum."""
+    text = (REPO / "docs" / "content-format.md").read_text()
+    block = text.split("## `content/plans/*.yaml`", 1)[1].split("```yaml", 1)[1]
+    block = block.split("```", 1)[0]
+    folder = tmp_path / "mine" / "content" / "plans"
+    folder.mkdir(parents=True)
+    (folder / "mine.yaml").write_text(textwrap.dedent(block))
+    result = load([(REPO, "bundled"), (tmp_path / "mine", "user")])
+    assert result.ok, result.problems
+    assert "my-cnn-month" in result.content.plans
