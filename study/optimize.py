@@ -50,7 +50,8 @@ class Dataset:
     passed: list[int]  # 1 if that grade was a recall (not Again)
     elapsed: list[int]  # days since the review before it (fsrs-rs keeps its fields private)
     grades: int  # live grades read
-    days: int  # distinct study days with a grade
+    days: int  # distinct study days with a grade (2 when that is certain)
+    prefixes: list[Any] = field(default_factory=list, compare=False)  # filled by `predictions`
 
     def __len__(self) -> int:
         return len(self.items)
@@ -71,31 +72,38 @@ def read_dataset(conn: sqlite3.Connection, kind: str) -> Dataset:
     order: list[int] = []
     passed: list[int] = []
     elapsed: list[int] = []
-    days: set[int] = set()
-    grades = 0
-    seqs: dict[str, tuple[int, list[Any], list[int]]] = {}  # item -> (card, reviews, last day)
-    for rid, item_id, event, rating, day in rows:
+    forgets = 0
+    # item -> [card id (its first grade's log id), reviews, day of the last one]
+    seqs: dict[str, list[Any]] = {}
+    get = seqs.get
+    n = -1
+    for n, (rid, item_id, event, rating, day) in enumerate(rows):  # noqa: B007
         if event == "forget":
             seqs.pop(item_id, None)
+            forgets += 1
             continue
-        grades += 1
-        days.add(day)
-        entry = seqs.get(item_id)
+        entry = get(item_id)
         if entry is None:
-            entry = seqs[item_id] = (rid, [], [day])
-            delta = 0
-        else:
-            delta = max(0, day - entry[2][0])
-            entry[2][0] = day
-        seq = entry[1]
-        seq.append(Review(rating, delta))
+            seqs[item_id] = [rid, [Review(rating, 0)], day]
+            continue
+        delta = day - entry[2]
         if delta > 0:
+            entry[2] = day
+            seq = entry[1]
+            seq.append(Review(rating, delta))
             items.append(Item(seq))
             card_ids.append(entry[0])
             order.append(rid)
-            passed.append(int(rating > 1))
+            passed.append(1 if rating > 1 else 0)
             elapsed.append(delta)
-    return Dataset(kind, items, card_ids, order, passed, elapsed, grades, len(days))
+        else:  # the same day (or a clock set back): history for the short-term model
+            entry[1].append(Review(rating, 0))
+    grades = n + 1 - forgets
+    # only a failure needs the count (no item has a later-day review)
+    days = 2 if items else int(conn.execute(
+        "SELECT COUNT(DISTINCT day) FROM reviews WHERE kind = ? AND event = 'grade'",
+        (kind,)).fetchone()[0])
+    return Dataset(kind, items, card_ids, order, passed, elapsed, grades, days)
 
 
 def fit(data: Dataset | Sequence[Any], card_ids: Sequence[int] | None = None) -> list[float]:
@@ -130,8 +138,9 @@ class Scores:
 
 def predictions(parameters: Sequence[float], data: Dataset) -> list[float]:
     """FSRS's recall probability for each item's last review, from the reviews before it."""
-    model = fsrs_rs.FSRS(list(parameters))
-    states = model.memory_state_batch([fsrs_rs.FSRSItem(it.reviews[:-1]) for it in data.items])
+    if not data.prefixes:  # the same for every parameter set scored
+        data.prefixes.extend(fsrs_rs.FSRSItem(it.reviews[:-1]) for it in data.items)
+    states = fsrs_rs.FSRS(list(parameters)).memory_state_batch(data.prefixes)
     decay = -parameters[20]
     factor = 0.9 ** (1 / decay) - 1
     return [(1 + factor * t / s.stability) ** decay
@@ -241,10 +250,13 @@ def optimize(conn: sqlite3.Connection, kind: str,
     if data.grades == 0:
         raise OptimizeError(f"no {what} reviewed yet: nothing to fit "
                             "(the default parameters stay)")
-    if data.days < 2 or not data.items:
+    if data.days < 2:
         raise OptimizeError(f"all {data.grades} {what} reviews are on one day: FSRS fits "
                             "recall across days, so come back after reviewing on another day "
                             "(the default parameters stay)")
+    if not data.items:
+        raise OptimizeError(f"no {what[:-1]} has been reviewed on two different days yet: "
+                            "FSRS fits recall across days (the default parameters stay)")
     defaults = list(DEFAULT_PARAMETERS)
     if len(data) < MIN_REVIEWS:
         return Result(kind, len(data), time.perf_counter() - start, defaults,

@@ -495,6 +495,7 @@ class Store:
         undone = {r[0] for r in c.execute(
             "SELECT undoes FROM reviews WHERE undoes IS NOT NULL")}
         c.execute("DELETE FROM item_state")
+        self._sync_params(c)  # a log without sets replays with what srs holds: the defaults
         replay = Replay(self.srs, undone, self.param_switches(c))
         feed = replay.feed
         for row in c.execute("SELECT item_id, kind, event, rating, ts, until_ms, id FROM reviews "
