@@ -209,17 +209,25 @@ def save_workspace(study: Study, kata: Kata, text: str) -> Path:
 
 def drill_katas(study: Study, n: int, now: datetime) -> list[Kata]:
     """Katas for an interview drill: due ones first, then the ones you fail most,
-    then new ones from topics you have started, in curriculum order."""
+    then new ones from topics you have started, in curriculum order. With an interview
+    goal running (`study goal set --interview`), the studied katas by lowest recall."""
     states = study.store.states()
     counts = study.store.attempt_counts()
     now_ms = to_ms(now)
     order = {it.id: i for i, it in enumerate(study.items)}
     katas = sorted(study.index.katas.values(), key=lambda k: order.get(k.id, 1 << 30))
 
+    from study.plans import interview_running
+
+    interview = interview_running(study, now)
+
     def key(k: Kata) -> tuple[int, float, int]:
         s = states.get(k.id)
         if s is not None and s.suspended:
             return (9, 0.0, order.get(k.id, 0))
+        if interview and s is not None and not s.is_new:
+            # Before an interview date: the katas most likely forgotten first.
+            return (0, study.srs.retrievability(s, now), order.get(k.id, 0))
         if s is not None and not s.is_new and (s.due_ms or 0) <= now_ms:
             return (0, 0.0, order.get(k.id, 0))
         passed, total = counts.get(k.id, (0, 0))

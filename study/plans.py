@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from study.clock import from_ms, to_ms
 from study.errors import UsageError
 from study.models import ContentIndex, StudyPlan, Tickable
-from study.scheduler import NEW, REVIEW, ItemState, Srs
+from study.scheduler import NEW, ItemState, Srs
 
 if TYPE_CHECKING:
     from study.core import Study
@@ -548,13 +548,20 @@ def evidence(study: Study, tick: Tickable, now: datetime,
             "katas": katas, "threshold": threshold, "met": met}
 
 
+def interview_running(study: Study, now: datetime) -> bool:
+    target = read_target(study.store)
+    return bool(target and target.interview and target.by_day
+                and study.days.day_of(now) <= target.by_day)
+
+
 def drill_suggestions(study: Study, now: datetime, n: int = 5) -> list[tuple[str, float]]:
-    """The katas most likely forgotten (lowest recall now), for the interview drill."""
+    """The drill's picks (study.katas.drill_katas: with an interview running, the katas
+    most likely forgotten first), each with its recall now (0 for one never done)."""
+    from study.katas import drill_katas
+
     states = study.store.states()
-    out = [(k, study.srs.retrievability(states[k], now)) for k in study.index.katas
-           if k in states and states[k].state == REVIEW]
-    out.sort(key=lambda kr: kr[1])
-    return out[:n]
+    return [(k.id, study.srs.retrievability(states[k.id], now) if k.id in states else 0.0)
+            for k in drill_katas(study, n, now)]
 
 
 def summary(study: Study, now: datetime) -> dict[str, Any] | None:

@@ -173,3 +173,23 @@ def test_set_goal_refusal_changes_nothing(make_study: Callable, planned: Path) -
     with pytest.raises(UsageError, match="earliest date that fits"):
         set_goal(st, T0.date(), [], [], False, T0)
     assert read_target(st.store) is None
+
+
+def test_interview_drill_suggests_the_katas_most_likely_forgotten(make_study: Callable,
+                                                                  planned: Path) -> None:
+    from conftest import write_kata
+
+    from study.katas import drill_katas
+
+    write_kata(planned, "kb", "tb")
+    write_kata(planned, "kc", "tc")
+    st = make_study(root=planned)
+    st.store.grade("kb", "kata", 3, T0 - timedelta(days=1))
+    st.store.grade("ka", "kata", 3, T0 - timedelta(days=2))
+    st.store.grade("ka", "kata", 4, T0 - timedelta(days=1, hours=23))  # ka: long interval
+    now = T0 + timedelta(hours=1)
+    set_goal(st, T0.date() + timedelta(days=5), [], [], True, now)
+    picks = [k.id for k in drill_katas(st, 3, now)]
+    states = st.store.states()
+    recall = {k: st.srs.retrievability(states[k], now) for k in ("ka", "kb")}
+    assert picks[:2] == sorted(recall, key=recall.get) and picks[2] == "kc"
