@@ -10,7 +10,7 @@ with a baseline measured in the same run:
 - optimize (read the log, fit on the older reviews, score default and fitted on the
   newest, fit on all): baseline the same fit without card ids (fsrs-rs then
   recomputes every item's history from scratch);
-- the workload curve (9 simulated years): baseline a curve at every hundredth of
+- the workload curve (7 simulated years): baseline a curve at every hundredth of
   retention from 0.70 to 0.97 (28 years);
 - `db rebuild` of the 300k home with a fitted set adopted half-way: baseline the
   rebuild without one.
@@ -125,7 +125,7 @@ def main() -> int:
         every = [round(0.70 + i / 100, 2) for i in range(28)]
         rows.append(("workload curve baseline (28 retentions)",
                      timed(lambda: workload.curve(params, config, 0.9, every), 1), None))
-        rows.append(("workload curve (9 retentions, 10k cards, a year)",
+        rows.append(("workload curve (7 retentions, 10k cards, a year)",
                      timed(lambda: workload.curve(params, config, 0.9), 3), 1.0))
 
     # -- rebuild of the 300k home with a fitted set half-way ----------------------------

@@ -17,7 +17,7 @@ from typing import Any
 
 import fsrs_rs_python as fsrs_rs
 
-RETENTIONS = (0.70, 0.75, 0.80, 0.85, 0.90, 0.93, 0.95, 0.97)
+RETENTIONS = (0.70, 0.75, 0.80, 0.85, 0.90, 0.95, 0.97)
 SPAN_DAYS = 365
 MIN_SAMPLES = 20  # grades needed before the learner's own shares replace the defaults
 MIN_TIMES = 5  # answers needed before a state's own time for a rating is used

@@ -30,7 +30,9 @@ def chart(title: str, values: list[int], first_label: str, last_label: str,
 
 
 class StatsScreen(StudyScreen[None]):
-    BINDINGS = [Binding("q,escape", "app.pop_screen", "Back")]
+    BINDINGS = [Binding("q,escape", "app.pop_screen", "Back"),
+                # FSRS health and the workload curve (a screen of their own; ? lists it)
+                Binding("f", "fsrs", "FSRS health and workload", show=False)]
 
     def __init__(self) -> None:
         super().__init__()
@@ -111,3 +113,8 @@ class StatsScreen(StudyScreen[None]):
 
     def on_resize(self) -> None:
         self.call_after_refresh(self._charts)
+
+    def action_fsrs(self) -> None:
+        from study.tui.screens.fsrs import FsrsScreen
+
+        self.app.push_screen(FsrsScreen())

@@ -1,0 +1,54 @@
+"""The app's FSRS screen (Stats, then `f`): the health check and the workload curve."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import fsrs_synth as synth
+import pytest
+from tui_helpers import content_with_kata, running, settle, stored
+
+from study import optimize as opt
+from study.tui.screens.fsrs import FsrsScreen
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+
+@pytest.fixture(autouse=True)
+def _no_warm_worker(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("STUDY_KATA_WORKER", "0")
+
+
+def text(app, selector: str) -> str:  # type: ignore[no-untyped-def]
+    widget = app.screen.query_one(selector)
+    return str(getattr(widget, "renderable", None) or widget.render())
+
+
+async def test_fsrs_screen_shows_the_fit_and_marks_the_setting(tmp_path: Path) -> None:
+    root = content_with_kata(tmp_path / "content")
+    home = tmp_path / "home"
+    with stored(home, root) as st:
+        synth.write(st.store.conn, synth.history(synth.TRUTH, cards=300, days=90, seed=5))
+        st.store.rebuild()
+        result = opt.run(st.store, "card", st.now())
+        assert result.extra["applied"]
+    async with running(home, root, size=(120, 40), desired_retention=0.85) as (app, pilot):
+        await pilot.press("t")
+        await pilot.pause()
+        await pilot.press("f")
+        await pilot.pause()
+        assert isinstance(app.screen, FsrsScreen)
+        await settle(app)
+        await pilot.pause()
+        state = text(app, "#fsrs-state")
+        assert f"cards: fitted on {result.reviews} reviews" in state
+        assert "katas: FSRS's defaults" in state
+        health = app.screen.query_one("#fsrs-health")
+        assert health.row_count == 2  # defaults and the fitted set, for cards
+        curve = text(app, "#fsrs-workload")
+        assert curve.count("min/day") == 7  # 0.70 ... 0.97, 0.85 among them
+        marked = [line for line in curve.splitlines() if "your setting" in line]
+        assert len(marked) == 1 and marked[0].startswith("85%")
+        await pilot.press("q")
+        await pilot.pause()
+        assert not isinstance(app.screen, FsrsScreen)
