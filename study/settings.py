@@ -39,6 +39,8 @@ class Settings:
     backups_keep: int = 7
     kata_device: str = "auto"
     kata_first: bool = False  # today's katas before the cards (interview practice)
+    # The app re-fits FSRS to your reviews when they have doubled (at most once a day).
+    auto_optimize: bool = True
     # Plans and deadline goals (study/plans.py).
     max_minutes_per_day: int = 120  # a deadline needing more a day is refused
     plan_mix_outside: bool = False  # new cards outside a running plan's topics still come
