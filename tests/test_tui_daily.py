@@ -299,3 +299,41 @@ async def test_browse_fills_its_list_as_the_cursor_goes_down(home: Path, root: P
             await pilot.press("down")
         await pilot.pause()
         assert table.row_count == total  # every match reachable
+
+
+async def test_quitting_while_the_dashboard_loads_waits_for_its_queries(
+        home: Path, root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """SQLite closed under a query in another thread crashes the process: the home is
+    closed only once the dashboard's worker is done with it."""
+    import time
+
+    from study import stats
+    from study.core import Study
+
+    events: list[str] = []
+    slow = stats.daily_reviews
+
+    def daily(*args, **kwargs):  # type: ignore[no-untyped-def]
+        events.append("query")
+        time.sleep(0.4)
+        out = slow(*args, **kwargs)
+        events.append("query done")
+        return out
+
+    closing = Study.close
+
+    def close(self):  # type: ignore[no-untyped-def]
+        events.append("close")
+        return closing(self)
+
+    monkeypatch.setattr(stats, "daily_reviews", daily)
+    monkeypatch.setattr(Study, "close", close)
+    from tui_helpers import make_app
+
+    app = make_app(home, root)
+    async with app.run_test() as pilot:
+        for _ in range(300):
+            await pilot.pause()
+            if "query" in events:
+                break
+    assert events[:3] == ["query", "query done", "close"]

@@ -7,6 +7,7 @@ frame paints at once; screens fill in when `StudyOpened` arrives.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
@@ -52,6 +53,11 @@ class StudyApp(App[None]):
         self.study: Study | None = None
         self.open_error: str | None = None
         self.settings_file: Path | None = None  # the broken settings file, when it is
+        # Today's plan, made in the opening worker (the dashboard's first need): taken once.
+        self.first_plan: tuple[Any, Any, Any] | None = None
+        # Held by background readers of the database (the dashboard's worker) and by
+        # closing it: never both at once.
+        self.db_lock = threading.Lock()
         self._kata_client: Any = None  # holds the kata worker while the app runs
 
     # -- opening the home ---------------------------------------------------------------
@@ -85,6 +91,7 @@ class StudyApp(App[None]):
         except Exception as exc:  # a locked database, an unreadable home: say so
             self.post_message(StudyFailed(f"{type(exc).__name__}: {exc}"))
             return
+        self.first_plan = _first_plan(study)
         self.study = study
         self.post_message(StudyOpened())
         if backup_error:
@@ -111,17 +118,22 @@ class StudyApp(App[None]):
 
     def reopen(self, settings: Settings | None = None) -> None:
         """After settings change: open the home again with them (history is in the DB)."""
-        if self.study is not None:
-            self.study.close()
-        self.study = None
+        self._close_study()
         self._settings = settings
         self.open_study()
+
+    def _close_study(self) -> None:
+        """Close the home once no background reader uses it: SQLite closed under a query
+        in another thread crashes the process."""
+        study, self.study = self.study, None
+        if study is not None:
+            with self.db_lock:
+                study.close()
 
     def on_unmount(self) -> None:
         if self._kata_client is not None:
             self._kata_client.detach()  # the worker leaves shortly after the app
-        if self.study is not None:
-            self.study.close()
+        self._close_study()
 
     def attach_kata_worker(self, home: Path) -> None:
         """Start the kata worker (if needed) and hold it until the app quits. Blocking:
@@ -214,6 +226,19 @@ class StudyApp(App[None]):
         for command in super().get_system_commands(screen):
             if command.title != "Keys":
                 yield command
+
+
+def _first_plan(study: Study) -> tuple[Any, Any, Any] | None:
+    """(plan, study day, states) as the home opens: the dashboard draws its counts without
+    another trip through a worker. None if it fails: the dashboard then plans itself."""
+    from study.session import Session
+
+    try:
+        now = study.now()
+        states = study.store.states()
+        return Session(study).plan(now, states), study.days.day_of(now), states
+    except Exception:  # the dashboard's own load will say what is wrong
+        return None
 
 
 def _auto_backup(study: Study) -> str | None:

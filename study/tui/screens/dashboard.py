@@ -128,6 +128,14 @@ class DashboardScreen(StudyScreen[None]):
     def on_study_ready(self, _: StudyReady) -> None:
         self._show_numbers(True)
         self.refresh_bindings()
+        first = self.study_app.first_plan
+        self.study_app.first_plan = None
+        if first is not None:  # planned as the home opened: draw it now, load the rest
+            plan, today, states = first
+            self.on_dashboard_planned(DashboardPlanned(plan, today))
+            self.loaded = False
+            self._load(states)
+            return
         self._reload()
 
     def _reload(self) -> None:
@@ -163,24 +171,29 @@ class DashboardScreen(StudyScreen[None]):
         edit_then(self.study_app, path, 1, lambda: self.study_app.reopen(None))
 
     @work(thread=True, exclusive=True, group="dashboard")
-    def _load(self) -> None:
+    def _load(self, planned_states: Any = None) -> None:
         """In two steps: the plan's counts first (what the learner came for), then the
         streak, heatmap and tables (a few hundred ms more on a big home)."""
+        app = self.study_app
+        with app.db_lock:  # the home is not closed under these queries
+            if app.study is not None:
+                self._load_locked(app.study, planned_states)
+
+    def _load_locked(self, study: Any, planned_states: Any) -> None:
         from study import stats
         from study.session import Session
 
-        study = self.study_app.study
-        if study is None:
-            return
         worker = get_current_worker()
         try:
             now = study.now()
             today = study.days.day_of(now)
-            states = study.store.states()  # one read for all of it
-            plan = Session(study).plan(now, states)
-            if worker.is_cancelled:
-                return
-            self.post_message(DashboardPlanned(plan, today))
+            states = planned_states
+            if states is None:  # else the plan is drawn already
+                states = study.store.states()  # one read for all of it
+                plan = Session(study).plan(now, states)
+                if worker.is_cancelled:
+                    return
+                self.post_message(DashboardPlanned(plan, today))
             loaded = DashboardLoaded(
                 stats.current_streak(study.store, today.toordinal()),
                 stats.daily_reviews(study, today, HEATMAP_WEEKS * 7),
