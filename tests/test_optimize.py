@@ -391,3 +391,25 @@ def test_stats_json_carries_the_health_check_and_the_workload(tmp_path: Path,
     assert 0.9 in [p["retention"] for p in curve["points"]]
     assert min(p["retention"] for p in curve["points"]) == 0.7
     assert max(p["retention"] for p in curve["points"]) == 0.97
+
+
+def test_an_import_replays_with_the_logged_sets_as_rebuild_does(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    with open_store(home / "study.db") as store:
+        grades(store, [("a", 3, 0), ("a", 3, 3), ("b", 1, 1), ("b", 3, 4)])
+        store.adopt_parameters("card", synth.TRUTH, T0)
+        grades(store, [("a", 3, 9), ("c", 3, 9)])
+        live = store.states()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("STUDY_")}
+    env.update(STUDY_HOME=str(home), STUDY_NOW="2026-06-01T12:00:00Z", TZ="UTC",
+               STUDY_BUNDLED_CONTENT="0")
+    dump = tmp_path / "export.json"
+    for args in (["export", "json", "--out", str(dump)],
+                 ["import", "json", str(dump), "--replace"]):
+        out = subprocess.run([sys.executable, "-m", "study", *args], env=env,
+                             capture_output=True, text=True, timeout=120)
+        assert out.returncode == 0, out.stderr
+    with open_store(home / "study.db") as store:
+        imported = store.states()
+        store.rebuild()
+        assert store.states() == imported == live
