@@ -564,8 +564,28 @@ def drill_suggestions(study: Study, now: datetime, n: int = 5) -> list[tuple[str
             for k in drill_katas(study, n, now)]
 
 
+def curves(pr: Progress) -> tuple[list[float], list[float | None]]:
+    """Planned and projected new cards done, day by day over the target: the chart.
+    Projected: what is done now, then today's pace (None before today)."""
+    planned = list(pr.planned)
+    today_idx = (pr.today - pr.start).days
+    done = pr.total - pr.remaining
+    projected: list[float | None] = []
+    for d in range(len(planned)):
+        if d < today_idx:
+            projected.append(None)
+        else:
+            projected.append(min(float(pr.total), done + pr.new_per_day * (d - today_idx + 1)))
+    return planned, projected
+
+
 def summary(study: Study, now: datetime) -> dict[str, Any] | None:
     """The target with its progress, milestones, projects and papers: `--json` and the app."""
+    got = summary_with_progress(study, now)
+    return None if got is None else got[0]
+
+
+def summary_with_progress(study: Study, now: datetime) -> tuple[dict[str, Any], Progress] | None:
     target = read_target(study.store)
     if target is None:
         return None
@@ -602,4 +622,4 @@ def summary(study: Study, now: datetime) -> dict[str, Any] | None:
              "checks": [row(c, evidence=evidence(study, c, now, states, passes))
                         for c in m.checks]}
             for m in plan.milestones]
-    return out
+    return out, pr

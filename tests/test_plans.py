@@ -310,3 +310,66 @@ def test_plan_doc_example_is_valid(tmp_path: Path) -> None:
     result = load([(REPO, "bundled"), (tmp_path / "mine", "user")])
     assert result.ok, result.problems
     assert "my-cnn-month" in result.content.plans
+
+
+# --- the app --------------------------------------------------------------------------------
+
+
+def test_chart_marks_planned_and_projected() -> None:
+    from study.tui.widgets.plan_panel import chart
+
+    planned = [float(d + 1) for d in range(10)]  # one a day, ten days
+    behind = [None] * 4 + [2.0 + d for d in range(6)]  # two done by day 5 (planned 4)
+    rows = chart(planned, behind, 10, width=10, height=2)
+    assert len(rows) == 2 and "yellow" in "".join(rows)  # behind: below the dots
+    ahead = [None] * 4 + [min(10.0, 8.0 + d) for d in range(6)]
+    assert "yellow" not in "".join(chart(planned, ahead, 10, width=10, height=2))
+    assert chart([], [], 0) == []
+
+
+async def test_plan_screen_starts_ticks_and_sets_a_goal(tmp_path: Path, planned: Path) -> None:
+    from textual.widgets import DataTable, Input
+    from tui_helpers import running, settle
+
+    from study.tui.screens.plan import PlanScreen
+    from study.tui.widgets.plan_panel import PlanPanel
+
+    async with running(tmp_path / "home", planned) as (app, pilot):
+        app.push_screen(PlanScreen())
+        await pilot.pause()
+        await settle(app)
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, PlanScreen)
+        assert not screen.query_one(PlanPanel).display  # nothing running yet
+        screen.query_one("#plan-list", DataTable).focus()
+        await pilot.press("s")
+        await settle(app)
+        await pilot.pause()
+        st = app.study
+        assert st is not None
+        assert read_target(st.store).plan_id == "tiny"  # type: ignore[union-attr]
+        panel = screen.query_one(PlanPanel)
+        assert panel.display and panel.data is not None and panel.data["stretch"] == "s1"
+        text = str(panel.render())
+        assert "Tiny plan" in text and "小计划" in text and "on schedule" in text
+        ticks = screen.query_one("#plan-ticks", DataTable)
+        assert ticks.row_count == 4  # two checks, a project, a paper
+        ticks.focus()
+        await pilot.press("down", "down", "n")  # the project, with a note
+        await pilot.press(*"built it", "enter")
+        await settle(app)
+        await pilot.pause()
+        done = summary(st, st.now())
+        assert done is not None and done["projects"][0]["ticked"]
+        assert done["projects"][0]["note"] == "built it"
+        await pilot.press("g")
+        box = screen.query_one("#plan-input", Input)
+        box.value = "2026-03-20 interview one"
+        await pilot.press("enter")
+        await settle(app)
+        await pilot.pause()
+        goal = read_target(st.store)
+        assert goal is not None and goal.kind == "goal" and goal.interview
+        assert goal.tracks == ["one"]
+        assert screen.query_one(PlanPanel).data["kind"] == "goal"  # type: ignore[index]
