@@ -260,7 +260,7 @@ def test_no_fake_worker_and_no_process_escapes(world: dict) -> None:
 
 @pytest.mark.parametrize(("name", "body"), [
     ("fork", "os.fork()"),
-    ("socket", "import socket"),
+    ("socket", "import socket; socket.socket()"),
     ("ctypes", "import ctypes; ctypes.CDLL(None)"),
     ("write", "open('/tmp/x-STUDY-REDTEAM', 'w')"),
 ])

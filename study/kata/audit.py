@@ -28,12 +28,10 @@ _DENIED_EVENTS = {
     "os.kill": "signalling another process", "os.killpg": "signalling another process",
     "signal.pthread_kill": "signalling a thread", "_posixsubprocess.fork_exec":
     "starting a program", "os.startfile": "starting a program",
-    "mmap.__new__": "mapping a file", "os.chroot": "changing the root",
-    "gc.get_objects": "walking the interpreter's objects",
-    "gc.get_referrers": "walking the interpreter's objects",
+    "os.chroot": "changing the root",
 }
-# Modules that reach native code or other processes, refused at import (a module torch
-# already imported is refused at use: every ctypes.* event below).
+# Modules that reach native code or other processes, refused when a solution imports
+# them (torch may; a module torch already imported is refused at use: ctypes.* events).
 _DENIED_IMPORTS = {"ctypes", "_ctypes", "cffi", "_cffi_backend", "sqlite3", "_sqlite3",
                    "multiprocessing", "_multiprocessing", "subprocess", "_posixsubprocess",
                    "socket", "_socket", "pty", "mmap"}
@@ -51,13 +49,29 @@ def _under(path: str, roots: list[str]) -> bool:
 def install(writable: list[Path], hidden: list[Path]) -> None:
     write_roots = [str(p.resolve()) for p in writable]
     hidden_roots = [str(p.resolve()) for p in hidden]
-    # Where the guards trust a caller (torch, study, the standard library): no learner
-    # code may pass for theirs.
+    # Whose code asked: torch's and the kata engine's own code may do what a solution may
+    # not (a lazy `import subprocess` inside torch.optim, ctypes inside torch). The
+    # standard library is looked through (`importlib.import_module("ctypes")` is the
+    # caller's). A learner's code runs as `<kata>/...` and cannot take torch's file names
+    # (compile below), so the nearest frame that is not the standard library tells.
     import torch
 
-    trusted = [str(Path(torch.__file__).resolve().parent), str(Path(__file__).resolve().parent),
-               str(Path(os.__file__).resolve().parent)]
+    trusted = [str(Path(torch.__file__).resolve().parent), str(Path(__file__).resolve().parent)]
+    stdlib = str(Path(os.__file__).resolve().parent)
+    site_dirs = [p for p in sys.path if p.startswith(stdlib + os.sep) and "-packages" in p]
     pid = os.getpid()
+
+    def learners() -> bool:
+        frame = sys._getframe(2)
+        while frame is not None:
+            name = frame.f_code.co_filename
+            if _under(name, trusted):
+                return False
+            if not (name.startswith("<frozen") or (_under(name, [stdlib]) and
+                                                    not _under(name, site_dirs))):
+                return True
+            frame = frame.f_back
+        return False
 
     def deny(what: str) -> None:
         raise SandboxDenied(f"{what} is not available to a kata solution (the sandbox refused "
@@ -79,26 +93,27 @@ def install(writable: list[Path], hidden: list[Path]) -> None:
             if writing and not _under(full, write_roots) and full != os.devnull:
                 deny(f"writing {full} (write only in the temporary folder, $TMPDIR)")
             return
-        if event == "compile" and len(args) > 1 and isinstance(args[1], str | bytes) and (
-                _under(os.fsdecode(args[1]), trusted) or os.fsdecode(args[1]).startswith(
-                    "<frozen")):
-            deny("compiling code that claims to be torch's or study's own")
-        if event == "code.__new__":
-            deny("making code objects by hand")
-        if event == "object.__setattr__" and len(args) > 1 and args[1] == "__code__":
-            deny("replacing a function's code")
-        if event.startswith(("ctypes.", "_ctypes.", "cffi.")):
-            deny("native code through ctypes")
-        if event == "import" and args and str(args[0]).split(".")[0] in _DENIED_IMPORTS:
-            deny(f"the module {args[0]}")
+        if event == "compile" and len(args) > 1 and isinstance(args[1], str | bytes):
+            name = os.fsdecode(args[1])
+            if (_under(name, trusted) or name.startswith("<frozen")) and learners():
+                deny("compiling code that claims to be torch's or study's own")
+            return
         if event in ("os.kill", "os.killpg") and args and args[0] in (pid, 0):
             return
         what = _DENIED_EVENTS.get(event)
         if what is not None:
             deny(what)
+        if event.startswith(("ctypes.", "_ctypes.", "cffi.")):
+            what = "native code through ctypes"
+        elif event == "import" and args and str(args[0]).split(".")[0] in _DENIED_IMPORTS:
+            what = f"the module {args[0]}"
+        elif event == "code.__new__":
+            what = "making code objects by hand"
+        elif event == "object.__setattr__" and len(args) > 1 and args[1] == "__code__":
+            what = "replacing a function's code"
+        elif event in ("gc.get_objects", "gc.get_referrers", "gc.get_referents"):
+            what = "walking the interpreter's objects"
+        if what is not None and learners():
+            deny(what)
 
     sys.addaudithook(hook)
-    # ctypes and sockets that torch imported before us: no way to them by name either.
-    for name in ("ctypes", "_ctypes", "cffi", "_cffi_backend", "socket", "_socket",
-                 "subprocess", "_posixsubprocess", "multiprocessing", "sqlite3", "_sqlite3"):
-        sys.modules[name] = None  # type: ignore[assignment]
