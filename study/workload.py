@@ -49,7 +49,7 @@ class Curve:
 
     def to_dict(self) -> dict[str, Any]:
         return {"current": self.current, "deck": self.deck, "new_per_day": self.new_per_day,
-                "days": SPAN_DAYS, "seconds": round(self.seconds, 4), "from_your_log": self.own,
+                "days": SPAN_DAYS, "from_your_log": self.own,
                 "points": [p.to_dict() for p in self.points]}
 
 
