@@ -413,3 +413,17 @@ def test_an_import_replays_with_the_logged_sets_as_rebuild_does(tmp_path: Path) 
         imported = store.states()
         store.rebuild()
         assert store.states() == imported == live
+
+
+def test_optimize_never_imports_torch(tmp_path: Path, learner: Path) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    shutil.copy(learner, home / "study.db")
+    code = ("import sys\nfrom study.cli import main\nrc = main(sys.argv[1:])\n"
+            "print('RC', rc, [m for m in ('torch', 'textual') if m in sys.modules])\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("STUDY_")}
+    env.update(STUDY_HOME=str(home), STUDY_BUNDLED_CONTENT="0", TZ="UTC")
+    for args in (["optimize", "--json"], ["optimize", "--revert"], ["stats", "--json"]):
+        out = subprocess.run([sys.executable, "-c", code, *args], env=env,
+                             capture_output=True, text=True, timeout=120)
+        assert "RC 0 []" in out.stdout, (args, out.stdout, out.stderr)
