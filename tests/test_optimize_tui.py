@@ -52,3 +52,35 @@ async def test_fsrs_screen_shows_the_fit_and_marks_the_setting(tmp_path: Path) -
         await pilot.press("q")
         await pilot.pause()
         assert not isinstance(app.screen, FsrsScreen)
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+async def test_the_app_refits_in_the_background_and_says_what_changed(
+        tmp_path: Path, enabled: bool) -> None:
+    from study.tui import autofit
+
+    root = content_with_kata(tmp_path / "content")
+    home = tmp_path / "home"
+    with stored(home, root) as st:
+        synth.write(st.store.conn, synth.history(synth.TRUTH, cards=300, days=90, seed=5))
+        st.store.rebuild()
+    async with running(home, root, auto_optimize=enabled) as (app, pilot):
+        said: list[str] = []
+        app.notify = lambda message, **_: said.append(str(message))  # type: ignore[method-assign]
+        autofit.start(app)
+        await settle(app)
+        await pilot.pause()
+        with stored(home, root) as st:
+            sets = opt.active_stack(st.store, "card")
+        if not enabled:
+            assert said == [] and sets == []
+            return
+        assert len(said) == 1 and "now in use" in said[0], said
+        assert len(sets) == 1
+        # the app's own store schedules with the new set from its next grade on
+        app.study.store.grade("syn-new", "card", 3, app.study.now())
+        assert app.study.srs.parameters("card") == pytest.approx(sets[0][1])
+        said.clear()
+        autofit.start(app)  # once a day at most
+        await settle(app)
+        assert said == []
