@@ -373,3 +373,35 @@ async def test_plan_screen_starts_ticks_and_sets_a_goal(tmp_path: Path, planned:
         assert goal is not None and goal.kind == "goal" and goal.interview
         assert goal.tracks == ["one"]
         assert screen.query_one(PlanPanel).data["kind"] == "goal"  # type: ignore[index]
+
+
+async def test_dashboard_shows_the_running_plan_and_p_opens_it(tmp_path: Path,
+                                                                planned: Path) -> None:
+    from tui_helpers import NOW, running, settle
+
+    from study.tui.screens.plan import PlanScreen
+    from study.tui.widgets.plan_panel import PlanPanel
+
+    home = tmp_path / "home"
+    with make_home(home, planned) as st:
+        start_plan(st, "tiny", NOW.date() - timedelta(days=5))  # day 6: s2, nothing done
+    async with running(home, planned, size=(110, 40)) as (app, pilot):
+        await settle(app)
+        await pilot.pause()
+        panel = app.screen.query_one(PlanPanel)
+        assert panel.display
+        text = str(panel.render())
+        assert "Second" in text and "behind" in text and "next milestone" in text
+        assert "planned" in text  # the chart's legend
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert "Plan or goal" in titles
+        await pilot.press("p")
+        await pilot.pause()
+        assert isinstance(app.screen, PlanScreen)
+
+
+def make_home(home: Path, root: Path):  # noqa: ANN201
+    from study.core import open_study
+    from study.settings import Settings
+
+    return open_study(home, Settings(timezone="UTC"), [(root, "bundled")])

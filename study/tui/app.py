@@ -170,6 +170,9 @@ class StudyApp(App[None]):
     def action_stats(self) -> None:
         self._show_screen("stats", "StatsScreen")
 
+    def action_plans(self) -> None:
+        self._show_screen("plan", "PlanScreen")
+
     def action_settings(self) -> None:
         if self.study is None and self.settings_file is not None:
             from study.tui.screens.settings import SettingsScreen
@@ -218,6 +221,8 @@ class StudyApp(App[None]):
                             self.action_browse)
         yield SystemCommand("Stats", "Reviews per day, retention, forecast, kata pass rates",
                             self.action_stats)
+        yield SystemCommand("Plan or goal", "Start a study plan, set a deadline, tick "
+                            "milestones, projects and papers", self.action_plans)
         yield SystemCommand("Settings", "New per day, retention, rollover hour, kata device",
                             self.action_settings)
         yield SystemCommand("Dashboard", "Back to today's plan", self.action_dashboard)

@@ -21,11 +21,12 @@ from textual.worker import get_current_worker
 from study.tui.messages import StudyReady, StudyUnavailable
 from study.tui.screens.base import StudyScreen
 from study.tui.widgets.heatmap import Heatmap
+from study.tui.widgets.plan_panel import PlanPanel
 
 HEATMAP_WEEKS = 53  # a year at most; the widget shows what fits
 
 # What needs the open home; hidden (and inert) while it is not open.
-NEEDS_STUDY = frozenset({"review", "drill", "browse", "stats", "kata_first"})
+NEEDS_STUDY = frozenset({"review", "drill", "browse", "stats", "kata_first", "plans"})
 
 
 class DashboardPlanned(Message):
@@ -60,6 +61,7 @@ class DashboardScreen(StudyScreen[None]):
         Binding("i", "drill", "Drill"),
         Binding("b", "browse", "Browse"),
         Binding("t", "stats", "Stats"),
+        Binding("p", "plans", "Plan or goal", show=False),
         Binding("comma", "settings", "Settings", key_display=","),
         Binding("e", "edit_settings", "Edit settings.toml"),
         Binding("q", "app.quit", "Quit"),
@@ -71,6 +73,7 @@ class DashboardScreen(StudyScreen[None]):
             with Vertical(id="today-box"):
                 yield Static("Opening your study home…", id="today")
             yield Heatmap(id="heatmap")
+        yield PlanPanel(id="plan-panel")  # the running plan or goal; hidden when none
         yield Vertical(id="tracks-box")  # the table comes after the first frame
         yield Static("", id="leeches")
         yield Footer()
@@ -157,6 +160,9 @@ class DashboardScreen(StudyScreen[None]):
 
     def action_stats(self) -> None:
         self.study_app.action_stats()
+
+    def action_plans(self) -> None:
+        self.study_app.action_plans()
 
     def action_settings(self) -> None:
         self.study_app.action_settings()
@@ -249,6 +255,7 @@ class DashboardScreen(StudyScreen[None]):
             f"day{'s' if streak != 1 else ''}")
         self.query_one(Heatmap).show(today, message.daily)
         self._tracks(message.tracks)
+        self.query_one(PlanPanel).reload()
         leeches = message.leeches
         self.query_one("#leeches", Static).update(
             f"[b]{len(leeches)} leech(es)[/] to rewrite: {', '.join(leeches[:4])}"
