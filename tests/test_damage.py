@@ -198,3 +198,32 @@ def test_a_read_only_home_says_read_only(tmp_path: Path) -> None:
         assert "read-only" in one_line(out)
     finally:
         subprocess.run(["umount", "-l", str(home)], capture_output=True)
+
+
+def test_a_removed_wal_file_is_one_line_in_other_processes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Deleting study.db-wal while a session runs: the others say what happened."""
+    from study.core import open_study
+    from study.session import Session
+
+    home = tmp_path / "home"
+    env = env_for(home, write_mini(tmp_path / "content"))
+    assert study(["today"], env).returncode == 0
+    for key, value in env.items():
+        if key.startswith("STUDY_"):
+            monkeypatch.setenv(key, value)
+    with open_study(home) as opened:
+        opened.store.conn.execute("PRAGMA wal_autocheckpoint = 0")
+        session = Session(opened)
+        for _ in range(2):
+            entry = session.next()
+            assert entry is not None
+            session.grade(entry.item, 3)
+        (home / "study.db-wal").unlink()
+        for args in (["today"], ["stats"], ["review", "--plain"], ["db", "check"]):
+            out = study(args, env, "q\n")
+            assert out.returncode in (1, 2), (args, out.stderr)
+            assert "Traceback" not in out.stderr + out.stdout
+            assert "study.db-wal" in out.stderr + out.stdout or "disk I/O" in (
+                out.stderr + out.stdout), (args, out.stderr, out.stdout)
