@@ -192,6 +192,7 @@ class Progress:
     new_s: float = DEFAULT_NEW_S
     reviews_per_day: float = 0.0
     history_per_day: float | None = None  # the learner's own new cards a day, recently
+    history_finish: date | None = None  # when that rate would finish
     days_ahead: int = 0  # negative: behind
     projected_finish: date | None = None
     capped: bool = False  # the pace was cut to fit max_minutes_per_day
@@ -227,6 +228,7 @@ class Progress:
             "seconds_per_new": round(self.new_s, 1),
             "history_new_per_day": None if self.history_per_day is None
             else round(self.history_per_day, 1),
+            "history_finish": self.history_finish.isoformat() if self.history_finish else None,
             "days_ahead": self.days_ahead,
             "projected_finish": self.projected_finish.isoformat()
             if self.projected_finish else None,
@@ -253,16 +255,18 @@ def reviews_per_new(srs: Srs, horizon_days: int) -> float:
     return sum((horizon - a) for a in reviews_at) / horizon
 
 
-def _history_rate(study: Study, today: date) -> float | None:
-    """New cards a study day over the recent past, from the log (None: too little)."""
-    start = (today - timedelta(days=HISTORY_DAYS)).toordinal()
-    rows = study.store.conn.execute(
-        "SELECT day, COUNT(DISTINCT item_id) FROM reviews WHERE event = 'grade' AND "
-        "state_before = 0 AND kind = 'card' AND day >= ? AND day < ? GROUP BY day",
-        (start, today.toordinal())).fetchall()
-    if len(rows) < 3:
+def _history_rate(study: Study, today: date, since: date) -> float | None:
+    """New cards a day before today, over the last two weeks since the target was set
+    (None: under three days of it to go by)."""
+    first = max(today - timedelta(days=HISTORY_DAYS), since)
+    span = (today - first).days
+    if span < 3:
         return None
-    return sum(r[1] for r in rows) / HISTORY_DAYS
+    n = study.store.conn.execute(
+        "SELECT COUNT(DISTINCT item_id) FROM reviews WHERE event = 'grade' AND "
+        "state_before = 0 AND kind = 'card' AND day >= ? AND day < ?",
+        (first.toordinal(), today.toordinal())).fetchone()[0]
+    return n / span
 
 
 def _typical_seconds(study: Study) -> tuple[float, float]:
@@ -338,7 +342,7 @@ def progress(study: Study, target: Target, now: datetime,
             pr.new_per_day = fit
             pr.reviews_per_day = base + fit * per_new
             pr.minutes_per_day = minutes_for(fit, base, per_new, review_s, new_s)
-    pr.history_per_day = _history_rate(study, today)
+    pr.history_per_day = _history_rate(study, today, start)
     _forecast(pr)
     return pr
 
@@ -398,9 +402,13 @@ def _forecast(pr: Progress) -> None:
             and done > 0 else 0
     else:
         pr.days_ahead = -(day_idx - (reached if done > 0 else 0))
+    if pr.today < pr.start:  # not begun: it finishes on time if followed from day 1
+        pr.projected_finish = pr.end
+        return
     rate = pr.new_per_day
-    if pr.history_per_day is not None and pr.capped:
-        rate = min(rate, math.ceil(pr.history_per_day)) or rate
+    hist = pr.history_per_day
+    if hist is not None and hist > 0 and pr.remaining:
+        pr.history_finish = pr.today + timedelta(days=math.ceil(pr.remaining / hist) - 1)
     if pr.remaining == 0:
         pr.projected_finish = pr.today
     elif rate <= 0:
@@ -423,6 +431,10 @@ def _forecast(pr: Progress) -> None:
         late = (pr.projected_finish - pr.end).days
         pr.messages.append(f"projected finish {pr.projected_finish.isoformat()}: {late} day(s) "
                            f"after {pr.end.isoformat()}")
+    if hist is not None and pr.history_finish is not None and hist < 0.8 * pr.new_per_day \
+            and pr.history_finish > pr.end:
+        pr.messages.append(f"at your recent {hist:.1f} new a day you would finish "
+                           f"{pr.history_finish.isoformat()}")
 
 
 def scope_for(study: Study, target: Target | None, now: datetime,

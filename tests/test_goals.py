@@ -193,3 +193,24 @@ def test_interview_drill_suggests_the_katas_most_likely_forgotten(make_study: Ca
     states = st.store.states()
     recall = {k: st.srs.retrievability(states[k], now) for k in ("ka", "kb")}
     assert picks[:2] == sorted(recall, key=recall.get) and picks[2] == "kc"
+
+
+def test_a_slow_learner_is_told_when_their_own_rate_would_finish(make_study: Callable,
+                                                                planned: Path) -> None:
+    st = make_study(root=planned, new_per_day=50)
+    by = T0.date() + timedelta(days=19)
+    target, _ = set_goal(st, by, [], [], False, T0)
+    s = Session(st)
+    for d in range(6):  # one new card a day where the pace asks for two
+        now = T0 + timedelta(days=d)
+        e = s.next(now, kinds=("card",))
+        while e is not None and e.reason != "new":
+            s.grade(e.item, 4, now)
+            e = s.next(now, kinds=("card",))
+        assert e is not None
+        s.grade(e.item, 4, now, duration_ms=9000)
+    pr = progress(st, target, T0 + timedelta(days=6))
+    assert pr.history_per_day == 1.0
+    assert pr.history_finish == T0.date() + timedelta(days=6 + 24 - 1)  # 24 left, 1 a day
+    assert any("at your recent 1.0 new a day" in m for m in pr.messages), pr.messages
+    assert pr.days_ahead < 0 and pr.new_per_day == 2  # 24 over the 14 days left
