@@ -40,7 +40,8 @@ def cmd_content_check(args: argparse.Namespace) -> int:
     c = result.content
     n_items = len(c.items())
     summary = (f"{len(c.tracks)} tracks, {len(c.topics)} topics, {len(c.cards)} cards "
-               f"({n_items - len(c.katas)} review items), {len(c.katas)} katas")
+               f"({n_items - len(c.katas)} review items), {len(c.katas)} katas, "
+               f"{len(c.plans)} plans")
     if warnings:
         summary += f"; {len(warnings)} warning(s)"
     if result.problems:
