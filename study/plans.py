@@ -13,6 +13,7 @@ import json
 import math
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from study.clock import from_ms, to_ms
@@ -472,7 +473,9 @@ def scope_for(study: Study, target: Target | None, now: datetime,
 def start_plan(study: Study, plan_id: str, start: date) -> Target:
     if plan_id not in study.index.plans:
         known = ", ".join(sorted(study.index.plans)) or "none"
-        raise UsageError(f"unknown plan {plan_id!r} (known: {known})")
+        bad = next((p for p in study.problems if Path(p.path).parent.name == "plans"), None)
+        hint = f"; a plan file has a problem: {bad}" if bad else ""
+        raise UsageError(f"unknown plan {plan_id!r} (known: {known}){hint}")
     target = Target("plan", start.isoformat(), plan_id=plan_id)
     write_target(study.store, target)
     return target

@@ -405,3 +405,20 @@ def make_home(home: Path, root: Path):  # noqa: ANN201
     from study.settings import Settings
 
     return open_study(home, Settings(timezone="UTC"), [(root, "bundled")])
+
+
+def test_a_user_plan_may_not_take_a_bundled_id_and_a_broken_one_is_named(
+        tmp_path: Path, planned: Path) -> None:
+    mine = tmp_path / "mine" / "content" / "plans"
+    mine.mkdir(parents=True)
+    (mine / "copy.yaml").write_text(PLAN)
+    found = [str(p) for p in load([(planned, "bundled"), (tmp_path / "mine", "user")]).problems]
+    assert len(found) == 1 and "copy.yaml:2:9: plan id 'tiny' is already used by bundled" \
+        in found[0]
+    broken = write_content(tmp_path / "broken", plan=PLAN.replace("[8, 10]", "[8, 1]"))
+    r = study(["plan", "start", "tiny"], env_for(tmp_path / "home", broken))
+    # The usual warning that content was skipped, then the error: one line.
+    assert r.returncode == 2 and r.stderr.count("study: error:") == 1
+    assert r.stderr.splitlines()[-1].startswith("study: error:")
+    assert "unknown plan 'tiny'" in r.stderr and "tiny.yaml:13:" in r.stderr
+    assert "ends before it starts" in r.stderr

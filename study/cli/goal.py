@@ -30,12 +30,15 @@ def cmd_goal_show(args: argparse.Namespace) -> int:
 
 
 def cmd_goal_set(args: argparse.Namespace) -> int:
-    from study.plans import set_goal
+    from study.plans import read_target, set_goal
 
     by = parse_day(args.by, "--by")
     with open_study_for(args) as study:
+        before = read_target(study.store)
         _, pr = set_goal(study, by, args.track or [], args.topic or [], args.interview,
                          study.now())
+    if before is not None and before.kind == "plan":
+        print(f"stopped plan {before.plan_id!r}")
     print(f"goal: {pr.remaining} new card(s) by {by.isoformat()}: {pr.new_per_day} a day, "
           f"about {pr.minutes_per_day:.0f} min a day"
           + ("; interview: katas first" if args.interview else ""))
