@@ -166,9 +166,9 @@ def note_for_kata(kata: Kata, content: Content) -> NoteSpec:
 def select(content: Content, tracks: Iterable[str] = (), topics: Iterable[str] = (),
            tags: Iterable[str] = (), katas: bool = True) -> list[NoteSpec]:
     tracks, topics, tags = set(tracks), set(topics), set(tags)
-    for name, wanted, known in (("track", tracks, content.tracks),
+    for name, chosen, known in (("track", tracks, content.tracks),
                                 ("topic", topics, content.topics)):
-        unknown = sorted(wanted - set(known))
+        unknown = sorted(chosen - set(known))
         if unknown:
             raise ExportError(f"unknown {name} {unknown[0]!r}")
     all_tags = {t for c in content.cards.values() for t in c.tags}

@@ -294,7 +294,8 @@ class _Parser:
         self.skip_space()
         if self.take() != "{":
             raise _Unrenderable("\\text needs braces")
-        depth, out = 0, []
+        depth = 0
+        out: list[str] = []
         while True:
             tok = self.take()
             if tok == "}" and depth == 0:

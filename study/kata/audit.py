@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 _DENIED_EVENTS = {
@@ -62,7 +63,7 @@ def install(writable: list[Path], hidden: list[Path]) -> None:
     pid = os.getpid()
 
     def learners() -> bool:
-        frame = sys._getframe(2)
+        frame: FrameType | None = sys._getframe(2)
         while frame is not None:
             name = frame.f_code.co_filename
             if _under(name, trusted):

@@ -308,7 +308,7 @@ _KNOWN_OPS: frozenset[str] | None = None
 def freeze_ops() -> None:
     """From now on, an op that was not registered yet is refused in every guard."""
     global _KNOWN_OPS
-    names = getattr(torch._C, "_dispatch_get_all_op_names", lambda: [])()
+    names: list[str] = getattr(torch._C, "_dispatch_get_all_op_names", lambda: [])()
     _KNOWN_OPS = frozenset(n.split(".")[0] for n in names)
 
 
