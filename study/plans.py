@@ -200,6 +200,8 @@ class Progress:
     interview: bool = False
     messages: list[str] = field(default_factory=list)
     planned: list[float] = field(default_factory=list)  # planned introduced, day by day
+    # A plan's stretches: (first day, last day, new cards left), for the projection.
+    schedule: list[tuple[int, int, int]] = field(default_factory=list)
     actual_done: int = 0
 
     @property
@@ -385,6 +387,8 @@ def _pace_plan(pr: Progress, plan: StudyPlan, left: dict[str, int],
     else:
         days_avail = max(1, plan.days - day_no + 1)
     pr.current_topics = due_topics
+    pr.schedule = [(s.first_day, s.last_day, sum(left.get(t, 0) for t in s.topics))
+                   for s in plan.stretches]
     due = sum(left.get(t, 0) for t in due_topics)
     pr.new_per_day = math.ceil(due / max(1, days_avail)) if due else 0
 
@@ -402,7 +406,7 @@ def _forecast(pr: Progress) -> None:
         pr.days_ahead = max(0, reached + 1 - day_idx) if done > planned_by_yesterday + 1e-9 \
             and done > 0 else 0
     else:
-        pr.days_ahead = -(day_idx - (reached if done > 0 else 0))
+        pr.days_ahead = -(day_idx - (reached + 1 if done > 0 else 0))
     if pr.today < pr.start:  # not begun: it finishes on time if followed from day 1
         pr.projected_finish = pr.end
         return
@@ -417,6 +421,8 @@ def _forecast(pr: Progress) -> None:
         if pr.capped:
             pr.messages.append("no new cards fit in max_minutes_per_day: the reviews alone "
                                "fill it")
+    elif pr.schedule:
+        pr.projected_finish = _follow_plan(pr, rate if pr.capped else None)
     else:
         pr.projected_finish = max(pr.today, pr.start) + timedelta(
             days=math.ceil(pr.remaining / rate) - 1)
@@ -436,6 +442,36 @@ def _forecast(pr: Progress) -> None:
             and pr.history_finish > pr.end:
         pr.messages.append(f"at your recent {hist:.1f} new a day you would finish "
                            f"{pr.history_finish.isoformat()}")
+
+
+def _follow_plan(pr: Progress, most: int | None) -> date | None:
+    """The day the last new card comes if the plan's pace is kept from today on (at most
+    `most` a day where the minutes cap it): the same rule as today's pace, day by day."""
+    left = [n for _, _, n in pr.schedule]
+    day = (pr.today - pr.start).days + 1
+    last = day
+    for _ in range(3660):
+        if not any(left):
+            return pr.start + timedelta(days=last - 1)
+        cur = next((i for i, (_, end, _) in enumerate(pr.schedule) if end >= day), None)
+        if cur is None:
+            due_idx, avail = list(range(len(left))), 1
+        else:
+            first, end, _ = pr.schedule[cur]
+            due_idx = list(range(cur if day < first else cur + 1))
+            avail = end - max(day, first) + 1
+        due = sum(left[i] for i in due_idx)
+        take = math.ceil(due / max(1, avail)) if due else 0
+        if most is not None:
+            take = min(take, most)
+        if take:
+            last = day
+        for i in due_idx:
+            step = min(take, left[i])
+            left[i] -= step
+            take -= step
+        day += 1
+    return None
 
 
 def scope_for(study: Study, target: Target | None, now: datetime,
@@ -569,13 +605,15 @@ def interview_running(study: Study, now: datetime) -> bool:
                 and study.days.day_of(now) <= target.by_day)
 
 
-def drill_suggestions(study: Study, now: datetime, n: int = 5) -> list[tuple[str, float]]:
+def drill_suggestions(study: Study, now: datetime,
+                      n: int = 5) -> list[tuple[str, float | None]]:
     """The drill's picks (study.katas.drill_katas: with an interview running, the katas
-    most likely forgotten first), each with its recall now (0 for one never done)."""
+    most likely forgotten first), each with its recall now (None: never done)."""
     from study.katas import drill_katas
 
     states = study.store.states()
-    return [(k.id, study.srs.retrievability(states[k.id], now) if k.id in states else 0.0)
+    return [(k.id, study.srs.retrievability(states[k.id], now)
+             if k.id in states and states[k.id].reps else None)
             for k in drill_katas(study, n, now)]
 
 
@@ -609,7 +647,7 @@ def summary_with_progress(study: Study, now: datetime) -> tuple[dict[str, Any], 
     out["plan"] = target.plan_id or None
     out["tracks"], out["topics"] = target.tracks, target.topics
     if target.interview:
-        out["drill"] = [{"kata": k, "recall": round(r, 3)}
+        out["drill"] = [{"kata": k, "recall": None if r is None else round(r, 3)}
                         for k, r in drill_suggestions(study, now)]
     plan = study.index.plans.get(target.plan_id) if target.kind == "plan" else None
     if plan is not None:

@@ -422,3 +422,22 @@ def test_a_user_plan_may_not_take_a_bundled_id_and_a_broken_one_is_named(
     assert r.stderr.splitlines()[-1].startswith("study: error:")
     assert "unknown plan 'tiny'" in r.stderr and "tiny.yaml:13:" in r.stderr
     assert "ends before it starts" in r.stderr
+
+
+def test_behind_with_a_capped_pace_catches_up_later_or_moves_the_finish(
+        make_study: Callable, planned: Path) -> None:
+    """Projected finish for a plan: the plan's own pace kept from today, day by day."""
+    st = make_study(root=planned)
+    target = start_plan(st, "tiny", T0.date() - timedelta(days=6))  # day 7, nothing done
+    free = progress(st, target, T0)
+    assert free.new_per_day == 18 and free.on_track  # s1 and s2 all due today
+    assert free.projected_finish == T0.date() + timedelta(days=3)  # s3 ends on day 10
+    st.settings.max_minutes_per_day = 5  # about six a day fit: enough to catch up by day 10
+    capped = progress(st, target, T0)
+    assert capped.capped and 0 < capped.new_per_day < 18
+    assert capped.projected_finish == free.end and capped.on_track
+    st.settings.max_minutes_per_day = 2  # (below the setting's range: a test of the rule)
+    late = progress(st, target, T0)
+    assert late.capped and 0 < late.new_per_day < capped.new_per_day
+    assert late.projected_finish is not None and late.projected_finish > free.end
+    assert not late.on_track and any("projected finish" in m for m in late.messages)

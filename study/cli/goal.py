@@ -24,8 +24,9 @@ def cmd_goal_show(args: argparse.Namespace) -> int:
         return 0
     print_progress(goal)
     if goal.get("drill"):
-        print("  drill     " + ", ".join(f"{d['kata']} ({d['recall']:.0%})"
-                                          for d in goal["drill"]))
+        print("  drill     " + ", ".join(
+            d["kata"] + (f" ({d['recall']:.0%})" if d["recall"] is not None else " (new)")
+            for d in goal["drill"]))
     return 0
 
 
