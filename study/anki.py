@@ -23,6 +23,7 @@ import genanki
 
 from study import cloze
 from study.clock import now as clock_now
+from study.errors import StudyError
 from study.models import Card, Content, Kata
 from study.render import highlight_code, media_name, to_html
 from study.store import Store
@@ -87,7 +88,7 @@ MODEL_NAMES = {"basic": "Study: Basic", "cloze": "Study: Cloze", "mcq": "Study: 
                "typed": "Study: Typed answer", "kata": "Study: Kata"}
 
 
-class ExportError(Exception):
+class ExportError(StudyError):
     """Bad input or an unwritable output: one line, exit 2, nothing left behind."""
 
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from study import cloze
 from study.clock import from_ms, to_ms
+from study.errors import StudyError
 from study.models import Item
 from study.scheduler import LEARNING, NEW, RELEARNING, REVIEW, STATE_NAMES, ItemState
 
@@ -51,7 +52,7 @@ class Query:
     exclude: list[tuple[str, str]] = field(default_factory=list)
 
 
-class QueryError(ValueError):
+class QueryError(StudyError, ValueError):
     pass
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from study.clock import to_ms
 from study.core import Study
+from study.errors import StudyError
 from study.grading import AGAIN, EASY, GOOD, HARD
 from study.kata.result import CheckResult
 from study.models import Kata
@@ -21,7 +22,7 @@ from study.session import Session
 WORKSPACE = "workspace"
 
 
-class KataError(Exception):
+class KataError(StudyError):
     """A problem with the request (unknown kata, missing file): one line, exit 2."""
 
 

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from study import __version__
+from study.errors import StudyError
 from study.kata.protocol import decode_json, encode_json, recv_frame, send_frame
 from study.kata.result import ERROR, CheckResult
 from study.kata.wire import ensure_token, nonce, verify
@@ -38,7 +39,7 @@ START_TIMEOUT_S = 90.0
 ANSWER_MARGIN_S = 30.0  # beyond the kata's own limit: references, sandbox start, transfer
 
 
-class WorkerError(RuntimeError):
+class WorkerError(StudyError, RuntimeError):
     pass
 
 
