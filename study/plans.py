@@ -444,15 +444,15 @@ def _forecast(pr: Progress) -> None:
                            f"{pr.history_finish.isoformat()}")
 
 
-def _follow_plan(pr: Progress, most: int | None) -> date | None:
-    """The day the last new card comes if the plan's pace is kept from today on (at most
-    `most` a day where the minutes cap it): the same rule as today's pace, day by day."""
+def _plan_takes(pr: Progress, most: int | None) -> list[int] | None:
+    """New cards day by day from today if the plan's pace is kept (at most `most` a day
+    where the minutes cap it): the same rule as today's pace. None: never finishes."""
     left = [n for _, _, n in pr.schedule]
     day = (pr.today - pr.start).days + 1
-    last = day
+    takes: list[int] = []
     for _ in range(3660):
         if not any(left):
-            return pr.start + timedelta(days=last - 1)
+            return takes
         cur = next((i for i, (_, end, _) in enumerate(pr.schedule) if end >= day), None)
         if cur is None:
             due_idx, avail = list(range(len(left))), 1
@@ -464,14 +464,22 @@ def _follow_plan(pr: Progress, most: int | None) -> date | None:
         take = math.ceil(due / max(1, avail)) if due else 0
         if most is not None:
             take = min(take, most)
-        if take:
-            last = day
+        takes.append(take)
         for i in due_idx:
             step = min(take, left[i])
             left[i] -= step
             take -= step
         day += 1
     return None
+
+
+def _follow_plan(pr: Progress, most: int | None) -> date | None:
+    """The day the last new card comes if the plan's pace is kept from today on."""
+    takes = _plan_takes(pr, most)
+    if takes is None:
+        return None
+    last = max((i for i, n in enumerate(takes) if n), default=0)
+    return pr.today + timedelta(days=last)
 
 
 def scope_for(study: Study, target: Target | None, now: datetime,
@@ -622,13 +630,19 @@ def curves(pr: Progress) -> tuple[list[float], list[float | None]]:
     Projected: what is done now, then today's pace (None before today)."""
     planned = list(pr.planned)
     today_idx = (pr.today - pr.start).days
-    done = pr.total - pr.remaining
+    done = float(pr.total - pr.remaining)
+    takes = _plan_takes(pr, pr.new_per_day if pr.capped else None) if pr.schedule else None
     projected: list[float | None] = []
     for d in range(len(planned)):
         if d < today_idx:
             projected.append(None)
+            continue
+        k = d - today_idx
+        if takes is not None:
+            done += takes[k] if k < len(takes) else 0
         else:
-            projected.append(min(float(pr.total), done + pr.new_per_day * (d - today_idx + 1)))
+            done += pr.new_per_day
+        projected.append(min(float(pr.total), done))
     return planned, projected
 
 

@@ -78,7 +78,7 @@ def panel_lines(data: dict[str, Any], planned: list[float],
         lines.append(f"  [dim]{escape(m)}[/]")
     rows = chart(planned, projected, data["new_total"], width)
     if rows:
-        lines.append(f"  [dim]{data['start']}  planned · projected █[/]")
+        lines.append(f"  [dim]{data['start']} .. {data['by']}: planned ·, projected █[/]")
         lines += [f"  {r}" for r in rows]
     upcoming = next((m for m in data.get("milestones", [])
                      if not all(c["ticked"] or (c["evidence"] or {}).get("met")
@@ -86,8 +86,17 @@ def panel_lines(data: dict[str, Any], planned: list[float],
     if upcoming is not None:
         done = sum(1 for c in upcoming["checks"]
                    if c["ticked"] or (c["evidence"] or {}).get("met"))
-        lines.append(f"  next milestone {upcoming['date']}: {escape(upcoming['title'])} "
+        late = " [yellow]overdue[/]" if upcoming["date"] < data["today"] else ""
+        lines.append(f"  next milestone {upcoming['date']}{late}: {escape(upcoming['title'])} "
                      f"({done}/{len(upcoming['checks'])})")
+        for c in upcoming["checks"]:
+            met = c["ticked"] or (c["evidence"] or {}).get("met")
+            zh = f" [dim]{escape(c['title_zh'])}[/]" if c.get("title_zh") else ""
+            lines.append(f"    {'[green]☑[/]' if met else '☐'} {escape(c['title'])}{zh}")
+    tally = [f"{kind} {sum(1 for r in data[kind] if r['ticked'])}/{len(data[kind])}"
+             for kind in ("projects", "papers") if data.get(kind)]
+    if tally:
+        lines.append(f"  ticked: {' · '.join(tally)}  [dim](p: plan screen)[/]")
     return lines
 
 
