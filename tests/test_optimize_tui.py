@@ -67,7 +67,7 @@ async def test_the_app_refits_in_the_background_and_says_what_changed(
     async with running(home, root, auto_optimize=enabled) as (app, pilot):
         said: list[str] = []
         app.notify = lambda message, **_: said.append(str(message))  # type: ignore[method-assign]
-        autofit.start(app)
+        autofit.start(app, delay=0)
         await settle(app)
         await pilot.pause()
         with stored(home, root) as st:
@@ -81,6 +81,24 @@ async def test_the_app_refits_in_the_background_and_says_what_changed(
         app.study.store.grade("syn-new", "card", 3, app.study.now())
         assert app.study.srs.parameters("card") == pytest.approx(sets[0][1])
         said.clear()
-        autofit.start(app)  # once a day at most
+        autofit.start(app, delay=0)  # once a day at most
         await settle(app)
         assert said == []
+
+
+async def test_opening_the_app_starts_the_re_fit_after_the_first_screens(tmp_path: Path) -> None:
+    import asyncio
+
+    root = content_with_kata(tmp_path / "content")
+    home = tmp_path / "home"
+    with stored(home, root) as st:
+        synth.write(st.store.conn, synth.history(synth.TRUTH, cards=300, days=90, seed=5))
+        st.store.rebuild()
+    async with running(home, root) as (app, pilot):
+        with stored(home, root) as st:
+            assert opt.active_stack(st.store, "card") == []  # not while the app opens
+        await asyncio.sleep(3.5)
+        await settle(app)
+        await pilot.pause()
+        with stored(home, root) as st:
+            assert len(opt.active_stack(st.store, "card")) == 1

@@ -106,6 +106,9 @@ class StudyApp(App[None]):
         if self.study is not None and self.study.problems:
             self.notify(f"{len(self.study.problems)} content problem(s) skipped; run "
                         "`study content check`", severity="warning", timeout=8)
+        from study.tui import autofit
+
+        autofit.start(self)  # FSRS re-fit when the reviews have doubled (a worker thread)
         if self._start == "review":
             self._start = "dashboard"
             self.action_review()
@@ -129,6 +132,25 @@ class StudyApp(App[None]):
         if study is not None:
             with self.db_lock:
                 study.close()
+
+    def _handle_exception(self, error: Exception) -> None:
+        """A damaged database, a full disk or any other StudyError met after the home was
+        open ends the app with its one line (exit 2), as on the command line; anything
+        else is a bug and keeps Textual's traceback."""
+        import sqlite3
+
+        from study.errors import StudyError, from_os_error
+
+        if isinstance(error, sqlite3.Error):
+            from study.store import DB_FILE, explain
+
+            error = explain(error, self.study.home / DB_FILE if self.study else None)
+        elif isinstance(error, OSError):
+            error = from_os_error(error)
+        if not isinstance(error, StudyError):
+            super()._handle_exception(error)
+            return
+        self.exit(return_code=2, message=f"study: error: {error}")
 
     def on_unmount(self) -> None:
         if self._kata_client is not None:

@@ -10,8 +10,12 @@ from __future__ import annotations
 from typing import Any
 
 
-def start(app: Any) -> None:
-    """Fit in the background if it is due; notify what changed. Never raises."""
+def start(app: Any, delay: float = 3.0) -> None:
+    """Fit in the background if it is due, `delay` seconds from now (after the first
+    screens are drawn: fsrs-rs holds the GIL while it fits); notify what changed."""
+    if delay > 0:
+        app.set_timer(delay, lambda: start(app, 0))
+        return
     study = getattr(app, "study", None)
     if study is None or not study.settings.auto_optimize:
         return
