@@ -148,19 +148,23 @@ def predictions(parameters: Sequence[float], data: Dataset) -> list[float]:
 
 
 def auc(truth: Sequence[int], scores: Sequence[float]) -> float | None:
-    """Area under the ROC curve (rank statistic; ties count half)."""
+    """Area under the ROC curve (the rank statistic; ties count half)."""
+    n = len(truth)
     pos = sum(truth)
-    neg = len(truth) - pos
+    neg = n - pos
     if pos == 0 or neg == 0:
         return None
-    ranked = sorted(zip(scores, truth, strict=True))
-    rank_sum, i = 0.0, 0
-    while i < len(ranked):
-        j = i
-        while j < len(ranked) and ranked[j][0] == ranked[i][0]:
+    order = sorted(range(n), key=scores.__getitem__)
+    rank_sum = 0.0
+    i = 0
+    while i < n:
+        j = i + 1
+        value = scores[order[i]]
+        while j < n and scores[order[j]] == value:
             j += 1
-        mid = (i + j + 1) / 2  # the average 1-based rank of the tie group
-        rank_sum += mid * sum(t for _, t in ranked[i:j])
+        hits = truth[order[i]] if j == i + 1 else sum(truth[order[k]] for k in range(i, j))
+        if hits:
+            rank_sum += hits * (i + j + 1) / 2  # the tie group's average 1-based rank
         i = j
     return (rank_sum - pos * (pos + 1) / 2) / (pos * neg)
 
