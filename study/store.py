@@ -31,7 +31,7 @@ from study.errors import (
 from study.scheduler import REVIEW, ItemState, Srs
 
 FSRS_VERSION = "FSRS-6"  # the parameter sets this study schedules with (study.optimize)
-ParamSwitch = tuple[int, str, "list[float] | None"]  # (after log id, kind, parameters)
+ParamSwitch = tuple[int, str, list[float] | None]  # (after log id, kind, parameters)
 
 DB_FILE = "study.db"
 UNDOABLE = frozenset(("grade", "suspend", "unsuspend", "bury", "unbury", "forget"))
