@@ -1,4 +1,4 @@
-"""`study export anki|json` and `study import json`."""
+"""`study export anki|json` and `study import json|anki`."""
 
 from __future__ import annotations
 
@@ -93,6 +93,32 @@ def cmd_import_json(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import_anki(args: argparse.Namespace) -> int:
+    import json
+
+    from study.ankiimport import import_anki
+
+    with open_study_for(args) as study:
+        counts = import_anki(study.store, study.items, Path(args.file).expanduser(),
+                             dry_run=args.dry_run)
+    if args.json:
+        print(json.dumps(counts))
+        return 0
+    verb = "would import" if args.dry_run else "imported"
+    forgets = f" and {counts['forgets']} resets" if counts["forgets"] else ""
+    print(f"{verb} {counts['imported']} Anki reviews{forgets} of {counts['items']} items from "
+          f"{counts['study_notes']} study notes; {counts['already_imported']} were already "
+          "imported")
+    ignored = f"ignored {counts['other_notes']} notes not from study"
+    if counts["gone_notes"]:
+        ignored += f" and {counts['gone_notes']} whose item is no longer in your content"
+    print(ignored)
+    dropped = [f"{n} {rule}" for rule, n in counts["dropped"].items() if n]
+    if dropped:
+        print(f"dropped {sum(counts['dropped'].values())} reviews: {', '.join(dropped)}")
+    return 0
+
+
 def register(sub: Any) -> None:
     export = sub.add_parser("export", help="export to Anki or JSON")
     esub = export.add_subparsers(dest="export_command", metavar="COMMAND", required=True)
@@ -107,10 +133,18 @@ def register(sub: Any) -> None:
     s = esub.add_parser("json", help="all content and your review history")
     s.add_argument("--out", metavar="FILE", help="default: standard output (not a terminal)")
     s.set_defaults(func=cmd_export_json)
-    imp = sub.add_parser("import", help="restore a home from a JSON export")
+    imp = sub.add_parser("import", help="restore a home from a JSON export, or bring back "
+                         "Anki reviews")
     isub = imp.add_subparsers(dest="import_command", metavar="COMMAND", required=True)
     s = isub.add_parser("json", help="restore review history and settings from `export json`")
     s.add_argument("file", metavar="FILE", help="the export (- for standard input)")
     s.add_argument("--replace", action="store_true",
                    help="replace this home's history (a backup is made first)")
     s.set_defaults(func=cmd_import_json)
+    s = isub.add_parser("anki", help="bring back reviews done in Anki or AnkiDroid on study's "
+                        "exported deck")
+    s.add_argument("file", metavar="FILE", help="collection.anki2, a .colpkg backup, or an "
+                   ".apkg exported with scheduling")
+    s.add_argument("--dry-run", action="store_true", help="count, change nothing")
+    s.add_argument("--json", action="store_true", help="print JSON")
+    s.set_defaults(func=cmd_import_anki)

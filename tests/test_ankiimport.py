@@ -1,0 +1,205 @@
+"""`study import anki`: reviews answered with Anki's own scheduler come back, once."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from conftest import write_kata, write_mini
+
+from study import anki
+from study.ankiimport import ANKI_CLIENT, AnkiImportError, import_anki
+from study.models import cloze_item_id
+
+anki_collection = pytest.importorskip("anki.collection")
+from anki.import_export_pb2 import ImportAnkiPackageUpdateCondition as Update  # noqa: E402
+
+IF_NEWER = Update.IMPORT_ANKI_PACKAGE_UPDATE_CONDITION_IF_NEWER
+DAY_MS = 86_400_000
+
+
+def _content(root: Path) -> Path:
+    write_mini(root)
+    write_kata(root, "kata-one", "alpha")
+    (root / "cards" / "basics" / "cz.yaml").write_text(
+        "topic: beta\ncards:\n  - id: two-blanks\n    type: cloze\n"
+        "    text: 'Adam keeps {{c1::a moment}} and {{c2::a second moment}}.'\n"
+        "    tags: [opt]\n    source: s\n")
+    return root
+
+
+def _item_of(card) -> tuple[str, str]:  # type: ignore[no-untyped-def]
+    note = card.note()
+    sid, fields = note["StudyId"], list(note.keys())
+    if "Text" in fields:
+        return cloze_item_id(sid, card.ord + 1), "card"
+    return sid, "kata" if "Signature" in fields else "card"
+
+
+def _answer(col, cid: int, rating: int, log: list) -> None:  # type: ignore[no-untyped-def]
+    card = col.get_card(cid)
+    card.start_timer()
+    col.sched.answerCard(card, rating)
+    rid = col.db.scalar("SELECT MAX(id) FROM revlog WHERE cid = ?", cid)
+    log.append((rid, cid, rating))
+
+
+@pytest.fixture
+def reviewed(make_study, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """A home, and a collection in which study's deck was reviewed over four days."""
+    study = make_study(root=_content(tmp_path / "content"))
+    apkg = tmp_path / "deck.apkg"
+    anki.write_package(anki.select(study.content), apkg)
+    col_path = tmp_path / "anki" / "collection.anki2"
+    col_path.parent.mkdir()
+    col = anki_collection.Collection(str(col_path))
+    col.import_anki_package(anki_collection.ImportAnkiPackageRequest(
+        package_path=str(apkg), options=anki_collection.ImportAnkiPackageOptions(
+            update_notes=IF_NEWER, update_notetypes=IF_NEWER, with_scheduling=False,
+            with_deck_configs=False, merge_notetypes=False)))
+    other = col.new_note(col.models.by_name("Basic"))  # the learner's own note
+    other["Front"], other["Back"] = "my own", "note"
+    col.add_note(other, col.decks.id("Default"))
+    cids = sorted(col.find_cards('"deck:Deep Learning*"'))
+    items = {cid: _item_of(col.get_card(cid)) for cid in cids}
+    log: list[tuple[int, int, int]] = []
+    # Day 1 (four days ago): learn everything, some with a lapse on the way.
+    for i, cid in enumerate(cids):
+        for rating in ((1, 3, 3) if i % 3 == 0 else (3, 4) if i % 3 == 1 else (2, 3, 3)):
+            _answer(col, cid, rating, log)
+    _answer(col, col.find_cards('"deck:Default"')[0], 3, [])  # not study's: ignored
+    forgotten, rescheduled = cids[1], cids[2]
+    col.sched.schedule_cards_as_new([forgotten], restore_position=True, reset_counts=True)
+    col.sched.set_due_date([rescheduled], "3")  # a manual reschedule: dropped
+    _answer(col, forgotten, 3, log)  # relearned from new after the reset
+    col.close()
+    # Move day 1 four days back, so the next answers are real later-day reviews.
+    db = sqlite3.connect(col_path)
+    db.execute("UPDATE revlog SET id = id - ?", (4 * DAY_MS,))
+    db.commit()
+    db.close()
+    log = [(rid - 4 * DAY_MS, cid, r) for rid, cid, r in log]
+    col = anki_collection.Collection(str(col_path))
+    for cid in cids[:4]:  # today: reviews of the first four
+        _answer(col, cid, 3 if cid != cids[0] else 1, log)
+    reset_ts = col.db.scalar("SELECT id FROM revlog WHERE cid = ? AND type = 4 AND factor = 0",
+                             forgotten)
+    col.close()
+    expected = [(items[cid][0], items[cid][1], r, rid) for rid, cid, r in sorted(log)]
+    return study, col_path, expected, (items[forgotten][0], reset_ts), tmp_path
+
+
+def _anki_events(study) -> list[tuple]:  # type: ignore[no-untyped-def]
+    return study.store.conn.execute(
+        "SELECT item_id, kind, event, rating, ts FROM reviews WHERE client_id = ? "
+        "ORDER BY id", (ANKI_CLIENT,)).fetchall()
+
+
+def test_reviews_come_back_exactly_once(reviewed) -> None:  # type: ignore[no-untyped-def]
+    study, col_path, expected, (forgot_item, reset_ts), _ = reviewed
+    counts = import_anki(study.store, study.items, col_path)
+    grades = [e for e in _anki_events(study) if e[2] == "grade"]
+    assert [(i, k, r, ts) for i, k, _, r, ts in grades] == expected
+    assert counts["imported"] == len(expected) and counts["forgets"] == 1
+    assert counts["study_notes"] == len(study.content.cards) + len(study.content.katas)
+    assert counts["other_notes"] == 1 and counts["gone_notes"] == 0
+    assert counts["dropped"]["manual reschedule"] == 1  # set due date
+    kinds = {e[0]: e[1] for e in grades}
+    assert kinds["kata-one"] == "kata"
+    assert {cloze_item_id("two-blanks", 1), cloze_item_id("two-blanks", 2)} <= set(kinds)
+    # The reset is a forget at its own time: the relearn after it starts from new.
+    assert (forgot_item, "forget", reset_ts) in {(e[0], e[2], e[4]) for e in _anki_events(study)}
+    history = study.store.history(forgot_item)
+    after_reset = [e for e in history if e.ts > reset_ts and e.event == "grade"]
+    assert study.store.conn.execute(
+        "SELECT state_before FROM reviews WHERE item_id = ? AND ts = ?",
+        (forgot_item, after_reset[0].ts)).fetchone()[0] == 0
+    # States follow from the imported log, as a rebuild gives them.
+    states = study.store.states()
+    assert all(states[i].reps > 0 for i, *_ in expected)
+    assert states[forgot_item].reps == len(after_reset)
+    rebuilt_before = {k: v.to_dict() for k, v in states.items()}
+    study.store.rebuild()
+    assert {k: v.to_dict() for k, v in study.store.states().items()} == rebuilt_before
+    # Days are the days the reviews were done on.
+    days = {r[0] for r in study.store.conn.execute(
+        "SELECT DISTINCT day FROM reviews WHERE client_id = ?", (ANKI_CLIENT,))}
+    assert len(days) == 2
+    # Again: nothing new.
+    log_before = study.store.conn.execute("SELECT COUNT(*) FROM reviews").fetchone()[0]
+    again = import_anki(study.store, study.items, col_path)
+    assert again["imported"] == 0 and again["forgets"] == 0
+    assert again["already_imported"] == len(expected) + 1
+    assert study.store.conn.execute("SELECT COUNT(*) FROM reviews").fetchone()[0] == log_before
+
+
+def test_colpkg_apkg_with_scheduling_and_later_reviews(reviewed) -> None:  # type: ignore[no-untyped-def]
+    study, col_path, expected, _, tmp = reviewed
+    col = anki_collection.Collection(str(col_path))
+    backup = tmp / "backup.colpkg"
+    col.export_collection_package(str(backup), include_media=False, legacy=True)
+    col.close()
+    first = import_anki(study.store, study.items, backup)
+    assert first["imported"] == len(expected)
+    # A later backup (the newest format) holds one more review: only that one comes in.
+    col = anki_collection.Collection(str(col_path))
+    cid = sorted(col.find_cards('"deck:Deep Learning*"'))[5]
+    card = col.get_card(cid)
+    card.start_timer()
+    col.sched.answerCard(card, 4)
+    newer = tmp / "newer.colpkg"
+    col.export_collection_package(str(newer), include_media=False, legacy=False)
+    col.close()
+    with zipfile.ZipFile(newer) as z:
+        assert "collection.anki21b" in z.namelist()
+    second = import_anki(study.store, study.items, newer)
+    assert (second["imported"], second["already_imported"]) == (1, len(expected) + 1)
+    assert _anki_events(study)[-1][3] == 4
+
+
+def test_cli_dry_run_json_and_bad_files(reviewed) -> None:  # type: ignore[no-untyped-def]
+    study, col_path, expected, _, tmp = reviewed
+    env = {**os.environ, "STUDY_HOME": str(study.home), "TZ": "UTC"}
+    (study.home / "settings.toml").write_text(
+        f'timezone = "UTC"\nbundled_content = false\ncontent_dirs = ["{tmp / "content"}"]\n')
+    db = study.home / "study.db"
+    study.close()
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "study", "import", "anki", *args],
+                              env=env, capture_output=True, text=True, cwd=tmp)
+
+    snapshot = db.read_bytes()
+    dry = run(str(col_path), "--dry-run", "--json")
+    assert dry.returncode == 0, dry.stderr
+    assert json.loads(dry.stdout)["imported"] == len(expected)
+    not_zip = tmp / "x.apkg"
+    not_zip.write_bytes(b"PK\x03\x04 truncated")
+    empty = tmp / "empty.anki2"
+    col = anki_collection.Collection(str(empty))
+    col.close()
+    text = tmp / "notes.txt"
+    text.write_text("hello")
+    for path, message in ((not_zip, "not a readable zip"), (empty, "no notes from study"),
+                          (text, "not an Anki collection"), (tmp / "nope.apkg", "cannot read"),
+                          (tmp, "is a folder")):
+        bad = run(str(path))
+        assert bad.returncode == 2, bad.stderr
+        assert message in bad.stderr and "Traceback" not in bad.stderr
+        assert len(bad.stderr.strip().splitlines()) == 1
+    assert db.read_bytes() == snapshot  # dry runs and bad files changed nothing
+
+
+def test_unreadable_zip_member_is_one_line(tmp_path: Path, make_study) -> None:  # type: ignore[no-untyped-def]
+    study = make_study()
+    pkg = tmp_path / "odd.apkg"
+    with zipfile.ZipFile(pkg, "w") as z:
+        z.writestr("collection.anki21", b"not sqlite")
+    with pytest.raises(AnkiImportError, match="not an Anki collection"):
+        import_anki(study.store, study.items, pkg)
