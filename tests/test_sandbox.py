@@ -299,8 +299,10 @@ def test_the_checker_and_the_database_cannot_be_written(world: dict) -> None:
 def test_the_reference_solution_cannot_be_read(world: dict) -> None:
     data = _attempt(world, "reference", _attack(f"""
         import glob
-        for path in [{str(world["kata"] / "solution.py")!r},
-                     *glob.glob("/**/exercises/softmax/solution.py", recursive=False),
+        import site
+        copies = [f"{{p}}/study/_bundled/exercises/softmax/solution.py"
+                  for p in site.getsitepackages() + sys.path]
+        for path in [{str(world["kata"] / "solution.py")!r}, *copies,
                      {str(REPO / "exercises" / "softmax" / "solution.py")!r}]:
             try:
                 ns = {{}}

@@ -233,6 +233,25 @@ def package_dir() -> Path:
     return Path(__file__).resolve().parent.parent
 
 
+def study_installs() -> list[Path]:
+    """Every `study` package on the import path and in site-packages: the one running, and
+    any other copy (an editable install leaves the bundled content, solutions included,
+    in site-packages/study/_bundled)."""
+    import site
+
+    places = list(sys.path)
+    with contextlib.suppress(AttributeError):
+        places += site.getsitepackages()
+    with contextlib.suppress(AttributeError):
+        places.append(site.getusersitepackages())
+    found = {package_dir()}
+    for place in places:
+        candidate = Path(place or ".") / "study"
+        if candidate.is_dir():
+            found.add(candidate.resolve())
+    return sorted(found)
+
+
 def _inside(path: Path, root: Path) -> bool:
     return path == root or root in path.parents
 

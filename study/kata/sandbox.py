@@ -314,7 +314,7 @@ def _serve(chan: socket.socket, tmp: Path) -> None:
 
 def confine_self(job: dict[str, Any], tmp: Path, device: torch.device) -> dict[str, str]:
     """Apply every protection this system offers; say which held."""
-    hidden = [Path(p) for p in job["hidden"]] + [confine.package_dir()]
+    hidden = [Path(p) for p in job["hidden"]] + confine.study_installs()
     policy = confine.Policy(
         read=confine.read_roots(hidden), write=[tmp],
         devices=confine.device_files(device.type), threads=device.type == "cuda",
