@@ -121,7 +121,31 @@ CREATE TABLE fsrs_params (
 );
 """
 
-MIGRATIONS: list[str] = [V1, V2, V3, V4, V5]
+V6 = """
+-- Sync (study.sync): every event names its device (client_id, one random id per home)
+-- and its place in that device's own sequence, so homes merge by a union keyed on
+-- (client_id, seq). ord_ts is the device's running maximum of ts: the merge order
+-- interleaves devices by it, and a clock set back cannot reorder one device's events.
+-- Rows written before this migration are the local device's, in id order.
+ALTER TABLE reviews ADD COLUMN seq INTEGER;
+ALTER TABLE reviews ADD COLUMN ord_ts INTEGER;
+UPDATE reviews SET seq = id, ord_ts = m.run FROM (
+    SELECT id AS rid, MAX(ts) OVER (PARTITION BY client_id ORDER BY id) AS run FROM reviews
+) AS m WHERE reviews.id = m.rid;
+CREATE UNIQUE INDEX reviews_device_seq ON reviews (client_id, seq);
+CREATE INDEX reviews_merge_order ON reviews (ord_ts, client_id, seq);
+-- Two devices may each undo the same synced grade before they meet: both undos are kept.
+DROP INDEX reviews_undoes;
+CREATE UNIQUE INDEX reviews_undoes ON reviews (undoes, client_id) WHERE undoes IS NOT NULL;
+ALTER TABLE attempts ADD COLUMN seq INTEGER;
+UPDATE attempts SET seq = id;
+CREATE UNIQUE INDEX attempts_device_seq ON attempts (client_id, seq);
+ALTER TABLE fsrs_params ADD COLUMN seq INTEGER;
+UPDATE fsrs_params SET seq = id;
+CREATE UNIQUE INDEX fsrs_params_device_seq ON fsrs_params (client_id, seq);
+"""
+
+MIGRATIONS: list[str] = [V1, V2, V3, V4, V5, V6]
 LATEST = len(MIGRATIONS)
 
 

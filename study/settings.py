@@ -46,6 +46,9 @@ class Settings:
     plan_mix_outside: bool = False  # new cards outside a running plan's topics still come
     interview_retention: float = 0.95  # katas and chosen tracks before an interview date
     milestone_recall: float = 0.85  # a milestone's topics count as known above this recall
+    # A folder kept in step between machines (Syncthing, a git repository): `study sync`
+    # and the app at start and on quit exchange reviews through it. Empty: no sync.
+    sync_dir: str = ""
 
     def validate(self, origin: str = "settings", lines: dict[str, int] | None = None) -> None:
         """Check ranges; the error names `origin`, the key's line (when known) and the key."""

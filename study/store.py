@@ -224,7 +224,9 @@ class Store:
         out: list[ParamSwitch] = []
         for after, kind, version, text in (c or self.conn).execute(
                 "SELECT after_review, kind, fsrs_version, parameters FROM fsrs_params "
-                "ORDER BY id"):
+                # by the log position they follow; sets synced from other devices
+                # (study.sync) tie-break alike everywhere
+                "ORDER BY after_review, ts, client_id, id"):
             out.append((int(after), str(kind), _param_list(version, text)))
         return out
 

@@ -15,6 +15,7 @@ import sys
 from study import __version__
 from study.cli import content, db, exchange, goal, kata, optimize, review, settings
 from study.cli import plan as plan_cli
+from study.cli import sync as sync_cli
 from study.cli.common import UsageError
 from study.errors import StudyError, from_os_error
 
@@ -42,6 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     plan_cli.register(sub)
     goal.register(sub)
     optimize.register(sub)
+    sync_cli.register(sub)
     return p
 
 

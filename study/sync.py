@@ -1,0 +1,640 @@
+"""Sync through a shared folder: a union of every device's events, then a replay.
+
+Each home is a device (its `client_id`, one random id per home). A sync
+exchanges files with a folder that some other tool keeps in step between
+machines (Syncthing, Dropbox, a git repository, a network share):
+
+    DIR/<device>/seg-00000001.jsonl   one append-only segment per sync that had news
+    DIR/<device>/settings.json        the device's settings, each key with when it changed
+
+A device writes only files under its own folder, each to a temporary name then
+renamed into place, and never changes a segment once written. A segment is
+three lines: a header (device, the highest sequence numbers it reaches), the
+records, and a footer with the SHA-256 of the record line, so a file cut short
+by a copy in progress is recognised, skipped with a warning and read once whole.
+
+Merging is a union keyed on (device, seq). The log order that every home
+replays is a function of the events alone: each device's events in its own
+sequence, devices interleaved by `ord_ts` (the device's running maximum of its
+timestamps, so a clock set back cannot reorder its own events), then device id.
+The store keeps that order as its id order, so everything that replays or reads
+the log in id order (rebuild, undo, the parameter switches) sees the same
+history on every device that has the same events.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from study.clock import to_ms
+from study.errors import StudyError
+from study.store import Replay, Store
+
+FORMAT = "study-sync"
+VERSION = 1
+SETTINGS_NAME = "settings.json"
+_SEGMENT = re.compile(r"seg-(\d{8,})\.jsonl")
+_DEVICE = re.compile(r"[0-9A-Za-z_-]{1,64}")
+EVENTS = frozenset(("grade", "undo", "suspend", "unsuspend", "bury", "unbury", "forget"))
+STATUSES = frozenset(("passed", "failed", "error", "timeout", "oom"))
+# Settings that name something on this machine only: never synced.
+LOCAL_SETTINGS = frozenset(("sync_dir", "content_dirs", "kata_device", "timezone"))
+SETTINGS_META = "sync_settings"  # meta: {key: [value, ts, device]} as last synced
+
+
+class SyncError(StudyError):
+    """The sync folder cannot be used (one line, exit 2)."""
+
+    exit_code = 2
+
+
+@dataclass
+class SyncReport:
+    received: dict[str, int] = field(default_factory=lambda: {
+        "reviews": 0, "attempts": 0, "params": 0})
+    sent: dict[str, int] = field(default_factory=lambda: {
+        "reviews": 0, "attempts": 0, "params": 0})
+    devices: int = 0  # other devices seen in the folder
+    settings_changed: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    segment: Path | None = None
+
+
+def check_dir(folder: str | Path | None) -> Path:
+    """The sync folder, or SyncError saying in one line why it cannot be one."""
+    if folder is None or not str(folder).strip():
+        raise SyncError("no sync folder: pass one (`study sync DIR`) or set sync_dir in "
+                        "settings.toml")
+    path = Path(os.path.expanduser(str(folder)))
+    if not path.exists():
+        raise SyncError(f"sync folder {path} does not exist; create it (or point at the "
+                        "folder Syncthing, Dropbox or git keeps in step)")
+    if not path.is_dir():
+        raise SyncError(f"sync folder {path} is not a folder")
+    if not os.access(path, os.W_OK | os.X_OK | os.R_OK):
+        raise SyncError(f"sync folder {path} is not readable and writable by you")
+    return path
+
+
+# -- the segment files --------------------------------------------------------------
+
+
+def _segments(folder: Path) -> list[tuple[int, Path]]:
+    out = []
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return []
+    for name in names:
+        m = _SEGMENT.fullmatch(name)
+        if m:
+            out.append((int(m.group(1)), folder / name))
+    return sorted(out)
+
+
+def _header(path: Path) -> dict[str, Any] | None:
+    try:
+        with open(path, "rb") as fh:
+            line = fh.readline(1 << 16)
+        head = json.loads(line)
+    except (OSError, ValueError):
+        return None
+    if not isinstance(head, dict) or head.get("format") != FORMAT:
+        return None
+    return head
+
+
+def _read_segment(path: Path, device: str) -> dict[str, Any]:
+    """The records of a whole segment; ValueError (why) when it is not (yet) whole."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ValueError(f"cannot be read ({exc.strerror or exc})") from None
+    lines = data.split(b"\n")
+    if len(lines) < 3 or lines[3:] not in ([], [b""]):
+        raise ValueError("is incomplete (still being copied?)")
+    try:
+        head, foot = json.loads(lines[0]), json.loads(lines[2])
+    except ValueError:
+        raise ValueError("is incomplete (still being copied?)") from None
+    if not isinstance(foot, dict) or foot.get("sha256") != hashlib.sha256(lines[1]).hexdigest():
+        raise ValueError("is incomplete (still being copied?)")
+    if not isinstance(head, dict) or head.get("format") != FORMAT:
+        raise ValueError("is not a study sync segment")
+    if head.get("version") != VERSION:
+        raise ValueError(f"has sync version {head.get('version')!r}; upgrade study")
+    if head.get("device") != device:
+        raise ValueError("names another device than its folder")
+    body = json.loads(lines[1])
+    if not isinstance(body, dict):
+        raise ValueError("has no records")
+    for table, check in (("reviews", _ok_review), ("attempts", _ok_attempt),
+                         ("params", _ok_param)):
+        rows = body.get(table, [])
+        if not isinstance(rows, list):
+            raise ValueError(f"has a bad {table} list")
+        last = None
+        for n, row in enumerate(rows):
+            if not isinstance(row, list) or not check(row):
+                raise ValueError(f"{table} record {n + 1} is malformed")
+            if last is not None and row[0] != last + 1:
+                raise ValueError(f"{table} record {n + 1} breaks the sequence")
+            last = row[0]
+    return body
+
+
+def _int(v: object) -> bool:
+    return type(v) is int
+
+
+def _opt_int(v: object) -> bool:
+    return v is None or type(v) is int
+
+
+def _opt_dev(v: object) -> bool:
+    return v is None or (isinstance(v, str) and _DEVICE.fullmatch(v) is not None)
+
+
+def _ok_review(r: list) -> bool:
+    # seq, item, kind, event, rating, ts, day, duration, state_before, undo dev, undo seq, until
+    return (len(r) == 12 and _int(r[0]) and r[0] > 0 and isinstance(r[1], str) and bool(r[1])
+            and r[2] in ("card", "kata") and r[3] in EVENTS
+            and ((r[3] == "grade") == (r[4] is not None))
+            and (r[4] is None or (_int(r[4]) and 1 <= r[4] <= 4))
+            and _int(r[5]) and _int(r[6]) and _opt_int(r[7]) and _opt_int(r[8])
+            and _opt_dev(r[9]) and _opt_int(r[10])
+            and ((r[3] == "undo") == (r[9] is not None and r[10] is not None))
+            and _opt_int(r[11]))
+
+
+def _ok_attempt(r: list) -> bool:
+    # seq, kata, ts, status, hints, duration, device, solution, review dev, review seq
+    return (len(r) == 10 and _int(r[0]) and r[0] > 0 and isinstance(r[1], str)
+            and _int(r[2]) and r[3] in STATUSES and _int(r[4]) and _opt_int(r[5])
+            and (r[6] is None or isinstance(r[6], str))
+            and (r[7] is None or isinstance(r[7], str)) and _opt_dev(r[8]) and _opt_int(r[9]))
+
+
+def _ok_param(r: list) -> bool:
+    # seq, kind, after dev, after seq, ts, version, parameters, reverts dev, reverts seq,
+    # reviews, evaluation
+    return (len(r) == 11 and _int(r[0]) and r[0] > 0 and r[1] in ("card", "kata")
+            and _opt_dev(r[2]) and _opt_int(r[3]) and _int(r[4]) and isinstance(r[5], str)
+            and (r[6] is None or isinstance(r[6], str)) and _opt_dev(r[7])
+            and _opt_int(r[8]) and _int(r[9]) and (r[10] is None or isinstance(r[10], str)))
+
+
+def _write_atomic(path: Path, data: bytes) -> bool:
+    """Write `path` whole or not at all; False if it already exists (another process)."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        try:
+            os.link(tmp, path)  # never replaces a segment that is already there
+        except FileExistsError:
+            return False
+        except OSError:
+            if path.exists():
+                return False
+            os.replace(tmp, path)
+        return True
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+# -- the sync -----------------------------------------------------------------------
+
+
+def sync(store: Store, folder: Path, home: Path | None = None,
+         at: datetime | None = None) -> SyncReport:
+    """Exchange events with `folder` (checked by `check_dir`): read every device's whole
+    segments, merge what is new, replay the items it touches, then write this device's
+    news as one new segment; with `home`, settings too."""
+    report = SyncReport()
+    me = store.client_id
+    own_dir = folder / me
+    incoming: dict[str, list[dict[str, Any]]] = {}
+    have = _have(store.conn)
+    own_upto = {"reviews": 0, "attempts": 0, "params": 0}
+    for entry in sorted(os.listdir(folder)):
+        dev_dir = folder / entry
+        if not _DEVICE.fullmatch(entry) or not dev_dir.is_dir():
+            continue
+        if entry != me:
+            report.devices += 1
+        bodies: list[dict[str, Any]] = []
+        for _, path in _segments(dev_dir):
+            head = _header(path)
+            upto = head.get("upto") if head else None
+            if isinstance(upto, dict) and all(
+                    isinstance(upto.get(t), int) and upto[t] <= have.get((t, entry), 0)
+                    for t in own_upto):
+                if entry == me:
+                    for t in own_upto:
+                        own_upto[t] = max(own_upto[t], upto[t])
+                continue  # nothing new in it: not even read
+            try:
+                body = _read_segment(path, entry)
+            except ValueError as exc:
+                report.warnings.append(f"skipped {path}: it {exc}; it is read when whole")
+                break  # later segments of this device wait for this one
+            if entry == me and isinstance(upto, dict):
+                for t in own_upto:
+                    own_upto[t] = max(own_upto[t], int(upto.get(t, 0)))
+            bodies.append(body)
+        if bodies:
+            incoming[entry] = bodies
+    with store.transaction() as c:
+        c.execute("PRAGMA defer_foreign_keys = ON")
+        stamped_from = _stamp(c, me, own_upto)
+        got = _merge(store, c, incoming, stamped_from, report)
+        report.received.update(got)
+    report.segment = _export(store, own_dir, report)
+    if home is not None:
+        report.settings_changed = sync_settings(store, folder, home, at)
+    return report
+
+
+def _have(c: sqlite3.Connection) -> dict[tuple[str, str], int]:
+    """(table, device) -> the highest sequence number held."""
+    out: dict[tuple[str, str], int] = {}
+    for table, sql in (("reviews", "reviews"), ("attempts", "attempts"),
+                       ("params", "fsrs_params")):
+        for dev, top in c.execute(f"SELECT client_id, MAX(seq) FROM {sql} GROUP BY client_id"):
+            if top is not None:
+                out[(table, dev)] = int(top)
+    return out
+
+
+def _stamp(c: sqlite3.Connection, me: str, own_upto: dict[str, int]) -> int | None:
+    """Give rows written since the last sync their device sequence (and reviews their
+    merge time); returns the smallest review id stamped, or None."""
+    first: int | None = None
+    for table, key in (("reviews", "reviews"), ("attempts", "attempts"),
+                       ("params", "fsrs_params")):
+        rows = c.execute(f"SELECT id, client_id{', ts' if table == 'reviews' else ''} "
+                         f"FROM {key} WHERE seq IS NULL ORDER BY id").fetchall()
+        if not rows:
+            continue
+        nxt: dict[str, int] = {}
+        run: dict[str, int] = {}
+        out: list[tuple] = []
+        for row in rows:
+            dev = row[1]
+            if dev not in nxt:
+                top = c.execute(f"SELECT seq{', ord_ts' if table == 'reviews' else ''} "
+                                f"FROM {key} WHERE client_id = ? AND seq IS NOT NULL "
+                                "ORDER BY seq DESC LIMIT 1", (dev,)).fetchone()
+                nxt[dev] = max(top[0] if top else 0, own_upto[table] if dev == me else 0) + 1
+                run[dev] = top[1] if top and table == "reviews" else 0
+            if table == "reviews":
+                run[dev] = max(run[dev], row[2])
+                out.append((nxt[dev], run[dev], row[0]))
+            else:
+                out.append((nxt[dev], row[0]))
+            nxt[dev] += 1
+        if table == "reviews":
+            first = rows[0][0]
+            c.executemany("UPDATE reviews SET seq = ?, ord_ts = ? WHERE id = ?", out)
+        else:
+            c.executemany(f"UPDATE {key} SET seq = ? WHERE id = ?", out)
+    return first
+
+
+_REVIEW_COLS = ("id, item_id, kind, event, rating, ts, day, duration_ms, client_id, "
+                "state_before, undoes, until_ms, seq, ord_ts")
+
+
+def _merge(store: Store, c: sqlite3.Connection, incoming: dict[str, list[dict[str, Any]]],
+           stamped_from: int | None, report: SyncReport) -> dict[str, int]:
+    """Insert the new records, keep the log in merge order, replay what changed."""
+    have = _have(c)
+    # the new records of each device, contiguous after what is held
+    new: dict[str, dict[str, list[list]]] = {}
+    for dev, bodies in incoming.items():
+        per: dict[str, list[list]] = {"reviews": [], "attempts": [], "params": []}
+        for table in per:
+            nxt = have.get((table, dev), 0) + 1
+            for body in bodies:
+                for row in body.get(table, []):
+                    if row[0] < nxt:
+                        continue
+                    if row[0] > nxt:
+                        break  # a gap: wait for the segment that fills it
+                    per[table].append(row)
+                    nxt += 1
+        new[dev] = per
+    # a record whose reference (an undone event, a linked review, the review a parameter
+    # set follows) is not here yet waits, with the rest of its device's records
+    changed = True
+    while changed:
+        changed = False
+        known = {(dev, r[0]) for dev, per in new.items() for r in per["reviews"]}
+        pknown = {(dev, r[0]) for dev, per in new.items() for r in per["params"]}
+
+        def here(dev: str | None, seq: int | None, table: str, batch: set) -> bool:
+            if dev is None or seq is None:
+                return True
+            return (dev, seq) in batch or seq <= have.get((table, dev), 0)
+
+        for per in new.values():
+            for table, refs in (("reviews", ((9, 10, "reviews", known),)),
+                                ("attempts", ((8, 9, "reviews", known),)),
+                                ("params", ((2, 3, "reviews", known), (7, 8, "params", pknown)))):
+                rows = per[table]
+                for i, r in enumerate(rows):
+                    if not all(here(r[a], r[b], t, k) for a, b, t, k in refs):
+                        del rows[i:]
+                        changed = True
+                        break
+
+    counts = {t: sum(len(p[t]) for p in new.values()) for t in ("reviews", "attempts", "params")}
+    foreign: list[tuple] = []  # (ord_ts, device, seq, record)
+    for dev, per in new.items():
+        if not per["reviews"]:
+            continue
+        top = c.execute("SELECT ord_ts FROM reviews WHERE client_id = ? AND seq IS NOT NULL "
+                        "ORDER BY seq DESC LIMIT 1", (dev,)).fetchone()
+        run = top[0] if top and top[0] is not None else 0
+        for r in per["reviews"]:
+            run = max(run, r[5])
+            foreign.append((run, dev, r[0], r))
+    keys = [k[:3] for k in foreign]
+    if stamped_from is not None:
+        keys.extend(c.execute("SELECT ord_ts, client_id, seq FROM reviews WHERE id >= ?",
+                              (stamped_from,)).fetchall())
+    params_changed = bool(counts["params"])
+    touched: set[str] = set()
+    if keys:
+        k0 = min(keys)
+        # the rows already here that sort after the first new one, in their present order
+        later = c.execute(
+            f"SELECT {_REVIEW_COLS} FROM reviews WHERE ord_ts > ? OR (ord_ts = ? AND "
+            "(client_id > ? OR (client_id = ? AND seq >= ?))) ORDER BY id",
+            (k0[0], k0[0], k0[1], k0[1], k0[2])).fetchall()
+        merged = sorted([(r[13], r[8], r[12], 0, r) for r in later]
+                        + [(k[0], k[1], k[2], 1, k[3]) for k in foreign],
+                        key=lambda e: (e[0], e[1], e[2]))
+        # rows already in place at the front stay; the rest are written anew, in order
+        keep = 0
+        while keep < len(later) and merged[keep][3] == 0 and merged[keep][4] is later[keep]:
+            keep += 1
+        moved = merged[keep:]
+        if moved:
+            base = c.execute("SELECT COALESCE(MAX(id), 0) FROM reviews").fetchone()[0]
+            base = max(base, c.execute(
+                "SELECT COALESCE(MAX(seq), 0) FROM sqlite_sequence WHERE name = 'reviews'"
+            ).fetchone()[0])
+            remap: dict[int, int] = {}
+            by_key: dict[tuple[str, int], int] = {}
+            for n, e in enumerate(moved, base + 1):
+                if e[3] == 0:
+                    remap[e[4][0]] = n
+                by_key[(e[1], e[2])] = n
+
+            def resolve(dev: str, seq: int) -> int:
+                got = by_key.get((dev, seq))
+                if got is not None:
+                    return got
+                row = c.execute("SELECT id FROM reviews WHERE client_id = ? AND seq = ?",
+                                (dev, seq)).fetchone()
+                return remap.get(row[0], row[0])
+
+            out = []
+            for n, e in enumerate(moved, base + 1):
+                r = e[4]
+                if e[3] == 0:
+                    undoes = remap.get(r[10], r[10]) if r[10] is not None else None
+                    out.append((n, *r[1:10], undoes, *r[11:]))
+                else:
+                    undoes = resolve(r[9], r[10]) if r[9] is not None else None
+                    out.append((n, r[1], r[2], r[3], r[4], r[5], r[6], r[7], e[1], r[8],
+                                undoes, r[11], r[0], e[0]))
+                touched.add(r[1])
+            if remap:
+                c.execute("CREATE TEMP TABLE IF NOT EXISTS sync_remap "
+                          "(old INTEGER PRIMARY KEY, new INTEGER NOT NULL)")
+                c.execute("DELETE FROM sync_remap")
+                c.executemany("INSERT INTO sync_remap VALUES (?, ?)", remap.items())
+                c.execute("DELETE FROM reviews WHERE id IN (SELECT old FROM sync_remap)")
+            c.executemany(f"INSERT INTO reviews ({_REVIEW_COLS}) VALUES "
+                          "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", out)
+            if remap:
+                sub = "(SELECT new FROM sync_remap WHERE old = {0})"
+                for table, col in (("reviews", "undoes"), ("attempts", "review_id"),
+                                   ("item_state", "last_event")):
+                    c.execute(f"UPDATE {table} SET {col} = {sub.format(col)} "
+                              f"WHERE {col} IN (SELECT old FROM sync_remap)")
+                n_params = c.execute(
+                    "UPDATE fsrs_params SET after_review = "
+                    "(SELECT new FROM sync_remap WHERE old = after_review) "
+                    "WHERE after_review IN (SELECT old FROM sync_remap)").rowcount
+                params_changed = params_changed or n_params > 0
+                c.execute("DELETE FROM sync_remap")
+    _insert_attempts(c, new)
+    _insert_params(c, new)
+    if params_changed:
+        store._rebuild_in(c)
+    elif touched:
+        _replay_items(store, c, touched)
+    return counts
+
+
+def _insert_attempts(c: sqlite3.Connection, new: dict[str, dict[str, list[list]]]) -> None:
+    rows = []
+    for dev, per in new.items():
+        for r in per["attempts"]:
+            rid = None
+            if r[8] is not None:
+                got = c.execute("SELECT id FROM reviews WHERE client_id = ? AND seq = ?",
+                                (r[8], r[9])).fetchone()
+                rid = got[0] if got else None
+            rows.append((r[1], r[2], r[3], r[4], r[5], r[6], r[7], rid, dev, r[0]))
+    c.executemany("INSERT INTO attempts (kata_id, ts, status, hints_used, duration_ms, device, "
+                  "solution, review_id, client_id, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                  rows)
+
+
+def _insert_params(c: sqlite3.Connection, new: dict[str, dict[str, list[list]]]) -> None:
+    for dev, per in new.items():
+        for r in per["params"]:
+            after = 0
+            if r[2] is not None:
+                after = c.execute("SELECT id FROM reviews WHERE client_id = ? AND seq = ?",
+                                  (r[2], r[3])).fetchone()[0]
+            reverts = None
+            if r[7] is not None:
+                got = c.execute("SELECT id FROM fsrs_params WHERE client_id = ? AND seq = ?",
+                                (r[7], r[8])).fetchone()
+                reverts = got[0] if got else None
+            c.execute("INSERT INTO fsrs_params (kind, after_review, ts, fsrs_version, "
+                      "parameters, reverts, reviews, evaluation, client_id, seq) "
+                      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                      (r[1], after, r[4], r[5], r[6], reverts, r[9], r[10], dev, r[0]))
+
+
+def _replay_items(store: Store, c: sqlite3.Connection, items: Iterable[str]) -> None:
+    """Replay the whole history of these items (and only these) into item_state."""
+    ids = sorted(set(items))
+    undone = {r[0] for r in c.execute("SELECT undoes FROM reviews WHERE undoes IS NOT NULL")}
+    store._sync_params(c)
+    replay = Replay(store.srs, undone, store.param_switches(c))
+    rows: list[tuple] = []
+    for start in range(0, len(ids), 500):
+        part = ids[start:start + 500]
+        rows.extend(c.execute(
+            "SELECT item_id, kind, event, rating, ts, until_ms, id FROM reviews "
+            f"WHERE item_id IN ({','.join('?' * len(part))})", part))
+    rows.sort(key=lambda r: r[6])
+    for row in rows:
+        replay.feed(*row)
+    out = []
+    gone = []
+    from study.store import _state_params
+
+    for item_id in ids:
+        entry = replay.items.get(item_id)
+        state = store.srs.fold_end(item_id, entry[0]) if entry is not None else None
+        if state is None:
+            gone.append((item_id,))
+        else:
+            out.append(_state_params(state, entry[1] if entry is not None else None))
+    c.executemany("DELETE FROM item_state WHERE item_id = ?", gone)
+    store._put_many(c, out)
+
+
+def _export(store: Store, own_dir: Path, report: SyncReport) -> Path | None:
+    """This device's records not yet in its folder, as one new segment."""
+    me = store.client_id
+    c = store.conn
+    upto = {"reviews": 0, "attempts": 0, "params": 0}
+    segs = _segments(own_dir)
+    for _, path in segs:
+        head = _header(path)
+        if head and isinstance(head.get("upto"), dict):
+            for t in upto:
+                v = head["upto"].get(t)
+                if isinstance(v, int):
+                    upto[t] = max(upto[t], v)
+    body: dict[str, list] = {
+        "reviews": [list(r) for r in c.execute(
+            "SELECT r.seq, r.item_id, r.kind, r.event, r.rating, r.ts, r.day, r.duration_ms, "
+            "r.state_before, u.client_id, u.seq, r.until_ms FROM reviews r "
+            "LEFT JOIN reviews u ON u.id = r.undoes WHERE r.client_id = ? AND r.seq > ? "
+            "ORDER BY r.seq", (me, upto["reviews"]))],
+        "attempts": [list(r) for r in c.execute(
+            "SELECT a.seq, a.kata_id, a.ts, a.status, a.hints_used, a.duration_ms, a.device, "
+            "a.solution, r.client_id, r.seq FROM attempts a LEFT JOIN reviews r "
+            "ON r.id = a.review_id WHERE a.client_id = ? AND a.seq > ? ORDER BY a.seq",
+            (me, upto["attempts"]))],
+        "params": [list(r) for r in c.execute(
+            "SELECT p.seq, p.kind, r.client_id, r.seq, p.ts, p.fsrs_version, p.parameters, "
+            "q.client_id, q.seq, p.reviews, p.evaluation FROM fsrs_params p "
+            "LEFT JOIN reviews r ON r.id = p.after_review "
+            "LEFT JOIN fsrs_params q ON q.id = p.reverts "
+            "WHERE p.client_id = ? AND p.seq > ? ORDER BY p.seq", (me, upto["params"]))],
+    }
+    if not any(body.values()):
+        return None
+    new_upto = {t: (rows[-1][0] if rows else upto[t]) for t, rows in body.items()}
+    head = {"format": FORMAT, "version": VERSION, "device": me, "upto": new_upto,
+            "from": {t: upto[t] + 1 for t in upto}}
+    line = json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()
+    data = b"\n".join([json.dumps(head).encode(), line,
+                       json.dumps({"sha256": hashlib.sha256(line).hexdigest()}).encode()]) + b"\n"
+    number = (segs[-1][0] + 1) if segs else 1
+    try:
+        own_dir.mkdir(exist_ok=True)
+        path = own_dir / f"seg-{number:08d}.jsonl"
+        if not _write_atomic(path, data):
+            report.warnings.append(f"{path} appeared meanwhile (another sync?); "
+                                   "this device's news go out next time")
+            return None
+    except OSError as exc:
+        raise SyncError(f"cannot write to the sync folder {own_dir}: "
+                        f"{exc.strerror or exc}; nothing was lost, the next sync sends it"
+                        ) from None
+    for t, rows in body.items():
+        report.sent[t] = len(rows)
+    return path
+
+
+# -- settings: the newest change of each key wins ------------------------------------
+
+
+def sync_settings(store: Store, folder: Path, home: Path,
+                  at: datetime | None = None) -> list[str]:
+    """Publish this device's changed settings and adopt newer ones; returns the keys
+    changed here."""
+    from study.clock import now
+    from study.settings import (
+        SETTINGS_FILE,
+        read_settings_file,
+        settings_text,
+        write_settings_text,
+    )
+
+    me = store.client_id
+    ts = to_ms(at or now())
+    _, values = read_settings_file(home / SETTINGS_FILE)
+    values = {k: v for k, v in values.items() if k not in LOCAL_SETTINGS}
+    row = store.conn.execute("SELECT value FROM meta WHERE key = ?",
+                             (SETTINGS_META,)).fetchone()
+    known: dict[str, list] = json.loads(row[0]) if row else {}
+    # keys changed here since the last sync (a key removed from the file is not a change)
+    for key, value in values.items():
+        if key not in known or known[key][0] != value:
+            known[key] = [value, ts, me]
+    mine = {k: v for k, v in known.items() if v[2] == me}
+    for entry in sorted(os.listdir(folder)):
+        if entry == me or not _DEVICE.fullmatch(entry):
+            continue
+        try:
+            theirs = json.loads((folder / entry / SETTINGS_NAME).read_bytes())
+        except (OSError, ValueError):
+            continue
+        if not isinstance(theirs, dict):
+            continue
+        for key, v in theirs.items():
+            if (isinstance(v, list) and len(v) == 3 and isinstance(v[1], int)
+                    and key not in LOCAL_SETTINGS
+                    and (key not in known or (v[1], v[2]) > (known[key][1], known[key][2]))):
+                known[key] = v
+    adopt = {k: v[0] for k, v in known.items() if values.get(k) != v[0]}
+    if adopt:
+        from study.settings import Settings
+
+        try:  # a value this version cannot take is left out, not written
+            Settings.from_dict({**values, **adopt}).validate()
+        except (StudyError, TypeError, ValueError):
+            adopt = {}
+    if adopt:
+        write_settings_text(home, settings_text(home, adopt))
+    with store.transaction() as c:
+        c.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+                  (SETTINGS_META, json.dumps(known)))
+    mine = {k: v for k, v in known.items() if v[2] == me}
+    data = json.dumps(mine, sort_keys=True).encode()
+    path = folder / me / SETTINGS_NAME
+    try:
+        if not path.exists() or path.read_bytes() != data:
+            path.parent.mkdir(exist_ok=True)
+            tmp = path.with_name(f".{SETTINGS_NAME}.{os.getpid()}.tmp")
+            tmp.write_bytes(data)
+            os.replace(tmp, path)  # this device's own file: replacing it is fine
+    except OSError as exc:
+        raise SyncError(f"cannot write to the sync folder {path.parent}: "
+                        f"{exc.strerror or exc}") from None
+    return sorted(adopt)
