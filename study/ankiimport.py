@@ -289,11 +289,18 @@ def import_anki(store: Store, items: list[Item], path: Path, dry_run: bool = Fal
         with store.transaction() as c:
             known = _known(c)  # inside the transaction: two imports at once add once
             new = [e for e in events if (e.item_id, e.ts, e.event) not in known]
+            cols = ["item_id", "kind", "event", "rating", "ts", "day", "duration_ms",
+                    "client_id", "state_before"]
+            # Where events carry a device sequence (study.sync), Anki is the device and the
+            # revlog id its sequence: every home that imports the same review writes the
+            # same event, so homes that sync hold it once.
+            synced = {"seq", "ord_ts"} <= {r[1] for r in c.execute("PRAGMA table_info(reviews)")}
+            if synced:
+                cols += ["seq", "ord_ts"]
             c.executemany(
-                "INSERT INTO reviews (item_id, kind, event, rating, ts, day, duration_ms, "
-                "client_id, state_before) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [(e.item_id, e.kind, e.event, e.rating, e.ts,
-                  store.day_number(from_ms(e.ts)), e.duration_ms, ANKI_CLIENT, e.state_before)
+                f"INSERT INTO reviews ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+                [(e.item_id, e.kind, e.event, e.rating, e.ts, store.day_number(from_ms(e.ts)),
+                  e.duration_ms, ANKI_CLIENT, e.state_before, *((e.ts, e.ts) if synced else ()))
                  for e in new])
             _refold(store, c, {(e.item_id, e.kind) for e in new})
     grades = sum(e.event == "grade" for e in new)

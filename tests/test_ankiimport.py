@@ -88,6 +88,14 @@ def reviewed(make_study, tmp_path: Path):  # type: ignore[no-untyped-def]
     col = anki_collection.Collection(str(col_path))
     for cid in cids[:4]:  # today: reviews of the first four
         _answer(col, cid, 3 if cid != cids[0] else 1, log)
+    # Cramming in a filtered deck that does not reschedule: dropped.
+    cram = col.sched.get_or_create_filtered_deck(deck_id=0)
+    cram.name = "Cram"
+    cram.config.reschedule = False
+    cram.config.search_terms[0].search = f"cid:{cids[4]}"
+    cram_id = col.sched.add_or_update_filtered_deck(cram).id
+    _answer(col, cids[4], 3, [])
+    col.sched.empty_filtered_deck(cram_id)
     reset_ts = col.db.scalar("SELECT id FROM revlog WHERE cid = ? AND type = 4 AND factor = 0",
                              forgotten)
     col.close()
@@ -109,7 +117,7 @@ def test_reviews_come_back_exactly_once(reviewed) -> None:  # type: ignore[no-un
     assert counts["imported"] == len(expected) and counts["forgets"] == 1
     assert counts["study_notes"] == len(study.content.cards) + len(study.content.katas)
     assert counts["other_notes"] == 1 and counts["gone_notes"] == 0
-    assert counts["dropped"]["manual reschedule"] == 1  # set due date
+    assert counts["dropped"] == {"manual reschedule": 1, "cram": 1, "unknown item": 0}
     kinds = {e[0]: e[1] for e in grades}
     assert kinds["kata-one"] == "kata"
     assert {cloze_item_id("two-blanks", 1), cloze_item_id("two-blanks", 2)} <= set(kinds)
@@ -142,11 +150,15 @@ def test_reviews_come_back_exactly_once(reviewed) -> None:  # type: ignore[no-un
 def test_colpkg_apkg_with_scheduling_and_later_reviews(reviewed) -> None:  # type: ignore[no-untyped-def]
     study, col_path, expected, _, tmp = reviewed
     col = anki_collection.Collection(str(col_path))
-    backup = tmp / "backup.colpkg"
-    col.export_collection_package(str(backup), include_media=False, legacy=True)
+    shared = tmp / "shared.apkg"  # File > Export, "Include scheduling information"
+    col.export_anki_package(out_path=str(shared), limit=None,
+                            options=anki_collection.ExportAnkiPackageOptions(
+                                with_scheduling=True, with_deck_configs=True, with_media=False,
+                                legacy=True))
     col.close()
-    first = import_anki(study.store, study.items, backup)
+    first = import_anki(study.store, study.items, shared)
     assert first["imported"] == len(expected)
+    assert [e[3] for e in _anki_events(study) if e[2] == "grade"] == [e[2] for e in expected]
     # A later backup (the newest format) holds one more review: only that one comes in.
     col = anki_collection.Collection(str(col_path))
     cid = sorted(col.find_cards('"deck:Deep Learning*"'))[5]
@@ -194,6 +206,15 @@ def test_cli_dry_run_json_and_bad_files(reviewed) -> None:  # type: ignore[no-un
         assert message in bad.stderr and "Traceback" not in bad.stderr
         assert len(bad.stderr.strip().splitlines()) == 1
     assert db.read_bytes() == snapshot  # dry runs and bad files changed nothing
+    real = run(str(col_path))
+    assert real.returncode == 0, real.stderr
+    lines = real.stdout.splitlines()
+    assert lines[0].startswith(f"imported {len(expected)} Anki reviews and 1 reset of ")
+    assert lines[1] == "ignored 1 note not from study"
+    assert lines[2] == "dropped 2 reviews: 1 manual reschedule, 1 cram"
+    again = run(str(col_path), "--json")
+    assert json.loads(again.stdout)["imported"] == 0
+    assert json.loads(again.stdout)["already_imported"] == len(expected) + 1
 
 
 def test_unreadable_zip_member_is_one_line(tmp_path: Path, make_study) -> None:  # type: ignore[no-untyped-def]

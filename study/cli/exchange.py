@@ -104,18 +104,22 @@ def cmd_import_anki(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(counts))
         return 0
+    def n(count: int, noun: str) -> str:
+        return f"{count} {noun}{'' if count == 1 else 's'}"
+
     verb = "would import" if args.dry_run else "imported"
-    forgets = f" and {counts['forgets']} resets" if counts["forgets"] else ""
-    print(f"{verb} {counts['imported']} Anki reviews{forgets} of {counts['items']} items from "
-          f"{counts['study_notes']} study notes; {counts['already_imported']} were already "
-          "imported")
-    ignored = f"ignored {counts['other_notes']} notes not from study"
+    forgets = f" and {n(counts['forgets'], 'reset')}" if counts["forgets"] else ""
+    print(f"{verb} {n(counts['imported'], 'Anki review')}{forgets} of {n(counts['items'], 'item')}"
+          f" from {n(counts['study_notes'], 'study note')}; {counts['already_imported']} "
+          "already imported before")
+    ignored = f"ignored {n(counts['other_notes'], 'note')} not from study"
     if counts["gone_notes"]:
-        ignored += f" and {counts['gone_notes']} whose item is no longer in your content"
+        ignored += f" and {n(counts['gone_notes'], 'note')} whose item is no longer in your content"
     print(ignored)
-    dropped = [f"{n} {rule}" for rule, n in counts["dropped"].items() if n]
+    dropped = [f"{count} {rule}" for rule, count in counts["dropped"].items() if count]
     if dropped:
-        print(f"dropped {sum(counts['dropped'].values())} reviews: {', '.join(dropped)}")
+        total = sum(counts["dropped"].values())
+        print(f"dropped {n(total, 'review')}: {', '.join(dropped)}")
     return 0
 
 
