@@ -337,3 +337,30 @@ async def test_quitting_while_the_dashboard_loads_waits_for_its_queries(
             if "query" in events:
                 break
     assert events[:3] == ["query", "query done", "close"]
+
+
+async def test_broken_settings_fixed_in_the_built_in_editor(
+        home: Path, root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`e` on the dashboard of a broken settings file: the file in an editor (the built-in
+    one when $EDITOR cannot run); saving it opens the home."""
+    from study.tui.app import create_app
+
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.setenv("EDITOR", "no-such-editor-xyz")
+    home.mkdir(parents=True)
+    (home / "settings.toml").write_text("new_per_day = 'many'\n")
+    app = create_app(home, roots=[(root, "bundled")])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await opened(app, pilot)
+        assert app.study is None
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, EditFileScreen)
+        area = app.screen.query_one("#file-editor")
+        assert "'many'" in area.text
+        area.load_text("new_per_day = 6\n")
+        await pilot.press("ctrl+s")
+        await opened(app, pilot)
+        assert app.study is not None and app.study.settings.new_per_day == 6
+        assert isinstance(app.screen, DashboardScreen)
+        assert "Cannot open" not in text_of(app, "#today")
