@@ -224,3 +224,42 @@ def test_unreadable_zip_member_is_one_line(tmp_path: Path, make_study) -> None: 
         z.writestr("collection.anki21", b"not sqlite")
     with pytest.raises(AnkiImportError, match="not an Anki collection"):
         import_anki(study.store, study.items, pkg)
+
+
+def test_a_failed_write_leaves_the_home_as_it_was(reviewed, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    study, col_path, *_ = reviewed
+    conn = study.store.conn
+    before = conn.execute("SELECT COUNT(*) FROM reviews").fetchone()[0]
+    states = {k: v.to_dict() for k, v in study.store.states().items()}
+
+    def crash(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt  # a kill in the middle of the write
+
+    monkeypatch.setattr(study.store, "_put", crash)
+    with pytest.raises(KeyboardInterrupt):
+        import_anki(study.store, study.items, col_path)
+    assert conn.execute("SELECT COUNT(*) FROM reviews").fetchone()[0] == before
+    assert {k: v.to_dict() for k, v in study.store.states().items()} == states
+    monkeypatch.undo()
+    assert import_anki(study.store, study.items, col_path)["imported"] > 0
+
+
+def test_items_gone_from_the_content_are_counted_not_imported(reviewed, make_study) -> None:  # type: ignore[no-untyped-def]
+    study, col_path, expected, _, tmp = reviewed
+    root = tmp / "content"
+    study.close()
+    cz = root / "cards" / "basics" / "cz.yaml"  # the second deletion is gone
+    cz.write_text(cz.read_text().replace("{{c2::a second moment}}", "a second moment"))
+    (root / "exercises" / "kata-one" / "kata.yaml").unlink()  # and the kata
+    again = make_study(root=root)
+    counts = import_anki(again.store, again.items, col_path)
+    gone = {cloze_item_id("two-blanks", 2), "kata-one"}
+    assert counts["gone_notes"] == 1
+    db = sqlite3.connect(col_path)
+    c2_rows = db.execute(  # every revlog row of the gone deletion's card, whatever its type
+        "SELECT COUNT(*) FROM revlog r JOIN cards c ON c.id = r.cid JOIN notes n "
+        "ON n.id = c.nid WHERE n.flds LIKE '%\x1ftwo-blanks' AND c.ord = 1").fetchone()[0]
+    db.close()
+    assert c2_rows >= 2 and counts["dropped"]["unknown item"] == c2_rows
+    assert counts["imported"] == sum(1 for e in expected if e[0] not in gone)
+    assert not gone & {r[0] for r in _anki_events(again)}
