@@ -441,3 +441,21 @@ def test_behind_with_a_capped_pace_catches_up_later_or_moves_the_finish(
     assert late.capped and 0 < late.new_per_day < capped.new_per_day
     assert late.projected_finish is not None and late.projected_finish > free.end
     assert not late.on_track and any("projected finish" in m for m in late.messages)
+
+
+@pytest.mark.parametrize("now, stretch, topic", [
+    ("2027-01-04T10:00:00Z", "d1", "tensors"),          # day 1
+    ("2027-01-09T10:00:00Z", "d6", "convolution"),      # day 6: CNN basics (days 6-10)
+    ("2027-01-22T10:00:00Z", "d19", "multi-head-attention"),  # day 19: Transformers
+    ("2027-01-30T10:00:00Z", "d26", None),              # day 27: the project, no topics
+])
+def test_the_bundled_30_day_plan_by_date(tmp_path: Path, now: str, stretch: str,
+                                         topic: str | None) -> None:
+    env = env_for(tmp_path / "home", STUDY_NOW=now)
+    r = study(["plan", "start", "thirty-days", "--from", "2027-01-04"], env)
+    assert r.returncode == 0, r.stderr
+    data = json.loads(study(["plan", "--json"], env).stdout)
+    assert data["stretch"] == stretch and data["by"] == "2027-02-02"
+    if topic is not None:
+        assert topic in data["current_topics"] and data["new_per_day"] > 0
+    assert json.loads(study(["today", "--json"], env).stdout)["new"] == data["new_per_day"]
