@@ -214,6 +214,9 @@ class _Builder:
         top = mapping_items(root, report, "card file")
         if top is None:
             return
+        if "plans" in top and "cards" not in top:  # a plan file outside a plans/ folder
+            self.plans(f, root, report)
+            return
         check_keys(top, {"topic", "cards"}, {"cards"}, report, root, "card file")
         file_topic: str | None = None
         if "topic" in top:

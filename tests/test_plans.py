@@ -459,3 +459,13 @@ def test_the_bundled_30_day_plan_by_date(tmp_path: Path, now: str, stretch: str,
     if topic is not None:
         assert topic in data["current_topics"] and data["new_per_day"] > 0
     assert json.loads(study(["today", "--json"], env).stdout)["new"] == data["new_per_day"]
+
+
+def test_a_plan_file_named_on_the_command_line_is_checked_as_a_plan(tmp_path: Path) -> None:
+    loose = tmp_path / "my-plan.yaml"
+    loose.write_text(PLAN.replace("topics: [ta, tb]", "topics: [attention-mechanism, nope]")
+                     .replace("[te]", "[lstm]").replace("[tc]", "[gru]")
+                     .replace("katas: [ka]", "katas: [softmax]").replace("[ta]}", "[lstm]}"))
+    r = study(["content", "check", str(loose)], env_for(tmp_path / "home"))
+    assert r.returncode == 1
+    assert r.stdout.splitlines() == [f"{loose}:10:39: unknown topic 'nope'"]
