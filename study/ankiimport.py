@@ -12,11 +12,14 @@ not reschedule: type 3, ease factor 0) are dropped; a reset ("Forget", manual
 with ease factor 0) becomes study's `forget`; every rated review is kept,
 same-day ones too (FSRS-6 handles short-term reviews, as study's scheduler does).
 
-Imported events keep the Anki review's own timestamp (the revlog id, in ms) and
-the client id `anki`; that pair with the item and the event is their identity,
-so importing the same file again, or a later backup of the same collection,
-adds only what is new. The import is all or nothing: everything is read and
-checked first, then written in one transaction with the item states.
+Imported events keep the Anki review's own time to the millisecond (the revlog
+id); with the item and the event that is their identity, whichever home wrote
+them, so importing the same file again, a later backup of the same collection,
+or the same file on another home that syncs with this one adds only what is
+new. They are this home's events otherwise (its client id), so `study sync`
+carries them to the other homes like any grade. The import is all or nothing:
+everything is read and checked first, then written in one transaction with the
+item states.
 """
 
 from __future__ import annotations
@@ -38,7 +41,6 @@ from study.models import Item
 from study.scheduler import LEARNING, NEW, RELEARNING, REVIEW
 from study.store import Store
 
-ANKI_CLIENT = "anki"  # the client id of every imported event (never this home's own)
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 _ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 # Newest first: a modern package also holds a stub `collection.anki2` for old Ankis.
@@ -261,9 +263,14 @@ def _written_by_study(guid: Any, flds: Any) -> bool:
 # -- importing -------------------------------------------------------------------------------
 
 
-def _known(conn: sqlite3.Connection) -> set[tuple[str, int, str]]:
+def _known(conn: sqlite3.Connection, events: list[AnkiEvent]) -> set[tuple[str, int, str]]:
+    """The events already in the log (imported before, here or on a synced home)."""
+    if not events:
+        return set()
+    first = min(e.ts for e in events)
     return {(r[0], int(r[1]), str(r[2])) for r in conn.execute(
-        "SELECT item_id, ts, event FROM reviews WHERE client_id = ?", (ANKI_CLIENT,))}
+        "SELECT item_id, ts, event FROM reviews WHERE ts >= ? AND event IN ('grade', "
+        "'forget')", (first,))}
 
 
 def import_anki(store: Store, items: list[Item], path: Path, dry_run: bool = False
@@ -283,25 +290,18 @@ def import_anki(store: Store, items: list[Item], path: Path, dry_run: bool = Fal
                               "imported")
     events = reading.events
     if dry_run:
-        known = _known(store.conn)
+        known = _known(store.conn, events)
         new = [e for e in events if (e.item_id, e.ts, e.event) not in known]
     else:
         with store.transaction() as c:
-            known = _known(c)  # inside the transaction: two imports at once add once
+            known = _known(c, events)  # inside the transaction: two imports at once add once
             new = [e for e in events if (e.item_id, e.ts, e.event) not in known]
-            cols = ["item_id", "kind", "event", "rating", "ts", "day", "duration_ms",
-                    "client_id", "state_before"]
-            # Where events carry a device sequence (study.sync), Anki is the device and the
-            # revlog id its sequence: every home that imports the same review writes the
-            # same event, so homes that sync hold it once.
-            synced = {"seq", "ord_ts"} <= {r[1] for r in c.execute("PRAGMA table_info(reviews)")}
-            if synced:
-                cols += ["seq", "ord_ts"]
+            # Sequence numbers (study.sync) are stamped at the next sync, as for any grade.
             c.executemany(
-                f"INSERT INTO reviews ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+                "INSERT INTO reviews (item_id, kind, event, rating, ts, day, duration_ms, "
+                "client_id, state_before) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [(e.item_id, e.kind, e.event, e.rating, e.ts, store.day_number(from_ms(e.ts)),
-                  e.duration_ms, ANKI_CLIENT, e.state_before, *((e.ts, e.ts) if synced else ()))
-                 for e in new])
+                  e.duration_ms, store.client_id, e.state_before) for e in new])
             _refold(store, c, {(e.item_id, e.kind) for e in new})
     grades = sum(e.event == "grade" for e in new)
     return {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import sqlite3
@@ -14,7 +15,7 @@ import pytest
 from conftest import write_kata, write_mini
 
 from study import anki
-from study.ankiimport import ANKI_CLIENT, AnkiImportError, import_anki
+from study.ankiimport import AnkiImportError, import_anki
 from study.models import cloze_item_id
 
 anki_collection = pytest.importorskip("anki.collection")
@@ -106,7 +107,7 @@ def reviewed(make_study, tmp_path: Path):  # type: ignore[no-untyped-def]
 def _anki_events(study) -> list[tuple]:  # type: ignore[no-untyped-def]
     return study.store.conn.execute(
         "SELECT item_id, kind, event, rating, ts FROM reviews WHERE client_id = ? "
-        "ORDER BY id", (ANKI_CLIENT,)).fetchall()
+        "ORDER BY id", (study.store.client_id,)).fetchall()
 
 
 def test_reviews_come_back_exactly_once(reviewed) -> None:  # type: ignore[no-untyped-def]
@@ -137,7 +138,7 @@ def test_reviews_come_back_exactly_once(reviewed) -> None:  # type: ignore[no-un
     assert {k: v.to_dict() for k, v in study.store.states().items()} == rebuilt_before
     # Days are the days the reviews were done on.
     days = {r[0] for r in study.store.conn.execute(
-        "SELECT DISTINCT day FROM reviews WHERE client_id = ?", (ANKI_CLIENT,))}
+        "SELECT DISTINCT day FROM reviews")}
     assert len(days) == 2
     # Again: nothing new.
     log_before = study.store.conn.execute("SELECT COUNT(*) FROM reviews").fetchone()[0]
@@ -263,3 +264,16 @@ def test_items_gone_from_the_content_are_counted_not_imported(reviewed, make_stu
     assert c2_rows >= 2 and counts["dropped"]["unknown item"] == c2_rows
     assert counts["imported"] == sum(1 for e in expected if e[0] not in gone)
     assert not gone & {r[0] for r in _anki_events(again)}
+
+
+def test_reviews_that_reached_another_home_are_not_imported_twice(reviewed, make_study) -> None:  # type: ignore[no-untyped-def]
+    from study.exchange import export_data, import_file
+
+    study, col_path, expected, _, tmp = reviewed
+    import_anki(study.store, study.items, col_path)
+    dump = json.dumps(export_data(study)).encode()
+    other = make_study(home=tmp / "other-home", root=tmp / "content")
+    import_file(other, io.BytesIO(dump), "dump.json")  # the history reaches another home
+    counts = import_anki(other.store, other.items, col_path)
+    assert (counts["imported"], counts["forgets"]) == (0, 0)
+    assert counts["already_imported"] == len(expected) + 1
