@@ -277,3 +277,22 @@ def test_reviews_that_reached_another_home_are_not_imported_twice(reviewed, make
     counts = import_anki(other.store, other.items, col_path)
     assert (counts["imported"], counts["forgets"]) == (0, 0)
     assert counts["already_imported"] == len(expected) + 1
+
+
+def test_newest_format_without_a_zstd_reader_is_one_clear_line(reviewed, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    study, col_path, _, _, tmp = reviewed
+    col = anki_collection.Collection(str(col_path))
+    modern = tmp / "modern.apkg"
+    col.export_anki_package(out_path=str(modern), limit=None,
+                            options=anki_collection.ExportAnkiPackageOptions(
+                                with_scheduling=True, with_deck_configs=False,
+                                with_media=False, legacy=False))
+    col.close()
+    monkeypatch.setitem(sys.modules, "zstandard", None)  # neither reader importable
+    monkeypatch.setitem(sys.modules, "anki._backend", None)
+    with pytest.raises(AnkiImportError, match="install zstandard") as err:
+        import_anki(study.store, study.items, modern)
+    assert "\n" not in str(err.value)
+    assert study.store.conn.execute("SELECT COUNT(*) FROM reviews").fetchone()[0] == 0
+    monkeypatch.undo()
+    assert import_anki(study.store, study.items, modern)["imported"] > 0
