@@ -140,7 +140,8 @@ def separate_siblings(entries: list[PlanEntry]) -> list[PlanEntry]:
 
 
 def _plan_first(new: list[PlanEntry], scope: Scope, index: ContentIndex,
-                started: dict[str, bool], unlocked: set[str]) -> list[PlanEntry]:
+                started: dict[str, bool], unlocked: set[str],
+                plan_left: int) -> list[PlanEntry]:
     """New items with the plan's current topics first (in the plan's order). A plan topic
     waits for its prerequisites inside the plan (started, or starting earlier today);
     one outside the plan does not hold it: the plan's author chose the order."""
@@ -150,6 +151,12 @@ def _plan_first(new: list[PlanEntry], scope: Scope, index: ContentIndex,
     out: list[PlanEntry] = []
     for e in ordered:
         t = e.item.topic
+        if t in scope.within and t not in rank:
+            continue  # a later stretch's topic waits for its days
+        if t in rank:
+            if plan_left <= 0:
+                continue  # the plan's pace is met: the rest (mixed in) may follow
+            plan_left -= 1
         if t not in unlocked and not all(
                 started.get(p, True) or p in starting or p not in scope.within
                 for p in index.topics[t].prerequisites):
@@ -243,7 +250,8 @@ def plan(
         # Within a topic the questions come first, its glossary last.
         new.sort(key=lambda e: (e.item.order[0], is_glossary(e.item), e.item.order[1:]))
     if scope is not None:
-        new = _plan_first(new, scope, index, started, unlocked)
+        new = _plan_first(new, scope, index, started, unlocked,
+                          max(0, scope.plan_today - new_cards_done))
     new_limit = settings.new_per_day if scope is None else scope.new_today
     new = new[: max(0, new_limit - new_cards_done)]
     kata_due.sort(key=lambda e: (e.retrievability or 0.0, e.due_ms or 0))

@@ -62,6 +62,7 @@ class Scope:
     first: tuple[str, ...]  # topics whose new items come first today, in order
     new_today: int  # new cards for the whole of today (those already done included)
     hold_outside: bool  # new items outside `within` wait
+    plan_today: int = 0  # of `new_today`, the target's own (the pace); the rest mixed in
     kata_first: bool = False
     boost_retention: float | None = None  # interview: review these earlier
     boost_topics: frozenset[str] = frozenset()
@@ -502,7 +503,10 @@ def scope_for(study: Study, target: Target | None, now: datetime,
     return Scope(
         within=frozenset(pr.topics),
         first=tuple(pr.current_topics),
-        new_today=pr.new_per_day,
+        # Mixed in: the plan's pace first, then other topics up to new_per_day.
+        new_today=max(pr.new_per_day, settings.new_per_day) if settings.plan_mix_outside
+        else pr.new_per_day,
+        plan_today=pr.new_per_day,
         hold_outside=not settings.plan_mix_outside and pr.remaining > 0,
         kata_first=interview,
         boost_retention=settings.interview_retention if interview else None,

@@ -203,11 +203,13 @@ def test_a_plan_introduces_each_stretchs_topics_in_its_days(make_study: Callable
 
 
 def test_topics_outside_mix_in_with_the_setting(make_study: Callable, planned: Path) -> None:
-    st = make_study(root=planned, new_per_day=50, plan_mix_outside=True)
+    st = make_study(root=planned, new_per_day=5, plan_mix_outside=True)
     start_plan(st, "tiny", T0.date())
     plan = Session(st).plan(T0)
-    topics = [e.item.topic for e in plan.entries if e.reason == "new"]
-    assert topics[:2] == ["te", "te"] and len(topics) == 2  # the pace still rules
+    topics = sorted(e.item.topic for e in plan.entries if e.reason == "new")
+    # The plan's two a day, then other topics up to new_per_day; a later stretch's
+    # topics (ta, tb, tc) still wait for their days.
+    assert topics == ["td", "td", "td", "te", "te"]
 
 
 def test_plan_starting_later_and_cli_today_follows_it(tmp_path: Path, planned: Path) -> None:
@@ -458,7 +460,9 @@ def test_the_bundled_30_day_plan_by_date(tmp_path: Path, now: str, stretch: str,
     assert data["stretch"] == stretch and data["by"] == "2027-02-02"
     if topic is not None:
         assert topic in data["current_topics"] and data["new_per_day"] > 0
-    assert json.loads(study(["today", "--json"], env).stdout)["new"] == data["new_per_day"]
+    # Cloze siblings wait for tomorrow (buried), so a day may hold a few fewer.
+    new = json.loads(study(["today", "--json"], env).stdout)["new"]
+    assert new <= data["new_per_day"] and (new > 0 or topic is None)
 
 
 def test_a_plan_file_named_on_the_command_line_is_checked_as_a_plan(tmp_path: Path) -> None:
