@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from study.clock import from_ms
+from study.clock import EARLIEST, LATEST, from_ms, to_ms
 from study.errors import ExchangeError
 from study.models import Item
 from study.scheduler import LEARNING, NEW, RELEARNING, REVIEW
@@ -48,7 +48,8 @@ _MEMBERS = ("collection.anki21b", "collection.anki21", "collection.anki2")
 # revlog.type
 _LEARN, _REVIEW, _RELEARN, _FILTERED, _MANUAL, _RESCHEDULED = 0, 1, 2, 3, 4, 5
 _STATE_OF_TYPE = {_LEARN: LEARNING, _REVIEW: REVIEW, _RELEARN: RELEARNING, _FILTERED: REVIEW}
-DROP_RULES = ("manual reschedule", "cram", "unknown item")
+DROP_RULES = ("manual reschedule", "cram", "unknown item", "impossible time")
+_TS_MIN, _TS_MAX = to_ms(EARLIEST), to_ms(LATEST)
 
 
 class AnkiImportError(ExchangeError):
@@ -225,6 +226,9 @@ def read_reviews(conn: sqlite3.Connection, items: list[Item]) -> Reading:
         if cid not in cards:
             continue  # another note's card (or a card deleted since)
         item = cards[cid]
+        if type(rid) is not int or not _TS_MIN <= rid <= _TS_MAX:
+            reading.dropped["impossible time"] += 1  # a damaged row: no real moment
+            continue
         if item is None:
             reading.dropped["unknown item"] += 1  # a deletion no longer in the card
             continue

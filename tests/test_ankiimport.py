@@ -118,7 +118,8 @@ def test_reviews_come_back_exactly_once(reviewed) -> None:  # type: ignore[no-un
     assert counts["imported"] == len(expected) and counts["forgets"] == 1
     assert counts["study_notes"] == len(study.content.cards) + len(study.content.katas)
     assert counts["other_notes"] == 1 and counts["gone_notes"] == 0
-    assert counts["dropped"] == {"manual reschedule": 1, "cram": 1, "unknown item": 0}
+    assert counts["dropped"] == {"manual reschedule": 1, "cram": 1, "unknown item": 0,
+                                 "impossible time": 0}
     kinds = {e[0]: e[1] for e in grades}
     assert kinds["kata-one"] == "kata"
     assert {cloze_item_id("two-blanks", 1), cloze_item_id("two-blanks", 2)} <= set(kinds)
@@ -296,3 +297,15 @@ def test_newest_format_without_a_zstd_reader_is_one_clear_line(reviewed, monkeyp
     assert study.store.conn.execute("SELECT COUNT(*) FROM reviews").fetchone()[0] == 0
     monkeypatch.undo()
     assert import_anki(study.store, study.items, modern)["imported"] > 0
+
+
+def test_a_review_at_an_impossible_time_is_dropped(reviewed) -> None:  # type: ignore[no-untyped-def]
+    study, col_path, expected, _, _ = reviewed
+    db = sqlite3.connect(col_path)
+    cid = db.execute("SELECT cid FROM revlog LIMIT 1").fetchone()[0]
+    db.execute("INSERT INTO revlog (id, cid, usn, ease, ivl, lastIvl, factor, time, type) "
+               "VALUES (5, ?, -1, 3, 1, 0, 2500, 1000, 1)", (cid,))  # 1970, 5 ms in
+    db.commit()
+    db.close()
+    counts = import_anki(study.store, study.items, col_path)
+    assert counts["dropped"]["impossible time"] == 1 and counts["imported"] == len(expected)
