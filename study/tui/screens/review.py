@@ -197,8 +197,9 @@ class ReviewScreen(StudyScreen[None]):
         self._progress()
         self._grades_bar()
         if card.type == "typed":
-            typed.focus()
-        else:
+            if self.focused is not typed:
+                typed.focus()
+        elif self.focused is not None:  # a focus change redraws the footer: only if needed
             self.set_focus(None)
 
     def _progress(self) -> None:
