@@ -229,6 +229,9 @@ def read_reviews(conn: sqlite3.Connection, items: list[Item]) -> Reading:
         if type(rid) is not int or not _TS_MIN <= rid <= _TS_MAX:
             reading.dropped["impossible time"] += 1  # a damaged row: no real moment
             continue
+        if type(ease) is not int or type(rtype) is not int:
+            reading.dropped["manual reschedule"] += 1  # a damaged row: no button pressed
+            continue
         if item is None:
             reading.dropped["unknown item"] += 1  # a deletion no longer in the card
             continue

@@ -299,13 +299,16 @@ def test_newest_format_without_a_zstd_reader_is_one_clear_line(reviewed, monkeyp
     assert import_anki(study.store, study.items, modern)["imported"] > 0
 
 
-def test_a_review_at_an_impossible_time_is_dropped(reviewed) -> None:  # type: ignore[no-untyped-def]
+def test_damaged_revlog_rows_are_dropped(reviewed) -> None:  # type: ignore[no-untyped-def]
     study, col_path, expected, _, _ = reviewed
     db = sqlite3.connect(col_path)
     cid = db.execute("SELECT cid FROM revlog LIMIT 1").fetchone()[0]
     db.execute("INSERT INTO revlog (id, cid, usn, ease, ivl, lastIvl, factor, time, type) "
                "VALUES (5, ?, -1, 3, 1, 0, 2500, 1000, 1)", (cid,))  # 1970, 5 ms in
+    db.execute("INSERT INTO revlog (id, cid, usn, ease, ivl, lastIvl, factor, time, type) "
+               "VALUES (1796000000000, ?, -1, 'x', 1, 0, 2500, 1000, 1)", (cid,))  # damaged
     db.commit()
     db.close()
     counts = import_anki(study.store, study.items, col_path)
     assert counts["dropped"]["impossible time"] == 1 and counts["imported"] == len(expected)
+    assert counts["dropped"]["manual reschedule"] == 2  # Set Due Date, and the damaged row
