@@ -41,10 +41,12 @@ TARGET_BROWSE = 0.300
 
 
 def tmux(env: dict[str, str], *args: str) -> str:
-    out = subprocess.run(["tmux", *args], capture_output=True, text=True, env=env)
-    if out.returncode and args[0] == "new-session":
-        raise SystemExit(f"tmux could not start a session: {out.stderr.strip()}")
-    return out.stdout
+    for attempt in range(3):  # a tmux server starting on a busy machine can fail once
+        out = subprocess.run(["tmux", *args], capture_output=True, text=True, env=env)
+        if not (out.returncode and args[0] == "new-session"):
+            return out.stdout
+        time.sleep(0.5 * (attempt + 1))
+    raise SystemExit(f"tmux could not start a session: {out.stderr.strip()}")
 
 
 BARE_APP = (
