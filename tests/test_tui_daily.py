@@ -364,3 +364,36 @@ async def test_broken_settings_fixed_in_the_built_in_editor(
         assert app.study is not None and app.study.settings.new_per_day == 6
         assert isinstance(app.screen, DashboardScreen)
         assert "Cannot open" not in text_of(app, "#today")
+
+
+async def test_browse_reuses_its_list_until_something_is_recorded(
+        home: Path, root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from study.tui.screens import browse as screen
+
+    built: list[int] = []
+    real = screen.browse.rows
+
+    def rows(study, now):  # type: ignore[no-untyped-def]
+        built.append(1)
+        return real(study, now)
+
+    monkeypatch.setattr(screen.browse, "rows", rows)
+    async with running(home, root, size=(120, 40)) as (app, pilot):
+        for _ in range(2):
+            await pilot.press("b")
+            await pilot.pause()
+            await pilot.press("enter")  # into the list
+            await pilot.press("escape", "q")
+            await pilot.pause()
+        assert len(built) == 1  # nothing changed: the second opening reused it
+        await pilot.press("b")
+        await pilot.pause()
+        await pilot.press("enter", "s")  # suspend the first row: the log has news
+        await pilot.pause()
+        state = str(app.screen.query_one("#items").get_row_at(0)[2])
+        await pilot.press("q")
+        await pilot.pause()
+        await pilot.press("b")
+        await pilot.pause()
+        assert len(built) == 2
+        assert str(app.screen.query_one("#items").get_row_at(0)[2]) == state  # as saved

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -13,7 +15,29 @@ from study import browse, cardtext
 from study.scheduler import STATE_NAMES
 from study.tui.screens.base import StudyScreen
 
+if TYPE_CHECKING:
+    from study.core import Study
+
 PAGE = 150  # rows added at a time: the list fills as the cursor nears its end
+
+
+# The last list built: opening Browse again on the same home and content, with nothing
+# recorded since, within the same minute, reuses it (building it reads every item's
+# state: a few hundred ms on a big home). The objects themselves are kept, not their
+# ids: an id can be reused once an object is gone.
+_last: tuple[object, object, int, object, list[browse.Row]] | None = None
+
+
+def _rows(study: Study) -> list[browse.Row]:
+    global _last
+    now = study.now()
+    mark, minute = study.store.last_id(), now.replace(second=0, microsecond=0)
+    if (_last is not None and _last[0] is study and _last[1] is study.index
+            and _last[2] == mark and _last[3] == minute):
+        return _last[4]
+    rows = browse.rows(study, now)
+    _last = (study, study.index, mark, minute, rows)
+    return rows
 
 
 class BrowseScreen(StudyScreen[None]):
@@ -52,7 +76,7 @@ class BrowseScreen(StudyScreen[None]):
         table.add_column("type", width=5)
         table.add_column("state", width=10)
         table.add_column("text")
-        self.rows = browse.rows(self.study, self.study.now())
+        self.rows = _rows(self.study)
         self._search(self.initial)
         # Typing goes to the search box first (keys typed ahead never act on a row);
         # Enter or Down moves to the list.
