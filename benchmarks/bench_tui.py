@@ -259,7 +259,8 @@ def main() -> int:
     grade = sorted(timed["grade"])
     g_med = statistics.median(grade) if grade else float("nan")
     g_p95 = grade[min(len(grade) - 1, int(0.95 * len(grade)))] if grade else float("nan")
-    browse = statistics.median(timed["browse"])
+    browse = timed["browse"][0]  # the first opening builds the list; later ones reuse it
+    browse_again = statistics.median(timed["browse"][1:])
     rows = [
         ("first paint, bare Textual app (tmux)", f"{bare_first * 1000:.0f} ms", "-", True),
         ("first paint, study (tmux)", f"{first * 1000:.0f} ms",
@@ -274,8 +275,9 @@ def main() -> int:
         ("grade key -> next card drawn, p95", f"{g_p95 * 1000:.1f} ms",
          f"{TARGET_GRADE_P95 * 1000:.0f} ms", g_p95 <= TARGET_GRADE_P95),
         ("  for scale: bare app, key -> Static redrawn", f"{bare_key * 1000:.1f} ms", "-", True),
-        ("Browse open, rows drawn (median of 3)", f"{browse * 1000:.0f} ms",
+        ("Browse open, rows drawn (first opening)", f"{browse * 1000:.0f} ms",
          f"{TARGET_BROWSE * 1000:.0f} ms", browse <= TARGET_BROWSE),
+        ("  opened again, nothing recorded since", f"{browse_again * 1000:.0f} ms", "-", True),
         ("torch imported by the app", torch_loaded, "False", torch_loaded == "False"),
     ]
     print(f"\n{'measure (median of ' + str(args.runs) + ' launches)':<46}{'value':>10}"
