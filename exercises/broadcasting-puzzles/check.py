@@ -93,10 +93,10 @@ def _ref(case):
 
 
 VARIANTS = [
-    Variant("output 0 is the *squared* distance: you took the square root (that is the "
+    Variant("output 1 is the *squared* distance: you took the square root (that is the "
             "Euclidean distance, torch.cdist)",
             lambda case: _as_dict(0, _ref(case)[0].sqrt()), keys=("out.0",)),
-    Variant("output 0 is transposed: entry [i, j] pairs x[i] (rows) with y[j] (columns), "
+    Variant("output 1 is transposed: entry [i, j] pairs x[i] (rows) with y[j] (columns), "
             "shape [N, M]", lambda case: _as_dict(0, _ref(case)[0].T), keys=("out.0",)),
     Variant("you normalised the columns (norm over dim 0): each *row* x[i] is divided by its "
             "own L2 norm, ||x[i]|| = sqrt(sum over d of x[i, d]**2)",
@@ -133,7 +133,7 @@ def diagnose(case, got, want):
 def check(case, got, want):
     d = got.get("out.0")
     if isinstance(d, torch.Tensor) and bool((d < 0).any()):
-        return [f"output 0 has negative squared distances (min {float(d.min()):.3g}): "
+        return [f"output 1 has negative squared distances (min {float(d.min()):.3g}): "
                 "||x||² + ||y||² − 2x·y can round below 0 when two points coincide; "
                 "clamp it with .clamp_min(0)"]
     ops = got.get("ops")

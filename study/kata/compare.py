@@ -35,7 +35,9 @@ def describe_key(key: str) -> str:
     if key == "out":
         return "the result"
     if key.startswith("out."):
-        return f"output {key[4:]}"
+        # Counted from 1, as a person counts: `out.0` is the first output.
+        parts = [str(int(p) + 1) if p.isdigit() else p for p in key[4:].split(".")]
+        return f"output {'.'.join(parts)}"
     if key.startswith("grad."):
         return f"the gradient w.r.t. {key[5:]}"
     if key.startswith("after."):

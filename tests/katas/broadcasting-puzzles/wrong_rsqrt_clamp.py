@@ -1,4 +1,4 @@
-# expect: output 1 is wrong
+# expect: output 2 is wrong
 """rsqrt of the clamped squared norm: clamps the norm at 1e-6, so tiny rows are not unit length."""
 import torch
 

@@ -1,4 +1,4 @@
-# expect: output 0 has dtype torch.float32, expected torch.int64
+# expect: output 1 has dtype torch.float32, expected torch.int64
 """Allocates the padded batch as float32 whatever the sequences are (token ids become floats)."""
 import torch
 
