@@ -9,7 +9,7 @@ import pytest
 from tui_helpers import content_with_kata, running, settle, stored
 
 from study import optimize as opt
-from study.tui.screens.fsrs import FsrsScreen
+from study.tui.screens.stats import StatsScreen
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -24,7 +24,7 @@ def text(app, selector: str) -> str:  # type: ignore[no-untyped-def]
     return str(getattr(widget, "renderable", None) or widget.render())
 
 
-async def test_fsrs_screen_shows_the_fit_and_marks_the_setting(tmp_path: Path) -> None:
+async def test_stats_shows_the_fit_and_marks_the_setting(tmp_path: Path) -> None:
     root = content_with_kata(tmp_path / "content")
     home = tmp_path / "home"
     with stored(home, root) as st:
@@ -35,9 +35,9 @@ async def test_fsrs_screen_shows_the_fit_and_marks_the_setting(tmp_path: Path) -
     async with running(home, root, size=(120, 40), desired_retention=0.85) as (app, pilot):
         await pilot.press("t")
         await pilot.pause()
-        await pilot.press("f")
+        assert isinstance(app.screen, StatsScreen)  # the section is part of Stats
+        await pilot.press("f")  # scrolls to it
         await pilot.pause()
-        assert isinstance(app.screen, FsrsScreen)
         await settle(app)
         await pilot.pause()
         state = text(app, "#fsrs-state")
@@ -49,9 +49,10 @@ async def test_fsrs_screen_shows_the_fit_and_marks_the_setting(tmp_path: Path) -
         assert curve.count("min/day") == 7  # 0.70 ... 0.97, 0.85 among them
         marked = [line for line in curve.splitlines() if "your setting" in line]
         assert len(marked) == 1 and marked[0].startswith("85%")
+        assert app.screen.query_one("#stats-fsrs").region.y < 40  # on screen after `f`
         await pilot.press("q")
         await pilot.pause()
-        assert not isinstance(app.screen, FsrsScreen)
+        assert not isinstance(app.screen, StatsScreen)
 
 
 @pytest.mark.parametrize("enabled", [True, False])

@@ -1,4 +1,5 @@
-"""Stats: reviews per day, the 30-day forecast, retention per track, kata pass rates."""
+"""Stats: reviews per day, the 30-day forecast, retention per track, kata pass rates, and
+FSRS's health and the workload curve (`f` goes to them)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from textual.widgets import DataTable, Footer, Static
 
 from study import stats
 from study.tui.screens.base import StudyScreen
+from study.tui.widgets.fsrs_panel import FsrsPanel
 
 DAYS = 30  # the least a chart shows; a wider panel shows more days
 MAX_DAYS = 365
@@ -31,7 +33,6 @@ def chart(title: str, values: list[int], first_label: str, last_label: str,
 
 class StatsScreen(StudyScreen[None]):
     BINDINGS = [Binding("q,escape", "app.pop_screen", "Back"),
-                # FSRS health and the workload curve (a screen of their own; ? lists it)
                 Binding("f", "fsrs", "FSRS health and workload", show=False)]
 
     def __init__(self) -> None:
@@ -50,6 +51,7 @@ class StatsScreen(StudyScreen[None]):
             yield DataTable(id="stats-tracks", zebra_stripes=True)
             yield Static("[b]Katas[/]", classes="heading")
             yield DataTable(id="stats-katas", zebra_stripes=True)
+            yield FsrsPanel(id="stats-fsrs")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -115,6 +117,4 @@ class StatsScreen(StudyScreen[None]):
         self.call_after_refresh(self._charts)
 
     def action_fsrs(self) -> None:
-        from study.tui.screens.fsrs import FsrsScreen
-
-        self.app.push_screen(FsrsScreen())
+        self.query_one("#stats-fsrs", FsrsPanel).scroll_visible(top=True)

@@ -1,6 +1,6 @@
-"""FSRS health and advice (from Stats, key `f`): how well the parameters in use predict
-your newest reviews, and minutes per day against desired retention (the simulator
-runs in a worker thread, on its own read-only connection)."""
+"""FSRS health and advice, a section of the Stats screen: how well the parameters in use
+predict your newest reviews, and minutes per day against desired retention (the
+simulator runs in a worker thread, on its own read-only connection)."""
 
 from __future__ import annotations
 
@@ -8,11 +8,8 @@ import sqlite3
 from typing import Any
 
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import VerticalScroll
-from textual.widgets import DataTable, Footer, Static
-
-from study.tui.screens.base import StudyScreen
+from textual.containers import Vertical
+from textual.widgets import DataTable, Static
 
 
 def scores_rows(entry: dict[str, Any]) -> list[tuple[str, str, str, str]]:
@@ -41,26 +38,29 @@ def workload_lines(curve: dict[str, Any], width: int = 30) -> list[str]:
     return out
 
 
-class FsrsScreen(StudyScreen[None]):
-    BINDINGS = [Binding("q,escape", "app.pop_screen", "Back")]
+class FsrsPanel(Vertical):
+    """Mounted by a StudyScreen (it reads the screen's `study`)."""
+
+    DEFAULT_CSS = "FsrsPanel { height: auto; }"
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="fsrs-scroll"):
-            yield Static("[b]Your FSRS parameters[/] [dim](scored on your newest reviews, "
-                         "which the fit did not see; lower log loss and RMSE, higher AUC "
-                         "are better)[/]", classes="heading")
-            yield Static("", id="fsrs-state")
-            yield DataTable(id="fsrs-health", zebra_stripes=True)
-            yield Static("[b]Workload[/] [dim](minutes per day against desired retention: "
-                         "a simulated year with your parameters, cards, answer times and "
-                         "new cards per day)[/]", classes="heading")
-            yield Static("simulating…", id="fsrs-workload")
-        yield Footer()
+        yield Static("[b]Your FSRS parameters[/] [dim](scored on your newest reviews, "
+                     "which the fit did not see; lower log loss and RMSE, higher AUC "
+                     "are better)[/]", classes="heading")
+        yield Static("", id="fsrs-state")
+        yield DataTable(id="fsrs-health", zebra_stripes=True)
+        yield Static("[b]Workload[/] [dim](minutes per day against desired retention: "
+                     "a simulated year with your parameters, cards, answer times and "
+                     "new cards per day)[/]", classes="heading")
+        yield Static("simulating…", id="fsrs-workload")
 
     def on_mount(self) -> None:
         from study import stats
+        from study.tui.screens.base import StudyScreen
 
-        study = self.study
+        screen = self.screen
+        assert isinstance(screen, StudyScreen)
+        study = screen.study
         report = stats.fsrs_parameters(study)
         lines = []
         table = self.query_one("#fsrs-health", DataTable)
