@@ -643,3 +643,21 @@ def sync_settings(store: Store, folder: Path, home: Path,
         raise SyncError(f"cannot write to the sync folder {path.parent}: "
                         f"{exc.strerror or exc}") from None
     return sorted(adopt)
+
+
+def auto_sync(study: Any) -> str | None:
+    """The app's sync at start and on quit (a `study.core.Study`): nothing when sync_dir is
+    not set; otherwise a sync whose problems come back as one line, never raised."""
+    folder = getattr(study.settings, "sync_dir", "")
+    if not folder:
+        return None
+    try:
+        report = sync(study.store, check_dir(folder), study.home, study.now())
+    except StudyError as exc:
+        return f"sync failed: {exc}"
+    except OSError as exc:
+        return f"sync failed: {exc.strerror or exc}"
+    if report.warnings:
+        return f"sync: {report.warnings[0]}" + (
+            f" (and {len(report.warnings) - 1} more)" if len(report.warnings) > 1 else "")
+    return None

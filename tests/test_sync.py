@@ -299,3 +299,26 @@ def test_three_homes_converge(tmp_path_factory: pytest.TempPathFactory, ops: lis
     finally:
         for s in homes:
             s.close()
+
+
+def test_auto_sync_does_nothing_without_the_setting_and_reports_in_one_line(
+        tmp_path: Path) -> None:
+    from study.core import open_study
+    from study.settings import Settings
+    from study.sync import auto_sync
+
+    home = tmp_path / "home"
+    study = open_study(home, Settings(bundled_content=False))
+    try:
+        assert auto_sync(study) is None
+        assert not any(p.name == "shared" for p in tmp_path.iterdir())
+        study.settings.sync_dir = str(tmp_path / "missing")
+        note = auto_sync(study)
+        assert note is not None and "does not exist" in note and "\n" not in note
+        (tmp_path / "shared").mkdir()
+        study.settings.sync_dir = str(tmp_path / "shared")
+        study.store.grade("c1", "card", 3, T0)
+        assert auto_sync(study) is None
+        assert list((tmp_path / "shared" / study.store.client_id).glob("seg-*.jsonl"))
+    finally:
+        study.close()

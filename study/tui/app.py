@@ -81,6 +81,9 @@ class StudyApp(App[None]):
             if self._now is not None:
                 study.now = self._now  # type: ignore[method-assign]
             backup_error = _auto_backup(study)
+            from study.sync import auto_sync
+
+            sync_note = auto_sync(study)  # with sync_dir set: other devices' reviews first
         except SettingsError as exc:  # say what is wrong and where; Settings can fix it
             path = resolve_home(self._home) / SETTINGS_FILE
             self.post_message(StudyFailed(str(exc), path if str(path) in str(exc) else None))
@@ -97,6 +100,8 @@ class StudyApp(App[None]):
         if backup_error:
             self.notify(f"today's backup failed: {backup_error}", severity="warning",
                         timeout=10)
+        if sync_note:
+            self.notify(sync_note, severity="warning", timeout=10)
 
     def on_study_opened(self, _: StudyOpened) -> None:
         self.open_error = None
@@ -155,6 +160,11 @@ class StudyApp(App[None]):
     def on_unmount(self) -> None:
         if self._kata_client is not None:
             self._kata_client.detach()  # the worker leaves shortly after the app
+        if self.study is not None:
+            from study.sync import auto_sync
+
+            with self.db_lock:
+                auto_sync(self.study)  # this session's reviews out (sync_dir set)
         self._close_study()
 
     def attach_kata_worker(self, home: Path) -> None:
