@@ -261,8 +261,11 @@ def sync(store: Store, folder: Path, home: Path | None = None,
     store.conn.execute("PRAGMA foreign_keys = OFF")
     try:
         with store.transaction() as c:
-            stamped_from = _stamp(c, me, own_upto)
-            got = _merge(store, c, incoming, stamped_from, report)
+            have = _have(c)  # before stamping: a restored home takes its own events back
+            own_run = max((r[5] for body in incoming.get(me, []) for r in body["reviews"]
+                           if r[0] > have.get(("reviews", me), 0)), default=0)
+            stamped_from = _stamp(c, me, own_upto, own_run)
+            got = _merge(store, c, incoming, stamped_from, have)
             report.received.update(got)
     finally:
         store.conn.execute("PRAGMA foreign_keys = ON")
@@ -283,7 +286,8 @@ def _have(c: sqlite3.Connection) -> dict[tuple[str, str], int]:
     return out
 
 
-def _stamp(c: sqlite3.Connection, me: str, own_upto: dict[str, int]) -> int | None:
+def _stamp(c: sqlite3.Connection, me: str, own_upto: dict[str, int],
+           own_run: int = 0) -> int | None:
     """Give rows written since the last sync their device sequence (and reviews their
     merge time); returns the smallest review id stamped, or None."""
     first: int | None = None
@@ -304,6 +308,8 @@ def _stamp(c: sqlite3.Connection, me: str, own_upto: dict[str, int]) -> int | No
                                 "ORDER BY seq DESC LIMIT 1", (dev,)).fetchone()
                 nxt[dev] = max(top[0] if top else 0, own_upto[table] if dev == me else 0) + 1
                 run[dev] = top[1] if top and table == "reviews" else 0
+                if dev == me and table == "reviews":  # after this device's own records
+                    run[dev] = max(run[dev] or 0, own_run)  # that come back from DIR
             if table == "reviews":
                 run[dev] = max(run[dev], row[2])
                 out.append((nxt[dev], run[dev], row[0]))
@@ -323,9 +329,8 @@ _REVIEW_COLS = ("id, item_id, kind, event, rating, ts, day, duration_ms, client_
 
 
 def _merge(store: Store, c: sqlite3.Connection, incoming: dict[str, list[dict[str, Any]]],
-           stamped_from: int | None, report: SyncReport) -> dict[str, int]:
+           stamped_from: int | None, have: dict[tuple[str, str], int]) -> dict[str, int]:
     """Insert the new records, keep the log in merge order, replay what changed."""
-    have = _have(c)
     # the new records of each device, contiguous after what is held
     new: dict[str, dict[str, list[list]]] = {}
     for dev, bodies in incoming.items():
@@ -370,8 +375,9 @@ def _merge(store: Store, c: sqlite3.Connection, incoming: dict[str, list[dict[st
     for dev, per in new.items():
         if not per["reviews"]:
             continue
-        top = c.execute("SELECT ord_ts FROM reviews WHERE client_id = ? AND seq IS NOT NULL "
-                        "ORDER BY seq DESC LIMIT 1", (dev,)).fetchone()
+        top = c.execute("SELECT ord_ts FROM reviews WHERE client_id = ? AND seq <= ? "
+                        "ORDER BY seq DESC LIMIT 1",
+                        (dev, have.get(("reviews", dev), 0))).fetchone()
         run = top[0] if top and top[0] is not None else 0
         for r in per["reviews"]:
             run = max(run, r[5])
@@ -450,7 +456,7 @@ def _merge(store: Store, c: sqlite3.Connection, incoming: dict[str, list[dict[st
                 c.execute("DELETE FROM sync_remap")
     _insert_attempts(c, new)
     _insert_params(c, new)
-    if params_changed:
+    if params_changed or len(touched) > 5000:  # most items: the one-pass rebuild is faster
         store._rebuild_in(c)
     elif touched:
         _replay_items(store, c, touched)

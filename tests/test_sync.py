@@ -322,3 +322,30 @@ def test_auto_sync_does_nothing_without_the_setting_and_reports_in_one_line(
         assert list((tmp_path / "shared" / study.store.client_id).glob("seg-*.jsonl"))
     finally:
         study.close()
+
+
+def test_a_home_restored_from_an_old_backup_takes_its_own_events_back(tmp_path: Path) -> None:
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    a, b = open_store(tmp_path / "a.db"), open_store(tmp_path / "b.db")
+    a.grade("c1", "card", 3, T0)
+    sync(a, folder)
+    old = a.backup_to(tmp_path / "old.db")
+    a.grade("c2", "card", 3, T0 + timedelta(hours=1))
+    a.grade("c1", "card", 2, T0 + timedelta(hours=2))
+    sync(a, folder)
+    a.close()
+    (tmp_path / "a.db").unlink()
+    for extra in ("a.db-wal", "a.db-shm"):
+        (tmp_path / extra).unlink(missing_ok=True)
+    old.rename(tmp_path / "a.db")
+    a = open_store(tmp_path / "a.db")
+    a.grade("c3", "card", 4, T0 + timedelta(hours=3))  # new work on the restored home
+    sync(a, folder)
+    sync(b, folder)
+    sync(a, folder)
+    assert a.count_grades() == 4
+    h = history(a)
+    assert h == history(b)
+    assert [r[1] for r in h] == [1, 2, 3, 4]
+    assert states(a) == states(b) == rebuilt(a)
