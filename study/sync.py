@@ -440,8 +440,17 @@ def _merge(store: Store, c: sqlite3.Connection, incoming: dict[str, list[dict[st
                 c.execute("DELETE FROM sync_remap")
                 c.executemany("INSERT INTO sync_remap VALUES (?, ?)", remap.items())
                 c.execute("DELETE FROM reviews WHERE id IN (SELECT old FROM sync_remap)")
+            # A big move (a first sync): indexes built once after the rows, not row by row.
+            indexes = c.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND "
+                "tbl_name = 'reviews' AND sql IS NOT NULL").fetchall() if len(out) > 50_000 \
+                else []
+            for name, _ in indexes:
+                c.execute(f'DROP INDEX "{name}"')
             c.executemany(f"INSERT INTO reviews ({_REVIEW_COLS}) VALUES "
                           "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", out)
+            for _, sql in indexes:
+                c.execute(sql)
             if remap:
                 sub = "(SELECT new FROM sync_remap WHERE old = {0})"
                 for table, col in (("reviews", "undoes"), ("attempts", "review_id"),
