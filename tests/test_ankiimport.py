@@ -312,3 +312,28 @@ def test_damaged_revlog_rows_are_dropped(reviewed) -> None:  # type: ignore[no-u
     counts = import_anki(study.store, study.items, col_path)
     assert counts["dropped"]["impossible time"] == 1 and counts["imported"] == len(expected)
     assert counts["dropped"]["manual reschedule"] == 2  # Set Due Date, and the damaged row
+
+
+def test_imported_reviews_sync_once_to_other_homes(reviewed, make_study) -> None:  # type: ignore[no-untyped-def]
+    from study.sync import sync
+
+    study, col_path, expected, _, tmp = reviewed
+    other = make_study(home=tmp / "other-home", root=tmp / "content")
+    folder = tmp / "shared"
+    folder.mkdir()
+    import_anki(study.store, study.items, col_path)
+    sync(study.store, folder)
+    sync(other.store, folder)
+    # The phone's reviews reached the other home; importing the file there adds nothing.
+    counts = import_anki(other.store, other.items, col_path)
+    assert (counts["imported"], counts["already_imported"]) == (0, len(expected) + 1)
+    sync(other.store, folder)
+    sync(study.store, folder)
+
+    def log(s) -> list[tuple]:  # type: ignore[no-untyped-def]
+        return s.store.conn.execute("SELECT item_id, event, rating, ts FROM reviews "
+                                    "ORDER BY id").fetchall()
+
+    assert log(study) == log(other) and len(log(study)) == len(expected) + 1
+    assert {k: v.to_dict() for k, v in study.store.states().items()} == \
+        {k: v.to_dict() for k, v in other.store.states().items()}
