@@ -11,6 +11,7 @@ reschedules (set due date, ease 0) and cram reviews (a filtered deck that does
 not reschedule: type 3, ease factor 0) are dropped; a reset ("Forget", manual
 with ease factor 0) becomes study's `forget`; every rated review is kept,
 same-day ones too (FSRS-6 handles short-term reviews, as study's scheduler does).
+Kata notes are counted but not imported: a kata is graded by the judge only.
 
 Imported events keep the Anki review's own time to the millisecond (the revlog
 id); with the item and the event that is their identity, whichever home wrote
@@ -48,7 +49,7 @@ _MEMBERS = ("collection.anki21b", "collection.anki21", "collection.anki2")
 # revlog.type
 _LEARN, _REVIEW, _RELEARN, _FILTERED, _MANUAL, _RESCHEDULED = 0, 1, 2, 3, 4, 5
 _STATE_OF_TYPE = {_LEARN: LEARNING, _REVIEW: REVIEW, _RELEARN: RELEARNING, _FILTERED: REVIEW}
-DROP_RULES = ("manual reschedule", "cram", "unknown item", "impossible time")
+DROP_RULES = ("manual reschedule", "cram", "unknown item", "impossible time", "kata")
 _TS_MIN, _TS_MAX = to_ms(EARLIEST), to_ms(LATEST)
 
 
@@ -234,6 +235,11 @@ def read_reviews(conn: sqlite3.Connection, items: list[Item]) -> Reading:
             continue
         if item is None:
             reading.dropped["unknown item"] += 1  # a deletion no longer in the card
+            continue
+        if item.kind == "kata":
+            # A kata's grade is the judge's verdict on code that ran; reading the solution
+            # on a phone is not one.
+            reading.dropped["kata"] += 1
             continue
         if rtype in (_MANUAL, _RESCHEDULED) or not ease:
             if rtype == _MANUAL and not ease and not factor:

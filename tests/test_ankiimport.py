@@ -75,7 +75,8 @@ def reviewed(make_study, tmp_path: Path):  # type: ignore[no-untyped-def]
         for rating in ((1, 3, 3) if i % 3 == 0 else (3, 4) if i % 3 == 1 else (2, 3, 3)):
             _answer(col, cid, rating, log)
     _answer(col, col.find_cards('"deck:Default"')[0], 3, [])  # not study's: ignored
-    forgotten, rescheduled = cids[1], cids[2]
+    cards = [cid for cid in cids if items[cid][1] == "card"]
+    forgotten, rescheduled = cards[1], cards[2]
     col.sched.schedule_cards_as_new([forgotten], restore_position=True, reset_counts=True)
     col.sched.set_due_date([rescheduled], "3")  # a manual reschedule: dropped
     _answer(col, forgotten, 3, log)  # relearned from new after the reset
@@ -93,15 +94,28 @@ def reviewed(make_study, tmp_path: Path):  # type: ignore[no-untyped-def]
     cram = col.sched.get_or_create_filtered_deck(deck_id=0)
     cram.name = "Cram"
     cram.config.reschedule = False
-    cram.config.search_terms[0].search = f"cid:{cids[4]}"
+    cram.config.search_terms[0].search = f"cid:{cards[4]}"
     cram_id = col.sched.add_or_update_filtered_deck(cram).id
-    _answer(col, cids[4], 3, [])
+    _answer(col, cards[4], 3, [])
     col.sched.empty_filtered_deck(cram_id)
     reset_ts = col.db.scalar("SELECT id FROM revlog WHERE cid = ? AND type = 4 AND factor = 0",
                              forgotten)
     col.close()
-    expected = [(items[cid][0], items[cid][1], r, rid) for rid, cid, r in sorted(log)]
+    # Katas are graded by study's judge only: their Anki reviews are counted, not imported.
+    expected = [(items[cid][0], items[cid][1], r, rid) for rid, cid, r in sorted(log)
+                if items[cid][1] == "card"]
+    assert len(expected) < len(log)
     return study, col_path, expected, (items[forgotten][0], reset_ts), tmp_path
+
+
+def _revlog_rows(col_path: Path, study_id: str) -> int:
+    db = sqlite3.connect(col_path)
+    try:
+        return int(db.execute(
+            "SELECT COUNT(*) FROM revlog r JOIN cards c ON c.id = r.cid JOIN notes n "
+            "ON n.id = c.nid WHERE n.flds LIKE ?", (f"%\x1f{study_id}",)).fetchone()[0])
+    finally:
+        db.close()
 
 
 def _anki_events(study) -> list[tuple]:  # type: ignore[no-untyped-def]
@@ -118,10 +132,12 @@ def test_reviews_come_back_exactly_once(reviewed) -> None:  # type: ignore[no-un
     assert counts["imported"] == len(expected) and counts["forgets"] == 1
     assert counts["study_notes"] == len(study.content.cards) + len(study.content.katas)
     assert counts["other_notes"] == 1 and counts["gone_notes"] == 0
+    katas = _revlog_rows(col_path, "kata-one")
+    assert katas >= 2
     assert counts["dropped"] == {"manual reschedule": 1, "cram": 1, "unknown item": 0,
-                                 "impossible time": 0}
+                                 "impossible time": 0, "kata": katas}
     kinds = {e[0]: e[1] for e in grades}
-    assert kinds["kata-one"] == "kata"
+    assert "kata-one" not in kinds
     assert {cloze_item_id("two-blanks", 1), cloze_item_id("two-blanks", 2)} <= set(kinds)
     # The reset is a forget at its own time: the relearn after it starts from new.
     assert (forgot_item, "forget", reset_ts) in {(e[0], e[2], e[4]) for e in _anki_events(study)}
@@ -163,7 +179,8 @@ def test_colpkg_apkg_with_scheduling_and_later_reviews(reviewed) -> None:  # typ
     assert [e[3] for e in _anki_events(study) if e[2] == "grade"] == [e[2] for e in expected]
     # A later backup (the newest format) holds one more review: only that one comes in.
     col = anki_collection.Collection(str(col_path))
-    cid = sorted(col.find_cards('"deck:Deep Learning*"'))[5]
+    cid = [c for c in sorted(col.find_cards('"deck:Deep Learning*"'))
+           if _item_of(col.get_card(c))[1] == "card"][5]
     card = col.get_card(cid)
     card.start_timer()
     col.sched.answerCard(card, 4)
@@ -213,7 +230,8 @@ def test_cli_dry_run_json_and_bad_files(reviewed) -> None:  # type: ignore[no-un
     lines = real.stdout.splitlines()
     assert lines[0].startswith(f"imported {len(expected)} Anki reviews and 1 reset of ")
     assert lines[1] == "ignored 1 note not from study"
-    assert lines[2] == "dropped 2 reviews: 1 manual reschedule, 1 cram"
+    katas = _revlog_rows(col_path, "kata-one")
+    assert lines[2] == f"dropped {2 + katas} reviews: 1 manual reschedule, 1 cram, {katas} kata"
     again = run(str(col_path), "--json")
     assert json.loads(again.stdout)["imported"] == 0
     assert json.loads(again.stdout)["already_imported"] == len(expected) + 1
