@@ -391,10 +391,10 @@ def _merge(store: Store, c: sqlite3.Connection, incoming: dict[str, list[dict[st
     if keys:
         k0 = min(keys)
         # the rows already here that sort after the first new one, in their present order
-        later = c.execute(
-            f"SELECT {_REVIEW_COLS} FROM reviews WHERE ord_ts > ? OR (ord_ts = ? AND "
-            "(client_id > ? OR (client_id = ? AND seq >= ?))) ORDER BY id",
-            (k0[0], k0[0], k0[1], k0[1], k0[2])).fetchall()
+        # (a range on the merge-order index; the tie on ord_ts is settled here)
+        later = [r for r in c.execute(
+            f"SELECT {_REVIEW_COLS} FROM reviews INDEXED BY reviews_merge_order "
+            "WHERE ord_ts >= ? ORDER BY id", (k0[0],)) if (r[13], r[8], r[12]) >= k0]
         merged = sorted([(r[13], r[8], r[12], 0, r) for r in later]
                         + [(k[0], k[1], k[2], 1, k[3]) for k in foreign],
                         key=lambda e: (e[0], e[1], e[2]))
