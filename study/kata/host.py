@@ -334,10 +334,11 @@ class HostLink:
         return Sandbox(socket.socket(fileno=fds[0]), fds[1], fds[2], int(answer["pid"]))
 
     def close(self) -> None:
+        """Stop the host now (it may be busy settling; its children die with it) and
+        remove its folder."""
         with contextlib.suppress(OSError):
             self.sock.close()
-        with contextlib.suppress(Exception):
-            self.proc.wait(timeout=5)
         if self.proc.poll() is None:
             self.proc.kill()
-            self.proc.wait()
+        self.proc.wait()
+        shutil.rmtree(self.base, ignore_errors=True)
