@@ -16,6 +16,7 @@ rather than listing the softmaxes torch has today.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import importlib
 import importlib.util
@@ -155,6 +156,10 @@ class _Recorder:
         self.violations: list[Violation] = []
         self.family = ban.pattern()
         self._known: dict[str, bool] = {}  # name -> banned, so each op is matched once
+        # Functions and kernels already found allowed: what makes one banned depends on it
+        # alone (module bans, which depend on the caller, are checked on every call).
+        self.fn_ok: set[Any] = set()
+        self.op_ok: set[Any] = set()
 
     def banned_op(self, name: str) -> bool:
         """An op (`ns::name`) or function name that is listed or in a banned family."""
@@ -197,18 +202,25 @@ class _FunctionGuard(TorchFunctionMode):
 
     def __torch_function__(self, func, types, args=(), kwargs=None):  # type: ignore[no-untyped-def]
         rec = self.rec
-        name = rec.functions.get(id(func))
-        if name is not None:
-            rec.hit(name, _describe(func))
-        op = _op_name(func)
-        if op is not None:
-            rec.check_op(op, _describe(func))
-        elif rec.family is not None:
-            fname = getattr(func, "__name__", None)
-            if isinstance(fname, str) and rec.banned_op(fname):
-                rec.hit(_describe(func), _describe(func))
-        if rec.ban.autograd and func in _AUTOGRAD_ENTRIES:
-            rec.hit("the autograd engine", _describe(func))
+        try:
+            known = func in rec.fn_ok
+        except TypeError:  # unhashable: checked every time
+            known = False
+        if not known:
+            name = rec.functions.get(id(func))
+            if name is not None:
+                rec.hit(name, _describe(func))
+            op = _op_name(func)
+            if op is not None:
+                rec.check_op(op, _describe(func))
+            elif rec.family is not None:
+                fname = getattr(func, "__name__", None)
+                if isinstance(fname, str) and rec.banned_op(fname):
+                    rec.hit(_describe(func), _describe(func))
+            if rec.ban.autograd and func in _AUTOGRAD_ENTRIES:
+                rec.hit("the autograd engine", _describe(func))
+            with contextlib.suppress(TypeError):
+                rec.fn_ok.add(func)
         module = rec.banned_module_frame()
         if module is not None:
             rec.hit(f"code from {module}", _describe(func))
@@ -231,8 +243,9 @@ class _DispatchGuard(_NoDynamo):
 
     def __torch_dispatch__(self, func, types, args=(), kwargs=None):  # type: ignore[no-untyped-def]
         rec = self.rec
-        op = str(func._schema.name)
-        rec.check_op(op, f"the kernel {func}")
+        if func not in rec.op_ok:
+            rec.check_op(str(func._schema.name), f"the kernel {func}")
+            rec.op_ok.add(func)
         if rec.ban.autograd and torch._C._current_graph_task_id() != -1:
             rec.hit("the autograd engine", f"{func} run by backward()")
         return func(*args, **(kwargs or {}))
