@@ -180,13 +180,21 @@ def _review_problem(r: dict[str, Any]) -> str | None:
     return None
 
 
-def _check_attempt(r: dict[str, Any]) -> str | None:
+def _check_kata_row(r: dict[str, Any]) -> str | None:
+    """What attempts and hint reveals have in common: an id, a kata, a time."""
     if not _int(r["id"], 1, 2**62):
         return "id: must be a positive whole number"
     if not _text(r["kata_id"], 300):
         return "kata_id: must be a non-empty string"
     if not _int(r["ts"], _MS_MIN, _MS_MAX):
         return f"ts: must be milliseconds since 1970, not {_show(r['ts'])}"
+    return None
+
+
+def _check_attempt(r: dict[str, Any]) -> str | None:
+    bad = _check_kata_row(r)
+    if bad is not None:
+        return bad
     if r["status"] not in _STATUSES:
         return f"status: must be one of {', '.join(sorted(_STATUSES))}"
     if not _int(r["hints_used"], 0, 1000):
@@ -204,12 +212,9 @@ def _check_attempt(r: dict[str, Any]) -> str | None:
 
 
 def _check_hint(r: dict[str, Any]) -> str | None:
-    if not _int(r["id"], 1, 2**62):
-        return "id: must be a positive whole number"
-    if not _text(r["kata_id"], 300):
-        return "kata_id: must be a non-empty string"
-    if not _int(r["ts"], _MS_MIN, _MS_MAX):
-        return f"ts: must be milliseconds since 1970, not {_show(r['ts'])}"
+    bad = _check_kata_row(r)
+    if bad is not None:
+        return bad
     if not _int(r["number"], 0, 1000):
         return "number: must be a whole number 0-1000"
     return None

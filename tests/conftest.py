@@ -139,3 +139,27 @@ def make_study(tmp_path: Path, mini: Path) -> Iterator[Callable[..., Study]]:
 
 
 T0 = datetime.fromisoformat("2026-03-02T12:00:00+00:00")
+
+
+def fast_softmax_world(root: Path, timeout_s: int, now: str) -> tuple[Path, Path, dict[str, str]]:
+    """A content dir holding a copy of the softmax kata as `softmax-fast` (on topic alpha,
+    with its own time limit), a home beside it, and the environment that points study at
+    both: (content, kata folder, env). For tests that go through the real CLI and worker."""
+    import shutil
+
+    content = root / "content"
+    (content / "content").mkdir(parents=True)
+    (content / "content" / "curriculum.yaml").write_text(MINI_CURRICULUM)
+    kata = content / "exercises" / "softmax-fast"
+    shutil.copytree(REPO / "exercises" / "softmax", kata)
+    meta = (kata / "kata.yaml").read_text()
+    meta = meta.replace("id: softmax\n", "id: softmax-fast\n")
+    meta = meta.replace("timeout_s: 20", f"timeout_s: {timeout_s}")
+    meta = meta.replace("topic: information-theory\nalso_topics: [softmax-regression]",
+                        "topic: alpha")
+    (kata / "kata.yaml").write_text(meta)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("STUDY_")}
+    env.update(STUDY_HOME=str(root / "home"), STUDY_NOW=now, TZ="UTC",
+               STUDY_BUNDLED_CONTENT="0", STUDY_CONTENT_DIRS=str(content),
+               STUDY_KATA_IDLE_S="300", STUDY_KATA_DEVICE="cpu")
+    return content, kata, env

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import MINI_CURRICULUM, REPO
+from conftest import fast_softmax_world
 
 from study.kata.client import KataClient
 
@@ -37,27 +37,14 @@ BAD = {
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
-    """A content dir with a copy of softmax (2 s time limit) and one home, one warm worker."""
+    """A content dir with a copy of softmax (3 s time limit) and one home, one warm worker."""
     root = tmp_path_factory.mktemp("kw")
-    content = root / "content"
-    (content / "content").mkdir(parents=True)
-    (content / "content" / "curriculum.yaml").write_text(MINI_CURRICULUM)
-    kata = content / "exercises" / "softmax-fast"
-    shutil.copytree(REPO / "exercises" / "softmax", kata)
-    meta = (kata / "kata.yaml").read_text()
-    meta = meta.replace("id: softmax\n", "id: softmax-fast\n")
-    meta = meta.replace("timeout_s: 20", "timeout_s: 3")
-    meta = meta.replace("topic: information-theory\nalso_topics: [softmax-regression]",
-                        "topic: alpha")
-    (kata / "kata.yaml").write_text(meta)
+    _, kata, env = fast_softmax_world(root, 3, NOW)
     bad = root / "bad"
     bad.mkdir()
     for name, text in BAD.items():
         (bad / name).write_text(text)
     home = root / "home"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("STUDY_")}
-    env.update(STUDY_HOME=str(home), STUDY_NOW=NOW, TZ="UTC", STUDY_BUNDLED_CONTENT="0",
-               STUDY_CONTENT_DIRS=str(content), STUDY_KATA_IDLE_S="120", STUDY_KATA_DEVICE="cpu")
     yield {"home": home, "env": env, "bad": bad, "kata": kata}
     KataClient(home).stop()
 

@@ -28,7 +28,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import MINI_CURRICULUM, REPO
+from conftest import REPO, fast_softmax_world
 
 from study.kata.client import KataClient
 
@@ -53,23 +53,10 @@ def _attack(body: str) -> str:
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
     root = tmp_path_factory.mktemp("redteam")
-    content = root / "content"
-    (content / "content").mkdir(parents=True)
-    (content / "content" / "curriculum.yaml").write_text(MINI_CURRICULUM)
-    kata = content / "exercises" / "softmax-fast"
-    shutil.copytree(REPO / "exercises" / "softmax", kata)
-    meta = (kata / "kata.yaml").read_text()
-    meta = meta.replace("id: softmax\n", "id: softmax-fast\n")
-    meta = meta.replace("timeout_s: 20", "timeout_s: 4")
-    meta = meta.replace("topic: information-theory\nalso_topics: [softmax-regression]",
-                        "topic: alpha")
-    (kata / "kata.yaml").write_text(meta)
+    content, kata, env = fast_softmax_world(root, 4, NOW)
     home = root / "home"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("STUDY_")}
-    env.update(STUDY_HOME=str(home), STUDY_NOW=NOW, TZ="UTC", STUDY_BUNDLED_CONTENT="0",
-               STUDY_CONTENT_DIRS=str(content), STUDY_KATA_IDLE_S="300",
-               # benchmarks/gpu_check.sh runs this suite again with cuda
-               STUDY_KATA_DEVICE=os.environ.get("STUDY_TEST_KATA_DEVICE", "cpu"))
+    # benchmarks/gpu_check.sh runs this suite again with cuda
+    env["STUDY_KATA_DEVICE"] = os.environ.get("STUDY_TEST_KATA_DEVICE", "cpu")
     attacks = root / "attacks"
     attacks.mkdir()
     yield {"root": root, "home": home, "env": env, "kata": kata, "content": content,
