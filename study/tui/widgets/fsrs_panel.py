@@ -41,7 +41,12 @@ def workload_lines(curve: dict[str, Any], width: int = 30) -> list[str]:
 class FsrsPanel(Vertical):
     """Mounted by a StudyScreen (it reads the screen's `study`)."""
 
-    DEFAULT_CSS = "FsrsPanel { height: auto; }"
+    # The curve arrives from a worker: its lines are reserved from the start, so the
+    # screen's layout (and its scrollbar) does not move when it does.
+    DEFAULT_CSS = """
+    FsrsPanel { height: auto; }
+    FsrsPanel #fsrs-workload { height: 8; }
+    """
 
     def compose(self) -> ComposeResult:
         yield Static("[b]Your FSRS parameters[/] [dim](scored on your newest reviews, "
