@@ -22,18 +22,18 @@ from pathlib import Path
 from typing import IO, Any
 
 from study import __version__
+from study.bulk import bulk_mode, indexes_deferred, insert_many
 from study.clock import EARLIEST, LATEST, to_ms
 from study.core import Study
 from study.errors import ExchangeError, SettingsError
 from study.jsonstream import JsonProblem, JsonStream
 from study.settings import Settings, load_settings, settings_text
-from study.store import PENDING_SETTINGS, Replay
+from study.store import LOG_COLUMNS, PENDING_SETTINGS, Replay
 
 FORMAT = "study-export"
 VERSION = 1
 TABLES: dict[str, tuple[str, ...]] = {
-    "reviews": ("id", "item_id", "kind", "event", "rating", "ts", "day", "duration_ms",
-                "client_id", "state_before", "undoes", "until_ms"),
+    "reviews": LOG_COLUMNS,
     "attempts": ("id", "kata_id", "ts", "status", "hints_used", "duration_ms", "device",
                  "solution", "review_id", "client_id"),
     "hints": ("id", "kata_id", "ts", "number"),
@@ -125,22 +125,7 @@ def _text(v: Any, most: int) -> bool:
 
 
 _REVIEW_VALUES = operator.itemgetter(*TABLES["reviews"])
-
-
-def _check_review(r: dict[str, Any]) -> str | None:
-    rid, item, kind, event, rating, ts, day, dur, client, before, undoes, until = \
-        _REVIEW_VALUES(r)
-    if (event == "grade" and type(rid) is int and 0 < rid <= 2**62 and type(item) is str
-            and 0 < len(item) <= 300 and (kind == "card" or kind == "kata")
-            and type(rating) is int and 1 <= rating <= 4
-            and type(ts) is int and _MS_MIN <= ts <= _MS_MAX
-            and type(day) is int and _DAY_MIN <= day <= _DAY_MAX
-            and (dur is None or (type(dur) is int and 0 <= dur <= 2**40))
-            and type(client) is str and 0 < len(client) <= 100
-            and (before is None or (type(before) is int and 0 <= before <= 3))
-            and undoes is None and until is None):
-        return None  # the common case, a well-formed grade, in one expression
-    return _review_problem(r)
+_REVIEW_KEYS = frozenset(TABLES["reviews"])
 
 
 def _review_problem(r: dict[str, Any]) -> str | None:
@@ -231,7 +216,7 @@ def _check_anki(r: dict[str, Any]) -> str | None:
 
 
 CHECKS: dict[str, Callable[[dict[str, Any]], str | None]] = {
-    "reviews": _check_review, "attempts": _check_attempt, "hints": _check_hint,
+    "reviews": _review_problem, "attempts": _check_attempt, "hints": _check_hint,
     "anki_export": _check_anki,
 }
 
@@ -245,18 +230,24 @@ def _show(v: Any) -> str:
 # -- import: the whole file --------------------------------------------------------------
 
 
-class _Reader:
-    """Walks the export, checking as it goes and handing good rows to `write`."""
+BATCH = 5000  # good rows handed on at a time
 
-    def __init__(self, js: JsonStream, write: Callable[[str, tuple], None]) -> None:
+
+class _Reader:
+    """Walks the export, checking as it goes and handing good rows, in batches, to
+    `flush(table, rows)` (rows are tuples in `TABLES[table]` order)."""
+
+    def __init__(self, js: JsonStream, flush: Callable[[str, list[tuple]], None]) -> None:
         self.js = js
-        self.write = write
+        self.flush = flush
         self.problems: list[str] = []
         self.total = 0
         self.top: dict[str, Any] = {}
         self.counts = {t: 0 for t in TABLES}
         self.client_id: str | None = None
         self.saw_history = False
+        # Review ids rising and no undo so far: item states can be replayed as rows stream.
+        self.in_order = True
 
     def problem(self, text: str) -> None:
         self.total += 1
@@ -318,36 +309,90 @@ class _Reader:
                 self.problem(f"history.{key}: unknown part of the history")
                 self.skip()
 
+    def shape_problem(self, table: str, i: int, row: Any) -> None:
+        """A row that is not an object with exactly the table's fields."""
+        if type(row) is not dict:
+            self.problem(f"history.{table}[{i}]: must be an object")
+            return
+        cols = TABLES[table]
+        missing = [c for c in cols if c not in row]
+        extra = sorted(str(k) for k in row if k not in cols)
+        what = (f"missing {', '.join(missing)}" if missing else
+                f"unknown field(s) {', '.join(extra)}")
+        self.problem(f"history.{table}[{i}]: {what}")
+
     def rows(self, table: str) -> None:
         js = self.js
-        cols = TABLES[table]
-        keys = frozenset(cols)
-        values = operator.itemgetter(*cols)
-        check = CHECKS[table]
-        write = self.write
         if js.peek() != "[":
             self.problem(f"history.{table}: must be a list")
             self.skip()
             return
+        if table == "reviews":
+            self.counts[table] = self.reviews()
+            return
+        keys = frozenset(TABLES[table])
+        values = operator.itemgetter(*TABLES[table])
+        check = CHECKS[table]
+        batch: list[tuple] = []
         n = 0
         for i, row in js.items():
             n += 1
-            if type(row) is not dict:
-                self.problem(f"history.{table}[{i}]: must be an object")
-                continue
-            if row.keys() != keys:
-                missing = [c for c in cols if c not in row]
-                extra = sorted(str(k) for k in row if k not in keys)
-                what = (f"missing {', '.join(missing)}" if missing else
-                        f"unknown field(s) {', '.join(extra)}")
-                self.problem(f"history.{table}[{i}]: {what}")
+            if type(row) is not dict or row.keys() != keys:
+                self.shape_problem(table, i, row)
                 continue
             bad = check(row)
             if bad is not None:
                 self.problem(f"history.{table}[{i}].{bad}")
                 continue
-            write(table, values(row))
+            batch.append(values(row))
+            if len(batch) >= BATCH:
+                self.flush(table, batch)
+                batch = []
+        self.flush(table, batch)
         self.counts[table] = n
+
+    def reviews(self) -> int:
+        """`rows` for the log, the part of an export that can hold millions of rows: the
+        common case (a well-formed grade) is checked in one expression on the row's
+        values; anything else gets `_review_problem`'s full check and message."""
+        batch: list[tuple] = []
+        keys = _REVIEW_KEYS
+        values = _REVIEW_VALUES
+        flush = self.flush
+        last_id = 0
+        n = 0
+        for i, row in self.js.items():
+            n += 1
+            if type(row) is not dict or row.keys() != keys:
+                self.shape_problem("reviews", i, row)
+                continue
+            t = values(row)
+            rid, item, kind, event, rating, ts, day, dur, client, before, undoes, until = t
+            if not (event == "grade" and type(rid) is int and 0 < rid <= 2**62
+                    and type(item) is str and 0 < len(item) <= 300
+                    and (kind == "card" or kind == "kata")
+                    and type(rating) is int and 1 <= rating <= 4
+                    and type(ts) is int and _MS_MIN <= ts <= _MS_MAX
+                    and type(day) is int and _DAY_MIN <= day <= _DAY_MAX
+                    and (dur is None or (type(dur) is int and 0 <= dur <= 2**40))
+                    and type(client) is str and 0 < len(client) <= 100
+                    and (before is None or (type(before) is int and 0 <= before <= 3))
+                    and undoes is None and until is None):
+                bad = _review_problem(row)
+                if bad is not None:
+                    self.problem(f"history.reviews[{i}].{bad}")
+                    continue
+                if event == "undo":
+                    self.in_order = False
+            if rid <= last_id:
+                self.in_order = False
+            last_id = rid
+            batch.append(t)
+            if len(batch) >= BATCH:
+                flush("reviews", batch)
+                batch = []
+        flush("reviews", batch)
+        return n
 
 
 def import_file(study: Study, fh: IO[bytes], source: str, replace: bool = False,
@@ -369,75 +414,54 @@ def import_file(study: Study, fh: IO[bytes], source: str, replace: bool = False,
         if before_write is not None:
             before_write(backup)
 
-    batches: dict[str, list[tuple]] = {t: [] for t in TABLES}
-    inserts = {t: f"INSERT INTO {t} ({', '.join(c)}) VALUES ({', '.join('?' * len(c))})"
-               for t, c in TABLES.items()}
     reader: _Reader
-
-    def flush(table: str) -> None:
-        rows = batches[table]
-        if not rows:
-            return
-        try:
-            conn.executemany(inserts[table], rows)
-        except sqlite3.IntegrityError:
-            for row in rows:  # find the row at fault, for the message
-                try:
-                    conn.execute(inserts[table], row)
-                except sqlite3.IntegrityError as exc:
-                    reader.problem(f"history.{table} (id {row[0]}): {_integrity(exc)}")
-        rows.clear()
-
     # Item states are replayed while the rows stream past, as long as the log comes in
     # id order without undos (an export does, unless something was undone); otherwise
     # they are rebuilt from the loaded log at the end.
     replay: Replay | None = Replay(store.srs)
-    last_id = 0
 
-    def write(table: str, row: tuple) -> None:
-        nonlocal replay, last_id
-        if reader.total:  # a problem already: keep checking, stop writing
+    def flush(table: str, rows: list[tuple]) -> None:
+        nonlocal replay
+        if reader.total or not rows:  # a problem already: keep checking, stop writing
             return
         if table == "reviews" and replay is not None:
-            rid, item_id, kind, event, rating, ts, _, _, _, _, _, until_ms = row
-            if event == "undo" or rid <= last_id:
-                replay = None
+            if reader.in_order:
+                replay.feed_rows(rows)
             else:
-                last_id = rid
-                replay.feed(item_id, kind, event, rating, ts, until_ms, rid)
-        rows = batches[table]
-        rows.append(row)
-        if len(rows) >= 20000:
-            flush(table)
+                replay = None
+        try:
+            insert_many(c, table, TABLES[table], rows)
+        except (sqlite3.IntegrityError, UnicodeEncodeError):
+            for row in rows:  # find the row at fault, for the message
+                try:
+                    insert_many(c, table, TABLES[table], [row])
+                except sqlite3.IntegrityError as exc:
+                    reader.problem(f"history.{table} (id {row[0]}): {_integrity(exc)}")
+                except UnicodeEncodeError:  # JSON can escape half a surrogate pair
+                    reader.problem(f"history.{table} (id {row[0]}): a string holds a lone "
+                                   "surrogate (\\ud800-\\udfff), which is not text")
 
-    with store.transaction() as c:
+    with store.transaction() as c, bulk_mode(c):
         c.execute("PRAGMA defer_foreign_keys = ON")  # an undo may come before its grade
         c.execute("DELETE FROM item_state")
         for table in reversed(list(TABLES)):
             c.execute(f"DELETE FROM {table}")
-        # Bulk loading: the log's lookup indexes are built once at the end (a sort) instead
-        # of row by row; the unique one stays, it checks the rows. All inside the
-        # transaction, so a failed import rolls them back too.
-        indexes = c.execute(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'reviews' "
-            "AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%'").fetchall()
-        for name, _ in indexes:
-            c.execute(f'DROP INDEX "{name}"')
-        js = JsonStream(fh)
-        reader = _Reader(js, write)
-        try:
-            reader.read()
-        except JsonProblem as exc:
-            raise ExchangeError(f"{source}:{exc}; nothing was imported" if exc.line else
-                                f"{source}: {exc}; nothing was imported") from None
-        except ImportProblems:
-            raise
-        except ExchangeError as exc:
-            raise ExchangeError(f"{source}: {exc}") from None
-        for table in TABLES:
-            flush(table)
-        for _, sql in indexes:
-            c.execute(sql)
+        # The log's indexes are built once after the rows (a sort each) instead of row by
+        # row, inside the transaction, so a failed import rolls them back too. The one on
+        # undone ids stays: it finds a grade undone twice, row by row. (Imported rows get
+        # their device sequence at the first sync, so (client_id, seq) cannot clash.)
+        with indexes_deferred(c, "reviews", keep=frozenset({"reviews_undoes"})):
+            js = JsonStream(fh)
+            reader = _Reader(js, flush)
+            try:
+                reader.read()
+            except JsonProblem as exc:
+                raise ExchangeError(f"{source}:{exc}; nothing was imported" if exc.line else
+                                    f"{source}: {exc}; nothing was imported") from None
+            except ImportProblems:
+                raise
+            except ExchangeError as exc:
+                raise ExchangeError(f"{source}: {exc}") from None
         settings = _check_top(reader)
         if not reader.total:
             _check_references(c, reader)

@@ -245,7 +245,13 @@ class Srs:
 
     def fold_step(self, acc: list[Any], event: str, rating: int | None, ts: int,
                   until_ms: int | None) -> None:
-        """Fold one event into an accumulator from `fold_start` (fsrs' arithmetic, inlined)."""
+        """Fold one event into an accumulator from `fold_start` (fsrs' arithmetic, inlined).
+
+        This runs once per logged event in every rebuild, import and sync (a million times
+        for a big import), so `_Fold`'s formulas are written out here with their per-rating
+        constants looked up: the same float operations in the same order, so every result
+        is bit for bit what `_Fold` (and fsrs) gives; test_fold compares them.
+        """
         acc[14] = True
         if event != "grade":
             if event == "suspend":
@@ -266,8 +272,7 @@ class Srs:
             raise ValueError(f"rating must be 1-4, got {rating!r}")
         assert rating is not None
         _, f, state, step, stab, diff, _, last_us, reps, lapses, suspended, leech, _, _, _ = acc
-        learning, relearning = f.learning, f.relearning
-        at_us = _ms_as_us(ts)
+        at_us = ts * 1000 if 0 <= ts < _EXACT_MS else _ms_as_us(ts)
         before = state
         if before == NEW:
             state, step, days = LEARNING, 0, None
@@ -275,59 +280,63 @@ class Srs:
             days = (at_us - last_us) // 86_400_000_000 if last_us is not None else None
         ivl: timedelta | int  # a step, or whole days (made a timedelta only at the end)
         if state in (LEARNING, RELEARNING):
-            steps = learning if state == LEARNING else relearning
+            steps = f.learning if state == LEARNING else f.relearning
             assert step is not None
             if stab is None or diff is None:
-                stab, diff = f.init_s(rating), f.init_d(rating)
+                stab, diff = f.init_s_of[rating], f.init_d_of[rating]
             elif days is not None and days < 1:
-                stab, diff = f.short_s(stab, rating), f.next_d(diff, rating)
+                stab = _short_s(f, stab, rating)
+                diff = _next_d(f, diff, rating)
             else:
-                r = f.retrievability(stab, days) if days is not None else 0
-                stab = f.next_s(diff, stab, r, rating)
-                diff = f.next_d(diff, rating)
-            if len(steps) == 0 or (step >= len(steps) and rating in (2, 3, 4)):
+                r = (1 + f.factor * max(0, days) / stab) ** f.decay if days is not None else 0
+                stab = _next_s(f, diff, stab, r, rating)
+                diff = _next_d(f, diff, rating)
+            n_steps = len(steps)
+            if n_steps == 0 or (step >= n_steps and rating != 1):
                 state, step = REVIEW, None
-                ivl = f.interval(stab)
+                ivl = _interval(f, stab)
             elif rating == 1:
                 step = 0
                 ivl = steps[0]
             elif rating == 2:
-                if step == 0 and len(steps) == 1:
+                if step == 0 and n_steps == 1:
                     ivl = steps[0] * 1.5
-                elif step == 0 and len(steps) >= 2:
+                elif step == 0 and n_steps >= 2:
                     ivl = (steps[0] + steps[1]) / 2.0
                 else:
                     ivl = steps[step]
             elif rating == 3:
-                if step + 1 == len(steps):
+                if step + 1 == n_steps:
                     state, step = REVIEW, None
-                    ivl = f.interval(stab)
+                    ivl = _interval(f, stab)
                 else:
                     step += 1
                     ivl = steps[step]
             else:
                 state, step = REVIEW, None
-                ivl = f.interval(stab)
+                ivl = _interval(f, stab)
         else:  # REVIEW
             assert stab is not None and diff is not None
             if days is not None and days < 1:
-                stab = f.short_s(stab, rating)
+                stab = _short_s(f, stab, rating)
             else:
-                r = f.retrievability(stab, days) if days is not None else 0
-                stab = f.next_s(diff, stab, r, rating)
-            diff = f.next_d(diff, rating)
-            if rating == 1 and len(relearning) > 0:
+                r = (1 + f.factor * max(0, days) / stab) ** f.decay if days is not None else 0
+                stab = _next_s(f, diff, stab, r, rating)
+            diff = _next_d(f, diff, rating)
+            if rating == 1 and f.relearning:
                 state, step = RELEARNING, 0
-                ivl = relearning[0]
+                ivl = f.relearning[0]
             else:
-                ivl = f.interval(stab)
-        new_lapses = lapses + (1 if rating == 1 and before == REVIEW else 0)
+                ivl = _interval(f, stab)
+        new_lapses = lapses
+        if rating == 1 and before == REVIEW:
+            new_lapses += 1
+            if self._is_leech_lapse(new_lapses):
+                leech = True
+                if self.config.leech_action == "suspend":
+                    suspended = True
         # What to_ms(from_ms(ts)) gives (a float round trip may lose a millisecond).
         last_ms = int((at_us / 1_000_000) * 1000)
-        if new_lapses > lapses and self._is_leech_lapse(new_lapses):
-            leech = True
-            if self.config.leech_action == "suspend":
-                suspended = True
         acc[2:14] = [state, step, stab, diff, last_ms,
                      at_us if last_ms == ts else _ms_as_us(last_ms), reps + 1, new_lapses,
                      suspended, leech, None, (ts, ivl, state == REVIEW, reps)]
@@ -355,6 +364,11 @@ class Srs:
                          suspended, buried, leech)
 
 
+# Below 2**32 seconds (the year 2106) a millisecond count divided by 1000 is within half a
+# microsecond of exact, so `_ms_as_us` is the plain product there (a test checks the edge).
+_EXACT_MS = 2**32 * 1000
+
+
 def _ms_as_us(ms: int) -> int:
     """The microseconds since the epoch of `clock.from_ms(ms)`, by the same arithmetic as
     CPython's fromtimestamp (split, then round half to even), without a datetime."""
@@ -362,6 +376,50 @@ def _ms_as_us(ms: int) -> int:
     whole = math.floor(t)
     us = round((t - whole) * 1e6)
     return whole * 1_000_000 + us
+
+
+def _short_s(f: _Fold, stability: float, rating: int) -> float:
+    """`_Fold.short_s`, with the rating's factor looked up."""
+    inc = f.short_e[rating] * (stability ** f.neg_p19)
+    if rating != 1 and inc < 1.0:
+        inc = 1.0
+    out = stability * inc
+    return STABILITY_MIN if out < STABILITY_MIN else out
+
+
+def _next_d(f: _Fold, difficulty: float, rating: int) -> float:
+    """`_Fold.next_d`, with the rating's constants looked up."""
+    arg_2 = difficulty + (10.0 - difficulty) * f.delta_of[rating] / 9.0
+    d = f.d_target + f.d_keep * arg_2
+    if d < MIN_DIFFICULTY:
+        return MIN_DIFFICULTY
+    return MAX_DIFFICULTY if d > MAX_DIFFICULTY else d
+
+
+def _next_s(f: _Fold, d: float, s: float, r: float, rating: int) -> float:
+    """`_Fold.next_s`: a penalty or bonus of 1 is left out (x * 1 is x, exactly)."""
+    p = f.p
+    if rating == 1:
+        long_term = (p[11] * (d ** f.neg_p12) * (((s + 1) ** (p[13])) - 1)
+                     * (math.e ** ((1 - r) * p[14])))
+        short = s / f.forget_short
+        out = short if short < long_term else long_term
+    else:
+        g = f.e_p8 * (11 - d) * (s ** f.neg_p9) * ((math.e ** ((1 - r) * p[10])) - 1)
+        if rating == 2:
+            g = g * p[15]
+        elif rating == 4:
+            g = g * p[16]
+        out = s * (1 + g)
+    return STABILITY_MIN if out < STABILITY_MIN else out
+
+
+def _interval(f: _Fold, stability: float) -> int:
+    """`_Fold.interval`."""
+    ivl = round((stability / f.factor) * f.ivl_mult)
+    if ivl < 1:
+        return 1
+    return f.max_ivl if ivl > f.max_ivl else ivl
 
 
 class _Fold:
@@ -386,6 +444,16 @@ class _Fold:
         self.d_easy = p[4] - (math.e ** (p[5] * (4 - 1))) + 1
         self.e_p8 = math.e ** p[8]
         self.forget_short = math.e ** (p[17] * p[18])
+        # Per-rating constants for `Srs.fold_step` (index: the rating), each computed by
+        # the expression it stands for in the methods below, so no result changes.
+        ratings = (1, 2, 3, 4)
+        self.init_s_of = (0.0, *(self.init_s(r) for r in ratings))
+        self.init_d_of = (0.0, *(self.init_d(r) for r in ratings))
+        self.short_e = (0.0, *(math.e ** (p[17] * (r - 3 + p[18])) for r in ratings))
+        self.delta_of = (0.0, *(-(p[6] * (r - 3)) for r in ratings))
+        self.d_target = p[7] * self.d_easy
+        self.d_keep = 1 - p[7]
+        self.neg_p9, self.neg_p12, self.neg_p19 = -p[9], -p[12], -p[19]
 
     def clamp_s(self, s: float) -> float:
         return max(s, STABILITY_MIN)

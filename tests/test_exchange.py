@@ -139,6 +139,10 @@ def test_a_bad_row_imports_nothing_and_names_every_problem(tmp_path: Path) -> No
      b'"k", "ts": 1, "number": 1}]}}', "history.hints[0].ts"),
     (b'{"format": "study-export", "version": 2}', "unsupported export version 2"),
     (b'[]', "not a study export"),
+    (b'{"format": "study-export", "version": 1, "history": {"reviews": [{"id": 1, "item_id": '
+     b'"\\ud800", "kind": "card", "event": "grade", "rating": 3, "ts": 1700000000000, "day": '
+     b'739000, "duration_ms": 1, "client_id": "x", "state_before": null, "undoes": null, '
+     b'"until_ms": null}]}}', "history.reviews (id 1): a string holds a lone surrogate"),
     (b'', "not JSON"),
 ])
 def test_hostile_import_files_are_clear(tmp_path: Path, text: bytes, expected: str) -> None:
@@ -149,6 +153,23 @@ def test_hostile_import_files_are_clear(tmp_path: Path, text: bytes, expected: s
     assert out.returncode == 2, out.stderr
     assert expected in out.stderr and "Traceback" not in out.stderr, out.stderr
     assert _snapshot(tmp_path / "home")[0] == []
+
+
+def test_a_duplicate_id_is_named_alone(tmp_path: Path) -> None:
+    """Rows go in hundreds to a statement; the failing statement leaves nothing behind, so
+    only the duplicate is reported, not the good rows before it in its statement."""
+    home, env, dump = _home_with_history(tmp_path)
+    data = json.loads(dump.read_text())
+    grade = data["history"]["reviews"][0]
+    data["history"]["reviews"] = [grade | {"id": i, "ts": grade["ts"] + i}
+                                  for i in range(1, 1201)] + [grade | {"id": 700}]
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(data))
+    out = study(["import", "json", str(bad)], env | {"STUDY_HOME": str(tmp_path / "x")})
+    assert out.returncode == 2 and "Traceback" not in out.stderr
+    assert "history.reviews (id 700): a duplicate id" in out.stderr
+    assert out.stderr.count("a duplicate id") == 1, out.stderr
+    assert _snapshot(tmp_path / "x")[0] == []
 
 
 def test_dangling_undo_is_refused(tmp_path: Path) -> None:

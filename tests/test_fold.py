@@ -63,3 +63,29 @@ def test_millisecond_arithmetic_matches_the_datetimes(ms: int) -> None:
     us = (dt - datetime(1970, 1, 1, tzinfo=UTC)) // timedelta(microseconds=1)
     assert _ms_as_us(ms) == us
     assert int((us / 1_000_000) * 1000) == to_ms(dt)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.one_of(st.integers(0, 2**32 * 1000 - 1),
+                 st.integers(2**32 * 1000 - 10_000_000, 2**32 * 1000 - 1)))
+def test_the_plain_product_is_exact_below_the_fast_path_bound(ms: int) -> None:
+    """`fold_step` takes ms * 1000 for `_ms_as_us(ms)` below `_EXACT_MS`: it must be equal."""
+    from study.scheduler import _EXACT_MS, _ms_as_us
+
+    assert ms < _EXACT_MS
+    assert _ms_as_us(ms) == ms * 1000
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(history=st.lists(event, min_size=1, max_size=30),
+       start=st.sampled_from([0, 2**32 * 1000 - 30 * 86_400_000, 200_000_000_000_000]))
+def test_fold_equals_apply_at_the_ends_of_time(history: list, start: int) -> None:
+    """Across the fast path's bound (2106) and far beyond it, the fold still equals apply."""
+    srs = Srs()
+    ts = start
+    events = []
+    for ev, rating, gap, until in history:
+        ts += gap
+        events.append((ev, rating if ev == "grade" else None, ts,
+                       ts + until if ev == "bury" else None))
+    assert srs.fold("x", "card", events) == slow(srs, "x", "card", events)
