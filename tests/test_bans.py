@@ -180,11 +180,27 @@ def test_an_operator_registered_by_the_solution_is_refused() -> None:
         lib = torch.library.Library("kata_test_hidden", "DEF")
         lib.define("smx(Tensor x) -> Tensor")
         lib.impl("smx", lambda t: torch.softmax(t, -1), "CompositeExplicitAutograd")
-        for ban in (Ban(), _ban("softmax")):
-            with pytest.raises(BannedCall, match="registered after the check started"), \
-                    Guard(ban):
+        for guard in (Guard(Ban(), ops=True), Guard(_ban("softmax"))):
+            with pytest.raises(BannedCall, match="registered after the check started"), guard:
                 torch.ops.kata_test_hidden.smx(x)
-        with Guard(Ban()):  # torch's own ops stay allowed
+        with Guard(Ban(), ops=True):  # torch's own ops stay allowed
             torch.exp(x).sum()
     finally:
         bans._KNOWN_OPS = None
+
+
+def test_a_ban_of_nothing_costs_nothing() -> None:
+    """With nothing banned (and no memory watch) no mode is pushed: the guards' 5-8 µs per
+    op would find nothing. Anything banned, or ops=True, pushes both."""
+    from torch.overrides import _get_current_function_mode_stack
+    from torch.utils._python_dispatch import _get_current_dispatch_mode_stack
+
+    with Guard(Ban()) as idle:
+        assert not idle.watching
+        assert not _get_current_function_mode_stack() and not _get_current_dispatch_mode_stack()
+    for guard in (Guard(Ban(), ops=True), Guard(Ban(aten=("aten::_softmax",))),
+                  Guard(Ban(families=("softmax",))), Guard(Ban(autograd=True))):
+        with guard:
+            assert guard.watching
+            assert len(_get_current_function_mode_stack()) == 1
+            assert len(_get_current_dispatch_mode_stack()) == 1

@@ -44,6 +44,10 @@ class Ban:
     # `__name__` of any other callable the torch-function level sees (`torch.softmax`).
     families: tuple[str, ...] = ()
 
+    def bans_anything(self) -> bool:
+        return bool(self.functions or self.aten or self.modules or self.autograd
+                    or self.families)
+
     def because(self, reason: str) -> Ban:
         """The same ban with a kata's own explanation."""
         return dataclasses.replace(self, reason=reason)
@@ -286,7 +290,6 @@ _ESCAPES: tuple[tuple[str, str], ...] = (
     ("torch._C", "_len_torch_dispatch_stack"),
 )
 _TAMPERING: list[str] = []
-_SEALED = False
 # Called at once with what was used (the sandbox reports it to the judge on the spot, so
 # code that goes on to clear `_TAMPERING` cannot take it back).
 on_tampering: list[Any] = []
@@ -325,35 +328,47 @@ def freeze_ops() -> None:
     _KNOWN_OPS = frozenset(n.split(".")[0] for n in names)
 
 
-def seal() -> None:
-    """Record every use of the guards' off switches by code outside torch (idempotent),
-    and freeze the set of registered ops (see freeze_ops).
+def seal(everywhere: bool = False) -> None:
+    """Record every use of the guards' off switches by code outside torch, and freeze the
+    set of registered ops (see freeze_ops).
 
-    Each switch is replaced wherever torch's modules hold a reference to it, so
-    an alias imported earlier does not slip past either.
+    Each switch is replaced wherever torch's modules hold a reference to it, so an alias
+    imported earlier does not slip past either. Incremental: the sandbox host seals
+    `everywhere` once its imports are done (and again after settling), and each child
+    seals the modules imported since (by a kata's drive) before the learner's code runs,
+    which takes a millisecond instead of ten.
     """
-    global _SEALED
-    if _SEALED:
-        return
-    _SEALED = True
-    freeze_ops()
-    replacements: dict[int, Any] = {}
+    global _OPS_AT
     for owner_name, attr in _ESCAPES:
         owner = _resolve(owner_name)
         original = getattr(owner, attr, None) if owner is not None else None
-        if original is None:
-            continue
+        if original is None or hasattr(original, "__wrapped_original__"):
+            continue  # absent in this torch, or sealed already
         sealed = _seal_one(original, f"{owner_name}.{attr}")
-        replacements[id(original)] = sealed
+        _STAND_INS[id(original)] = (original, sealed)  # the original kept: its id stays its
         setattr(owner, attr, sealed)
-    for mod_name, module in list(sys.modules.items()):
-        if module is None or not (mod_name == "torch" or mod_name.startswith("torch.")):
+    fresh = [name for name in list(sys.modules)
+             if (name == "torch" or name.startswith("torch.")) and (everywhere
+                                                                   or name not in _SCANNED)]
+    for mod_name in fresh:
+        module = sys.modules.get(mod_name)
+        _SCANNED.add(mod_name)
+        namespace = getattr(module, "__dict__", None) if module is not None else None
+        if not isinstance(namespace, dict):
             continue
-        namespace = getattr(module, "__dict__", {})
         for key, value in list(namespace.items()):
-            sealed = replacements.get(id(value))
-            if sealed is not None:
-                namespace[key] = sealed
+            pair = _STAND_INS.get(id(value))
+            if pair is not None and pair[0] is value:
+                namespace[key] = pair[1]
+    if _KNOWN_OPS is None or len(sys.modules) != _OPS_AT or everywhere:
+        freeze_ops()
+        _OPS_AT = len(sys.modules)
+
+
+# id(original switch) -> (the original, its sealed stand-in).
+_STAND_INS: dict[int, tuple[Any, Any]] = {}
+_SCANNED: set[str] = set()  # torch modules whose references to the switches were replaced
+_OPS_AT = -1  # len(sys.modules) when the ops were last frozen
 
 
 def tampering() -> list[str]:
@@ -366,21 +381,30 @@ def tampering() -> list[str]:
 class Guard:
     """Watch a block of the learner's code for banned operations."""
 
-    def __init__(self, ban: Ban) -> None:
+    def __init__(self, ban: Ban, *, ops: bool = False) -> None:
         self.rec = _Recorder(ban)
         self._fmode = _FunctionGuard(self.rec)
         self._dmode = _DispatchGuard(self.rec)
+        # A kata that bans nothing runs without the modes: they cost 5-8 µs per torch op
+        # (most of a training loop's check) and would find nothing. `ops` keeps them on to
+        # refuse new operators even so (where a MemoryWatch must see every allocation).
+        # Tampering with the guards' switches is reported through the sealed switches.
+        self.watching = ops or ban.bans_anything()
 
     @property
     def violations(self) -> list[Violation]:
         return self.rec.violations
 
     def __enter__(self) -> Guard:
-        self._fmode.__enter__()
-        self._dmode.__enter__()
+        if self.watching:
+            self._fmode.__enter__()
+            self._dmode.__enter__()
         return self
 
     def __exit__(self, *exc: object) -> None:
+        if not self.watching:
+            self._report_tampering()
+            return
         intact = (
             (_FunctionGuard.__torch_function__, _DispatchGuard.__torch_dispatch__) == _ORIGINALS
             and self._dmode in _get_current_dispatch_mode_stack()
@@ -393,6 +417,9 @@ class Guard:
         if not intact:
             self.rec.violations.append(
                 Violation("tampering with the checker", "its guards were removed or replaced"))
+        self._report_tampering()
+
+    def _report_tampering(self) -> None:
         for name in tampering():
             self.rec.violations.append(Violation("tampering with the checker", name))
 

@@ -276,10 +276,25 @@ def _carve(root: Path, hidden: list[Path]) -> list[Path]:
 def read_roots(hidden: list[Path]) -> list[Path]:
     """What the sandbox may read: the interpreter's folders, the import path and the
     system's libraries, never the study home, the content or study's own package."""
+    hidden = [h.resolve() for h in hidden]
+    roots = [p for r in _base_roots() for p in _carve(r, hidden)]
+    return [*roots, Path(f"/proc/{os.getpid()}")]
+
+
+_BASE_ROOTS: dict[tuple[str, ...], list[Path]] = {}
+
+
+def _base_roots() -> list[Path]:
+    """The readable roots with every study package carved out. Listing the folders around
+    those takes ~10 ms, so it is done once per import path and working folder: the sandbox
+    host does it before its first fork, and each child only carves its check's own paths."""
     import site
 
-    hidden = [h.resolve() for h in hidden]
     cwd = Path.cwd().resolve()
+    key = (str(cwd), *sys.path)
+    cached = _BASE_ROOTS.get(key)
+    if cached is not None:
+        return cached
     roots = {Path(p) for p in (sys.prefix, sys.base_prefix, sys.exec_prefix,
                                sys.base_exec_prefix)}
     with contextlib.suppress(AttributeError):
@@ -291,11 +306,13 @@ def read_roots(hidden: list[Path]) -> list[Path]:
         if p.is_dir() and p != cwd and not (p / "study" / "__init__.py").exists():
             roots.add(p)
     roots.update(Path(p) for p in ("/usr", "/lib", "/lib32", "/lib64", "/bin", "/etc",
-                                   "/sys/devices/system/cpu", f"/proc/{os.getpid()}"))
+                                   "/sys/devices/system/cpu"))
     resolved = sorted({r.resolve() for r in roots if r.exists()})
-    # Keep the outermost roots only, then carve the hidden paths out of them.
+    # Keep the outermost roots only, then carve study's packages out of them.
     outer = [r for r in resolved if not any(o != r and _inside(r, o) for o in resolved)]
-    return [p for r in outer for p in _carve(r, hidden)]
+    studies = [h.resolve() for h in study_installs()]
+    _BASE_ROOTS[key] = base = [p for r in outer for p in _carve(r, studies)]
+    return base
 
 
 def device_files(kind: str) -> list[Path]:

@@ -54,6 +54,7 @@ def warm_up() -> None:
     x = torch.ones(2, 2)
     with Guard(Ban(aten=("aten::_softmax",))), MemoryWatch():
         (x @ x).exp().sum()
+    preseal()
     import gc
 
     gc.freeze()  # shared with every child as it is: fewer pages copied, faster collections
@@ -67,8 +68,18 @@ def settle() -> None:
 
     import torch._dynamo  # noqa: F401
 
+    preseal()
     gc.collect()
     gc.freeze()
+
+
+def preseal() -> None:
+    """The sandbox's setup that does not depend on the check, done here once: each child
+    then seals only what its check imported and carves only its check's paths."""
+    from study.kata import bans, confine
+
+    bans.seal(everywhere=True)
+    confine.read_roots([])
 
 
 def _dir_size(path: Path) -> int:

@@ -33,7 +33,7 @@ from typing import Any
 import torch
 
 from study.kata import audit, bans, confine
-from study.kata.bans import Ban, BannedCall, Guard, MemoryWatch, seal
+from study.kata.bans import Ban, BannedCall, Guard, MemoryWatch, seal, tampering
 from study.kata.protocol import decode_tensors, encode_tensors, recv_frame, send_frame
 from study.kata.toolkit import Case, default_drive
 
@@ -261,6 +261,7 @@ def _serve(chan: socket.socket, tmp: Path) -> None:
         exec(compile(job["drive"], "drive.py", "exec"), drive_module.__dict__)  # noqa: S102
         drive = drive_module.drive
     seal()  # before the learner's code runs, so it cannot keep the unsealed switches
+    tampering()  # nothing the host recorded is this check's
     Guard(ban)  # resolves (imports) every banned name while the imports are still ours
     # A guard switched off is told to the judge at once, out of turn: the check fails.
     bans.on_tampering.append(lambda what: _send(chan, {"type": "tamper", "what": what}))
@@ -385,7 +386,9 @@ def _run_cases(chan: socket.socket, fn: Callable[..., Any], drive: Callable[...,
         error = None
         oom = False
         memory.clear()
-        guard = Guard(ban)
+        # A memory-watched case keeps the guard on: an operator of the solution's own would
+        # allocate where the MemoryWatch cannot see.
+        guard = Guard(ban, ops=bool(case.max_elems))
         meta: dict[str, Any] = {}
         sendable: dict[str, Any] = {}
         after: dict[str, Any] = {}
