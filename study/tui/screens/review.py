@@ -21,7 +21,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Input, Markdown, Static
+from textual.widgets import Input, Static
 
 from study import cardtext, grading
 from study.errors import StudyError
@@ -30,6 +30,8 @@ from study.scheduler import RATING_NAMES, STATE_NAMES, format_interval
 from study.session import Session
 from study.store import Superseded
 from study.tui.screens.base import StudyScreen
+from study.tui.widgets.card_markdown import CardMarkdown
+from study.tui.widgets.footer import Footer
 
 
 class ReviewScreen(StudyScreen[None]):
@@ -70,6 +72,7 @@ class ReviewScreen(StudyScreen[None]):
         self._done: list[str] = []  # items graded, suspended or buried since then
         self._graded_since_plan = 0
         self._replan_timer: Any = None
+        self._prepare_timer: Any = None
 
     @property
     def session(self) -> Session:
@@ -81,11 +84,11 @@ class ReviewScreen(StudyScreen[None]):
         yield Static("", id="progress")
         with VerticalScroll(id="card"):
             yield Static("", id="card-meta")
-            yield Markdown("", id="front")
-            yield Markdown("", id="choices")
+            yield CardMarkdown("", id="front")
+            yield CardMarkdown("", id="choices")
             yield Input(placeholder="type your answer, Enter to check", id="typed")
             yield Static("", id="verdict")
-            yield Markdown("", id="back")
+            yield CardMarkdown("", id="back")
         yield Static("", id="grades")
         yield Static("", id="status")
         yield Footer()
@@ -178,21 +181,23 @@ class ReviewScreen(StudyScreen[None]):
         self.query_one("#card-meta", Static).update(
             f"[dim]{label} · {escape(topic.title if topic else card.topic)} · {card.type}"
             f" · {escape(entry.item.id)}[/]")
-        self.query_one("#front", Markdown).update(cardtext.front(card, entry.item.id))
-        choices = self.query_one("#choices", Markdown)
+        self.query_one("#front", CardMarkdown).update(cardtext.front(card, entry.item.id))
+        choices = self.query_one("#choices", CardMarkdown)
         choices.display = card.type == "mcq"
         if card.type == "mcq":
             choices.update(cardtext.choices(card))
         typed = self.query_one("#typed", Input)
-        typed.display = card.type == "typed"
+        # Each change redraws the box: only what differs (a grade's budget is a few ms).
+        if typed.display != (card.type == "typed"):
+            typed.display = card.type == "typed"
         if typed.value:
             typed.value = ""
-        typed.disabled = False
+        if typed.disabled:
+            typed.disabled = False
         self.query_one("#verdict", Static).update("")
-        back = self.query_one("#back", Markdown)
+        back = self.query_one("#back", CardMarkdown)
         back.display = False
-        if back.source:  # an empty update still rebuilds the widget: only when needed
-            back.update("")
+        back.update("")
         self.query_one("#card", VerticalScroll).scroll_home(animate=False)
         self._progress()
         self._grades_bar()
@@ -201,6 +206,40 @@ class ReviewScreen(StudyScreen[None]):
                 typed.focus()
         elif self.focused is not None:  # a focus change redraws the footer: only if needed
             self.set_focus(None)
+        self._prepare_later(card, entry)
+
+    def _prepare_later(self, card: Any, entry: PlanEntry) -> None:
+        """While the learner reads: draw this card's answer and the likely next card into
+        the renderer's cache, so a reveal or a grade only swaps lines in."""
+        if self._prepare_timer is not None:
+            self._prepare_timer.stop()
+        self._prepare_timer = self.set_timer(0.05, lambda: self._prepare(card, entry))
+
+    def _prepare(self, card: Any, entry: PlanEntry) -> None:
+        self._prepare_timer = None
+        if self.entry is not entry or not self.is_attached:
+            return
+        front = self.query_one("#front", CardMarkdown)
+        front.prepare(cardtext.back(card, entry.item.id))
+        if card.type == "mcq":
+            front.prepare(cardtext.choices(card, revealed=True))
+        nxt = self._predict_next(entry)
+        if nxt is None:
+            return
+        nxt_card = self.study.content.card_for(nxt.item.id)
+        if nxt_card is not None:
+            front.prepare(cardtext.front(nxt_card, nxt.item.id))
+            if nxt_card.type == "mcq":
+                front.prepare(cardtext.choices(nxt_card))
+
+    def _predict_next(self, entry: PlanEntry) -> PlanEntry | None:
+        """What the plan would show after `entry` (a guess: a grade can change it)."""
+        plan = self._plan
+        if plan is None:
+            return None
+        skip = frozenset(self.skip) | frozenset(self._done) | {entry.item.id}
+        nxt = plan.next_entry(self.study.now(), skip=skip)
+        return nxt if nxt is not None and nxt.item.kind == "card" else None
 
     def _progress(self) -> None:
         plan = self._plan
@@ -262,14 +301,14 @@ class ReviewScreen(StudyScreen[None]):
                 self.suggested = grading.suggested_rating(right)
                 self.query_one("#verdict", Static).update(
                     "[b green]✓ right[/]" if right else "[b red]✗ not quite[/]")
-            self.query_one("#choices", Markdown).update(
+            self.query_one("#choices", CardMarkdown).update(
                 cardtext.choices(card, self.picks, revealed=True))
         self._reveal(card)
 
     def _reveal(self, card: Any) -> None:
         assert self.entry is not None
         self.revealed = True
-        back = self.query_one("#back", Markdown)
+        back = self.query_one("#back", CardMarkdown)
         back.update(cardtext.back(card, self.entry.item.id))
         back.display = True
         self._grades_bar()
@@ -285,7 +324,7 @@ class ReviewScreen(StudyScreen[None]):
             if len(card.answer) > 1:  # several right answers: toggle, Enter checks
                 idx = n - 1
                 self.picks = sorted(set(self.picks) ^ {idx})
-                self.query_one("#choices", Markdown).update(cardtext.choices(card, self.picks))
+                self.query_one("#choices", CardMarkdown).update(cardtext.choices(card, self.picks))
             else:
                 self.picks = [n - 1]
                 self.action_reveal()

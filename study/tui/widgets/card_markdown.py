@@ -1,0 +1,130 @@
+"""Card Markdown in one widget: rendered once per text and width, then only copied.
+
+Textual's `Markdown` widget mounts a widget per block (paragraph, fence, list
+item) and lays them out over several frames: 50-70 ms between a grade and the
+next card on a 2-core machine. A card is small and does not change while it is
+shown, so here it is one widget that draws Rich's Markdown (fences highlighted
+as the `Markdown` widget does, tables, lists) into lines once and keeps them in
+a small cache keyed by text and width: a card prepared in advance
+(`prepare`) is drawn by copying lines.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from typing import TYPE_CHECKING
+
+from rich.console import Console
+from rich.segment import Segment
+from textual.strip import Strip
+from textual.visual import Visual
+from textual.widget import Widget
+
+if TYPE_CHECKING:
+    from textual.css.styles import RulesMap
+    from textual.style import Style
+    from textual.visual import RenderOptions
+
+_CACHE_SIZE = 64  # a few cards' fronts, backs and choices at two widths
+_cache: OrderedDict[tuple[str, int, str], list[list[Segment]]] = OrderedDict()
+
+
+def render_lines(console: Console, source: str, width: int,
+                 code_theme: str) -> list[list[Segment]]:
+    """`source` drawn `width` cells wide: one list of segments per line (cached)."""
+    key = (source, width, code_theme)
+    lines = _cache.get(key)
+    if lines is not None:
+        _cache.move_to_end(key)
+        return lines
+    if not source.strip():
+        lines = []
+    else:
+        from rich.markdown import Markdown
+
+        options = console.options.update(width=width, highlight=False, height=None)
+        lines = console.render_lines(Markdown(source, code_theme=code_theme, hyperlinks=False),
+                                     options, pad=False)
+        lines = [_trim(line) for line in lines]
+        while lines and not lines[-1]:
+            lines.pop()
+        lines.append([])  # one blank line after the text, as the Markdown widget leaves
+    _cache[key] = lines
+    if len(_cache) > _CACHE_SIZE:
+        _cache.popitem(last=False)
+    return lines
+
+
+def _trim(line: list[Segment]) -> list[Segment]:
+    """A line without the plain spaces Rich pads it with (a code block's background stays):
+    the widget's own background shows there, as around the Markdown widget's text."""
+    line = list(line)
+    while line and not (line[-1].style and line[-1].style.bgcolor):
+        text = line[-1].text.rstrip(" ")
+        if text:
+            line[-1] = Segment(text, line[-1].style, line[-1].control)
+            break
+        line.pop()
+    return line
+
+
+class _CardVisual(Visual):
+    """The widget's text as a Textual Visual: lines from the cache, on the widget's style."""
+
+    def __init__(self, widget: CardMarkdown) -> None:
+        self._widget = widget
+
+    def _lines(self, width: int) -> list[list[Segment]]:
+        w = self._widget
+        return render_lines(w.app.console, w.source, max(1, width), w.code_theme)
+
+    def get_optimal_width(self, rules: RulesMap, container_width: int) -> int:
+        return container_width
+
+    def get_height(self, rules: RulesMap, width: int) -> int:
+        return len(self._lines(width))
+
+    def render_strips(self, width: int, height: int | None, style: Style,
+                      options: RenderOptions) -> list[Strip]:
+        base = style.rich_style
+        strips = [Strip(Segment.apply_style(line, base), None) for line in self._lines(width)]
+        return strips if height is None else strips[:height]
+
+
+class CardMarkdown(Widget):
+    """Markdown text, drawn at once (`update` replaces it; `source` is what it shows)."""
+
+    DEFAULT_CSS = """
+    CardMarkdown {
+        height: auto;
+        padding: 0 2;  /* as Textual's Markdown widget, whose place it takes */
+    }
+    """
+
+    def __init__(self, source: str = "", *, id: str | None = None,  # noqa: A002 - Textual's
+                 classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self._source = source
+
+    @property
+    def source(self) -> str:
+        return self._source
+
+    @property
+    def code_theme(self) -> str:
+        return "monokai" if self.app.current_theme.dark else "friendly"
+
+    def update(self, source: str) -> None:
+        if source != self._source:
+            self._source = source
+            self.refresh(layout=True)
+
+    def prepare(self, source: str) -> None:
+        """Draw `source` into the cache at this widget's width, so showing it is a copy
+        (call it while the learner reads, for what comes next)."""
+        width = self.content_region.width or self.size.width
+        if width > 0:
+            render_lines(self.app.console, source, width, self.code_theme)
+
+    def render(self) -> Visual:
+        return _CardVisual(self)
