@@ -13,27 +13,52 @@ from __future__ import annotations
 import shlex
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cached_property
 from typing import Any
 
 from study import cloze
 from study.clock import from_ms, to_ms
 from study.errors import StudyError
-from study.models import Item
+from study.models import Card, Item, Kata
 from study.scheduler import LEARNING, NEW, RELEARNING, REVIEW, STATE_NAMES, ItemState
 
 STATES = ("new", "due", "learning", "review", "suspended", "leech", "buried", "card", "kata")
 
 
-@dataclass
+@dataclass(eq=False)
 class Row:
+    """One item of the list. Its title and search text are made when first read: opening
+    Browse on a big home shows one page of titles, and only a text search reads them all."""
+
     item: Item
     type: str  # basic, cloze, mcq, typed, kata
     track: str
-    title: str  # one line of the item's text
-    text: str  # everything searchable, lower case
     tags: list[str]
     state: ItemState | None
     due_now: bool
+    source: Card | Kata = field(repr=False)  # what the title and text come from
+
+    @cached_property
+    def title(self) -> str:
+        """One line of the item's text."""
+        src = self.source
+        if isinstance(src, Kata):
+            return _one_line(src.title)
+        main = src.front or src.text or src.question
+        if src.type == "cloze":  # the deletion this item asks for, in brackets
+            number = int(self.item.id.rsplit("#c", 1)[1])
+            main = f"{cloze.render(main, number, reveal=True)} (c{number})"
+        return _one_line(main)
+
+    @cached_property
+    def text(self) -> str:
+        """Everything searchable, lower case."""
+        src = self.source
+        if isinstance(src, Kata):
+            return " ".join((src.id, src.title, src.prompt)).lower()
+        main = src.front or src.text or src.question
+        return " ".join((src.id, main, src.back, src.explain, " ".join(src.choices),
+                         src.explanation, " ".join(src.answers), src.front_zh)).lower()
 
     @property
     def status(self) -> str:
@@ -90,32 +115,25 @@ def rows(study: Any, now: datetime) -> list[Row]:
     now_ms = to_ms(now)
     end_ms = to_ms(study.days.day_start(study.days.day_of(now) + timedelta(days=1)))
     out = []
+    topics = study.index.topics
+    katas = study.index.katas
     for it in study.items:
-        topic = study.index.topics.get(it.topic)
+        topic = topics.get(it.topic)
         track = topic.track if topic else ""
+        source: Card | Kata
         if it.kind == "kata":
-            kata = study.index.katas[it.id]
-            typ, title, tags = "kata", kata.title, list(kata.tags)
-            text = " ".join((kata.id, kata.title, kata.prompt))
+            source, typ = katas[it.id], "kata"
         else:
             card = content.card_for(it.id)
             if card is None:
                 continue
-            typ, tags = card.type, list(card.tags)
-            main = card.front or card.text or card.question
-            if card.type == "cloze":  # the deletion this item asks for, in brackets
-                number = int(it.id.rsplit("#c", 1)[1])
-                title = f"{cloze.render(main, number, reveal=True)} (c{number})"
-            else:
-                title = main
-            text = " ".join((card.id, main, card.back, card.explain, " ".join(card.choices),
-                             card.explanation, " ".join(card.answers), card.front_zh))
+            source, typ = card, card.type
         s = states.get(it.id)
         due_now = bool(
             s is not None and not s.suspended and s.state in (LEARNING, REVIEW, RELEARNING)
             and (s.due_ms or 0) < end_ms and (s.buried_until_ms or 0) <= now_ms
         )
-        out.append(Row(it, typ, track, _one_line(title), text.lower(), tags, s, due_now))
+        out.append(Row(it, typ, track, list(source.tags), s, due_now, source))
     return out
 
 

@@ -6,6 +6,7 @@ here; nothing here imports Textual or torch.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -42,6 +43,8 @@ class Study:
     _load_full: Callable[[], Content] | None = None
     _content: Content | None = None
     _roots: list[tuple[Path, str]] | None = None  # injected roots (tests), else from settings
+    _content_lock: threading.Lock = field(default_factory=threading.Lock, repr=False,
+                                          compare=False)
 
     def now(self) -> datetime:
         return clock.now()
@@ -52,16 +55,21 @@ class Study:
 
     @property
     def content(self) -> Content:
-        """Everything, card texts included; loaded on first use (the index is enough to plan)."""
+        """Everything, card texts included; loaded on first use (the index is enough to plan).
+        The app may load it in a worker thread: a second reader waits for that load."""
         if self._content is None:
-            assert self._load_full is not None
-            self._content = self._load_full()
+            with self._content_lock:
+                if self._content is None:
+                    assert self._load_full is not None
+                    self._content = self._load_full()
         return self._content
 
     def reload_content(self) -> list[Problem]:
         """Read the content again (after an edit); the store and its history stay."""
-        self.index, self.problems, self._load_full = _load(self.home, self.settings, self._roots)
-        self._content = None
+        with self._content_lock:  # not while a worker is still loading the old one
+            self.index, self.problems, self._load_full = _load(
+                self.home, self.settings, self._roots)
+            self._content = None
         return self.problems
 
     def close(self) -> None:

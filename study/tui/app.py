@@ -118,6 +118,23 @@ class StudyApp(App[None]):
             self._start = "dashboard"
             self.action_review()
 
+    @work(thread=True, exclusive=True, group="content")
+    def warm_content(self) -> None:
+        """Read the full content (card texts) in the background once the dashboard is drawn:
+        Browse and the first card then need not read it (a tenth of a second on a big home;
+        one that asks meanwhile waits for this load)."""
+        study = self.study
+        if study is not None:
+            study.content  # noqa: B018 - loaded and kept by the property
+            self.call_from_thread(self._content_warmed)
+
+    def _content_warmed(self) -> None:
+        import gc
+
+        # The content lives as long as the app: the collector need not walk it again and
+        # again (its full passes would otherwise stall a frame now and then).
+        gc.freeze()
+
     def on_study_failed(self, message: StudyFailed) -> None:
         self.open_error = message.error
         self.settings_file = message.settings_file

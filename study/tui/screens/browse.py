@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from typing import TYPE_CHECKING
 
 from rich.markup import escape
@@ -9,11 +10,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.coordinate import Coordinate
-from textual.widgets import DataTable, Footer, Input, Markdown, Static
+from textual.widgets import DataTable, Input, Static
 
 from study import browse, cardtext
 from study.scheduler import STATE_NAMES
 from study.tui.screens.base import StudyScreen
+from study.tui.widgets.card_markdown import CardMarkdown
+from study.tui.widgets.footer import Footer
 
 if TYPE_CHECKING:
     from study.core import Study
@@ -37,6 +40,7 @@ def _rows(study: Study) -> list[browse.Row]:
         return _last[4]
     rows = browse.rows(study, now)
     _last = (study, study.index, mark, minute, rows)
+    gc.freeze()  # kept for the session: the collector need not walk them again and again
     return rows
 
 
@@ -66,7 +70,7 @@ class BrowseScreen(StudyScreen[None]):
             yield DataTable(id="items", cursor_type="row", zebra_stripes=True)
             with VerticalScroll(id="detail-box"):
                 yield Static("", id="detail-state")
-                yield Markdown("", id="detail-text")
+                yield CardMarkdown("", id="detail-text")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -99,7 +103,7 @@ class BrowseScreen(StudyScreen[None]):
             self._detail(self.shown[0])
         else:  # nothing found: the pane must not keep showing the last item
             self.query_one("#detail-state", Static).update("[dim]Nothing matches.[/]")
-            self.query_one("#detail-text", Markdown).update("")
+            self.query_one("#detail-text", CardMarkdown).update("")
 
     def _fill_more(self) -> None:
         """The next page of results into the table (thousands at once would make opening
@@ -163,7 +167,7 @@ class BrowseScreen(StudyScreen[None]):
                 cardtext.front(card, row.item.id)
                 + ("\n\n" + cardtext.choices(card) if card.type == "mcq" else "")
                 + "\n\n---\n\n" + cardtext.back(card, row.item.id))
-        self.query_one("#detail-text", Markdown).update(text)
+        self.query_one("#detail-text", CardMarkdown).update(text)
 
     def action_search(self) -> None:
         self.query_one("#query", Input).focus()

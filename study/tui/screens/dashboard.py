@@ -261,6 +261,7 @@ class DashboardScreen(StudyScreen[None]):
             f"[b]{len(leeches)} leech(es)[/] to rewrite: {', '.join(leeches[:4])}"
             f"{' …' if len(leeches) > 4 else ''} (browse: is:leech)" if leeches else "")
         self.loaded = self._pending_tracks is None  # else once the table is there
+        self.study_app.warm_content()
 
     def _tracks(self, rows: list[Any]) -> None:
         from textual.widgets import DataTable
