@@ -5,9 +5,12 @@ from __future__ import annotations
 import dataclasses
 import string
 import unicodedata
+from typing import TYPE_CHECKING
 
-from study import answerforms
 from study.models import Card
+
+if TYPE_CHECKING:
+    from study import answerforms
 
 AGAIN, HARD, GOOD, EASY = 1, 2, 3, 4
 # Math operators are never "punctuation": p(1+p) is not p(1-p).
@@ -44,6 +47,8 @@ def _keep(text: str, i: int) -> bool:
 
 def context(card: Card) -> answerforms.Context:
     """What the card says about how its answers may be written."""
+    from study import answerforms  # its patterns cost ~5 ms: only where a typed answer is
+
     return answerforms.Context(
         case="case" in card.normalize, any_order=card.any_order,
         shape=answerforms.is_shape_card(card.question, card.answers),
@@ -56,6 +61,8 @@ def match(card: Card, answer: str) -> tuple[str, str] | None:
 
     First the card's `normalize` rules on the text; then the same value however it
     is written (see `answerforms`): numbers as numbers, products, lists, any order."""
+    from study import answerforms
+
     pool = card.answers
     ctx = context(card)
     given = answerforms.prepare(answer, ctx)

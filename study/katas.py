@@ -17,7 +17,6 @@ from study.errors import StudyError
 from study.grading import AGAIN, EASY, GOOD, HARD
 from study.kata.result import CheckResult
 from study.models import Kata
-from study.session import Session
 
 WORKSPACE = "workspace"
 
@@ -119,6 +118,8 @@ def suggested_rating(passed: bool, hints: int, elapsed_s: float, budget_min: int
 
 
 def in_todays_plan(study: Study, kata: Kata, now: datetime) -> bool:
+    from study.session import Session
+
     return any(e.item.id == kata.id for e in Session(study).plan(now).entries)
 
 

@@ -164,3 +164,31 @@ def test_the_cli_never_imports_torch(world: dict) -> None:
                           "--solution", str(world["kata"] / "solution.py")],
                          env=world["env"], capture_output=True, text=True, timeout=180)
     assert out.stdout.strip().endswith("NO TORCH"), out.stdout + out.stderr
+
+
+def test_the_worker_keeps_references_only_while_the_checker_files_are_unchanged(
+        tmp_path: Path) -> None:
+    """The warm worker keeps a kata's cases and references between checks; an edited
+    checker is used at the very next check, and a broken one is an error, never a pass."""
+    _, kata, env = fast_softmax_world(tmp_path, 5, NOW)
+    here = {"env": env}
+    ref = kata / "solution.py"
+    try:
+        for _ in range(3):  # the judge builds, then the worker builds and keeps, then reuses
+            rc, data = check_json(here, ref)
+            assert (rc, data["status"]) == (0, "pass"), data
+        check = kata / "check.py"
+        original = check.read_text()
+        check.write_text(original + "\n\ndef cases():\n    return iter(())\n")
+        rc, data = check_json(here, ref)
+        assert (rc, data["status"]) == (2, "error") and "no cases" in data["message"], data
+        check.write_text(original.replace("seed=", "seed=7 + "))  # other inputs, still right
+        rc, data = check_json(here, ref)
+        assert (rc, data["status"]) == (0, "pass"), data
+        zeros = tmp_path / "zeros.py"
+        zeros.write_text("import torch\ndef softmax(x, dim=-1):\n    return torch.zeros_like(x)\n")
+        for _ in range(2):
+            rc, data = check_json(here, zeros)
+            assert (rc, data["status"]) == (1, "fail"), data
+    finally:
+        KataClient(tmp_path / "home").stop()

@@ -4,13 +4,14 @@ a sandbox, and decides.
 It holds the checker and the answers and never runs the learner's code: the
 sandbox is a child of the sandbox host (a fresh interpreter that never saw a
 checker), and it only ever receives inputs and returns outputs, which are
-decoded with `torch.load(weights_only=True)` and compared here. Monkeypatching
+decoded without running code (`protocol.decode_tensors`) and compared here. Monkeypatching
 torch, printing a fake result, exiting early or writing to the channel cannot
 make a wrong solution pass.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import importlib.util
 import os
@@ -229,28 +230,69 @@ def _exit_description(status: int) -> str:
     return f"exited with status {os.WEXITSTATUS(status)}"
 
 
-def prepare(req: CheckRequest) -> tuple[Any, list[Case], list[dict[str, Any]], str | None]:
-    """Load the checker, build the cases and their references: before any learner code
-    runs. A checker that fails or yields no case is an error, never a pass."""
+@dataclass
+class Prepared:
+    """A kata's checker, cases and float64 references: what a check needs before the
+    learner's code may run. Deterministic (the toolkit's inputs are seeded), so the worker
+    keeps it between checks of the same checker files (see `fingerprint`)."""
+
+    check: Any
+    cases: list[Case]
+    wants: list[dict[str, Any]]
+    drive: str | None
+
+
+def fingerprint(req: CheckRequest) -> tuple[Any, ...] | None:
+    """What a Prepared depends on: the kata folder's files (names, sizes, times) and the
+    device; None when the folder cannot be read (then nothing is kept)."""
     folder = Path(req.folder)
     try:
-        check = load_check(folder)
+        files = sorted((str(f.relative_to(folder)), st.st_size, st.st_mtime_ns)
+                       for f in folder.rglob("*") if "__pycache__" not in f.parts
+                       and (st := f.stat()) and f.is_file())
+    except OSError:
+        return None
+    return (str(folder.resolve()), req.device, tuple(files))
+
+
+def prepare(req: CheckRequest) -> Prepared:
+    """Load the checker, build the cases and their references: before any case reaches
+    the sandbox. A checker that fails or yields no case is an error, never a pass."""
+    check, drive = _load(req)
+    cases, wants = _build(check)
+    return Prepared(check, cases, wants, drive)
+
+
+def _load(req: CheckRequest) -> tuple[Any, str | None]:
+    folder = Path(req.folder)
+    return _checker_call(lambda: (load_check(folder), load_drive(folder)))
+
+
+def _build(check: Any) -> tuple[list[Case], list[dict[str, Any]]]:
+    def build() -> tuple[list[Case], list[dict[str, Any]]]:
         cases = list(check.cases())
         if not cases:
             raise CheckerError("the checker yields no cases")
-        wants = [expected(check, c, i) for i, c in enumerate(cases)]
-        drive = load_drive(folder)
+        return cases, [expected(check, c, i) for i, c in enumerate(cases)]
+
+    return _checker_call(build)
+
+
+def _checker_call(fn: Callable[[], Any]) -> Any:
+    try:
+        return fn()
     except CheckerError:
         raise
     except Exception as exc:  # noqa: BLE001 - a broken checker is our bug, not the learner's
         import traceback
 
         raise CheckerError(traceback.format_exc()) from exc
-    return check, cases, wants, drive
 
 
-def run_check(req: CheckRequest, spawn: Callable[[float, int], Sandbox]) -> CheckResult:
-    """Check `req.source`; `spawn(deadline_s, disk_mb)` gives a fresh sandbox."""
+def run_check(req: CheckRequest, spawn: Callable[[float, int], Sandbox],
+              prepared: Prepared | None = None) -> CheckResult:
+    """Check `req.source`; `spawn(deadline_s, disk_mb)` gives a fresh sandbox. `prepared`:
+    the checker and references already built for this kata (by the worker), if any."""
     t0 = time.monotonic()
     device = req.device
     if device == "auto":
@@ -269,15 +311,19 @@ def run_check(req: CheckRequest, spawn: Callable[[float, int], Sandbox]) -> Chec
         result.duration_s = time.monotonic() - t0
         return result
     torch.set_num_threads(1)
-    try:
-        check, cases, wants, drive = prepare(req)
-    except CheckerError as exc:
+
+    def checker_failed(exc: CheckerError) -> CheckResult:
         detail = str(exc).strip()
         result.status, result.reason = ERROR, "checker"
         result.message = ("the kata's checker failed (a bug in study, please report it): "
                           + (detail.splitlines()[-1] if detail else "no detail"))
         result.fail("checker", f"{result.message}\n{detail}")
         return result
+
+    try:
+        check, drive = (prepared.check, prepared.drive) if prepared else _load(req)
+    except CheckerError as exc:
+        return checker_failed(exc)
     ban: Ban = getattr(check, "BAN", Ban())
     hidden = [*req.hidden, req.folder, str(Path(req.solution).resolve())]
     # The code runs under a name no file can have: wherever the learner's file lies (even in
@@ -285,8 +331,7 @@ def run_check(req: CheckRequest, spawn: Callable[[float, int], Sandbox]) -> Chec
     job = {"solution": req.source, "filename": f"<kata>/{Path(req.solution).name}",
            "function": req.function,
            "signature": req.signature, "drive": drive, "ban": ban_to_wire(ban),
-           "cases": [case_to_wire(c) for c in cases], "device": device,
-           "memory_mb": req.memory_mb, "hidden": hidden,
+           "device": device, "memory_mb": req.memory_mb, "hidden": hidden,
            "cpu_s": int(req.timeout_s) + 2, "file_mb": DISK_MB}
     try:
         box = spawn(req.timeout_s + MARGIN_S, DISK_MB)
@@ -294,6 +339,17 @@ def run_check(req: CheckRequest, spawn: Callable[[float, int], Sandbox]) -> Chec
         result.status, result.reason = ERROR, "judge"
         result.message = f"could not start the sandbox: {exc}"
         return result
+    # The sandbox confines itself and loads the solution while the references are built
+    # here: no case (and nothing of the checker's) reaches it before they are. A sandbox
+    # already gone is reported by the conversation below.
+    with contextlib.suppress(OSError):
+        send_frame(box.chan, encode_tensors(job))
+    try:
+        cases, wants = (prepared.cases, prepared.wants) if prepared else _build(check)
+    except CheckerError as exc:
+        box.kill()
+        box.close()
+        return checker_failed(exc)
     _converse(box, job, req, check, cases, wants, result)
     result.duration_s = time.monotonic() - t0
     return result
@@ -301,7 +357,7 @@ def run_check(req: CheckRequest, spawn: Callable[[float, int], Sandbox]) -> Chec
 
 def _converse(box: Sandbox, job: dict[str, Any], req: CheckRequest, check: Any,
               cases: list[Case], wants: list[dict[str, Any]], result: CheckResult) -> None:
-    """Send the job, then the cases one at a time, each only after the previous result.
+    """Send the cases one at a time, each only after the previous result.
 
     The child may speak only in turn: `ready` once, then for each case sent `start`
     and `result` with that case's index, then `done` after the end. Anything else (a
@@ -346,15 +402,14 @@ def _converse(box: Sandbox, job: dict[str, Any], req: CheckRequest, check: Any,
                 "message": f"tampering with the checker: {what} on the judge's channel"}
 
     try:
-        send_frame(box.chan, encode_tensors({k: v for k, v in job.items() if k != "cases"}))
-        msg = receive()
+        msg = receive()  # the job went before the references were built (run_check)
         if msg is not None and msg.get("type") == "ready":
             if isinstance(msg.get("sandbox"), dict):
                 result.sandbox = {str(k): str(v) for k, v in msg["sandbox"].items()}
             msg = None
         if msg is not None:
             fatal = msg if msg.get("type") == "fatal" else tampered("a message before ready")
-        cases_wire = job["cases"]
+        cases_wire = [case_to_wire(c) for c in cases]
         if cases_wire:
             send_frame(box.chan, encode_tensors({"case": cases_wire[0]}))
         for i in range(len(cases_wire)):

@@ -1,9 +1,10 @@
 """Framing between processes: length-prefixed messages.
 
-Messages from the sandbox (the learner's code) are decoded with
-`torch.load(weights_only=True)`, which accepts tensors and plain containers
-only, so a hostile solution cannot make the judge run code by sending a
-crafted pickle. Messages between our own processes (worker <-> client) are JSON.
+Messages from the sandbox (the learner's code) hold tensors and plain containers
+only, decoded from JSON and checked raw bytes, or with
+`torch.load(weights_only=True)`: a hostile solution cannot make the judge run
+code by sending a crafted frame. Messages between our own processes (worker <->
+client) are JSON.
 """
 
 from __future__ import annotations

@@ -323,6 +323,9 @@ def confine_self(job: dict[str, Any], tmp: Path, device: torch.device) -> dict[s
     os.environ.clear()
     os.environ.update({"TMPDIR": str(tmp), "HOME": str(tmp), "PATH": "/usr/bin:/bin",
                        "LANG": "C.UTF-8"})
+    import tempfile
+
+    tempfile.tempdir = str(tmp)  # the host may have cached /tmp (torch._dynamo asks for it)
     os.chdir(tmp)
     report = {"process": "fresh interpreter (no judge memory)", "descriptors": "closed"}
     for name, layer in (("rlimits", confine.rlimits), ("landlock", confine.landlock),

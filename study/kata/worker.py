@@ -27,6 +27,7 @@ import signal
 import socket
 import sys
 import time
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,7 @@ from study.kata.wire import mac, read_token, verify
 
 IDLE_S = 300.0  # with no client attached: wait this long for the next check
 LINGER_S = 10.0  # after the last attached client left
+PREPARED_KEPT = 16  # katas whose cases and references stay in memory (a few MB each at most)
 
 
 def _lock(path: Path) -> int | None:
@@ -62,6 +64,12 @@ class Worker:
         self.last = time.monotonic()
         self.served = 0
         self.settled = False
+        # Checkers whose cases and references are kept here (a fork of this process judges,
+        # so each check inherits them): built for a checker once a judge has built them
+        # without failing, so a broken user checker only ever hangs or crashes a judge.
+        self.prepared: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+        self.good: set[tuple[Any, ...]] = set()
+        self.judged: dict[int, tuple[Any, ...] | None] = {}
 
     def start(self) -> None:
         from study.kata.host import HostLink
@@ -120,9 +128,36 @@ class Worker:
     def _reap(self) -> None:
         for pid in list(self.judges):
             with contextlib.suppress(ChildProcessError):
-                if os.waitpid(pid, os.WNOHANG)[0]:
+                done, status = os.waitpid(pid, os.WNOHANG)
+                if done:
                     self.judges.discard(pid)
                     self.last = time.monotonic()
+                    key = self.judged.pop(pid, None)
+                    if key is not None and os.waitstatus_to_exitcode(status) == 0:
+                        self.good.add(key)
+
+    def _prepared(self, req: Any) -> tuple[tuple[Any, ...] | None, Any]:
+        """The kata's Prepared, kept from an earlier check or built now; None the first time
+        (the judge builds it) or when building failed (the judge reports why)."""
+        from study.kata.judge import CheckerError, fingerprint, prepare
+
+        key = fingerprint(req)
+        if key is None:
+            return None, None
+        if key in self.prepared:
+            self.prepared.move_to_end(key)
+            return key, self.prepared[key]
+        if key not in self.good:
+            return key, None
+        try:
+            ready = prepare(req)
+        except CheckerError:
+            self.good.discard(key)
+            return key, None
+        self.prepared[key] = ready
+        while len(self.prepared) > PREPARED_KEPT:
+            self.prepared.popitem(last=False)
+        return key, ready
 
     def _reply(self, conn: socket.socket, nonce: str, body: dict[str, Any]) -> None:
         send_frame(conn, encode_json({"body": body, "mac": mac(self.token, "worker", nonce,
@@ -172,10 +207,18 @@ class Worker:
 
     def _check(self, conn: socket.socket, nonce: str, request: dict[str, Any]) -> None:
         from study.kata.host import HostError
-        from study.kata.judge import DISK_MB, MARGIN_S, CheckRequest, run_check
+        from study.kata.judge import (
+            DISK_MB,
+            MARGIN_S,
+            CheckerError,
+            CheckRequest,
+            prepare,
+            run_check,
+        )
         from study.kata.result import ERROR, CheckResult
 
         req = CheckRequest.from_dict(request)
+        key, prepared = self._prepared(req)
         try:
             # Spawned here, in the one thread that talks to the host; judged in a fork.
             box = self.link.spawn(req.timeout_s + MARGIN_S + 30, DISK_MB)
@@ -191,7 +234,11 @@ class Worker:
                 self.server.close()
                 for s in self.leases:
                     s.close()
-                result = run_check(req, lambda *_: box)
+                if prepared is None:
+                    with contextlib.suppress(CheckerError):  # run_check reports it
+                        prepared = prepare(req)
+                result = run_check(req, lambda *_: box, prepared)
+                code = 0 if prepared is not None else 4  # 0: the checker built its cases
                 conn.settimeout(30)
                 self._reply(conn, nonce, {"result": result.to_dict()})
             except BaseException:  # noqa: BLE001 - the client is told the judge failed
@@ -200,6 +247,8 @@ class Worker:
                 os._exit(code)
         box.close()
         self.judges.add(pid)
+        if prepared is None:
+            self.judged[pid] = key
         self.served += 1
 
 
