@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from study import __version__
-from study.bulk import bulk_mode, indexes_deferred, insert_many
+from study.bulk import bulk_mode, checks_after, indexes_deferred, insert_many
 from study.clock import EARLIEST, LATEST, to_ms
 from study.core import Study
 from study.errors import ExchangeError, SettingsError
@@ -356,38 +356,44 @@ class _Reader:
         common case (a well-formed grade) is checked in one expression on the row's
         values; anything else gets `_review_problem`'s full check and message."""
         batch: list[tuple] = []
-        keys = _REVIEW_KEYS
         values = _REVIEW_VALUES
+        width = len(TABLES["reviews"])
         flush = self.flush
         last_id = 0
         n = 0
-        for i, row in self.js.items():
-            n += 1
-            if type(row) is not dict or row.keys() != keys:
-                self.shape_problem("reviews", i, row)
-                continue
-            t = values(row)
-            rid, item, kind, event, rating, ts, day, dur, client, before, undoes, until = t
-            if not (event == "grade" and type(rid) is int and 0 < rid <= 2**62
-                    and type(item) is str and 0 < len(item) <= 300
-                    and (kind == "card" or kind == "kata")
-                    and type(rating) is int and 1 <= rating <= 4
-                    and type(ts) is int and _MS_MIN <= ts <= _MS_MAX
-                    and type(day) is int and _DAY_MIN <= day <= _DAY_MAX
-                    and (dur is None or (type(dur) is int and 0 <= dur <= 2**40))
-                    and type(client) is str and 0 < len(client) <= 100
-                    and (before is None or (type(before) is int and 0 <= before <= 3))
-                    and undoes is None and until is None):
-                bad = _review_problem(row)
-                if bad is not None:
-                    self.problem(f"history.reviews[{i}].{bad}")
+        for start, run in self.js.runs():
+            n = start + len(run)
+            for i, row in enumerate(run, start):
+                # exactly the log's fields: as many, and each one there
+                if type(row) is not dict or len(row) != width:
+                    self.shape_problem("reviews", i, row)
                     continue
-                if event == "undo":
+                try:
+                    t = values(row)
+                except KeyError:
+                    self.shape_problem("reviews", i, row)
+                    continue
+                rid, item, kind, event, rating, ts, day, dur, client, before, undoes, until = t
+                if not (event == "grade" and type(rid) is int and 0 < rid <= 2**62
+                        and type(item) is str and 0 < len(item) <= 300
+                        and (kind == "card" or kind == "kata")
+                        and type(rating) is int and 1 <= rating <= 4
+                        and type(ts) is int and _MS_MIN <= ts <= _MS_MAX
+                        and type(day) is int and _DAY_MIN <= day <= _DAY_MAX
+                        and (dur is None or (type(dur) is int and 0 <= dur <= 2**40))
+                        and type(client) is str and 0 < len(client) <= 100
+                        and (before is None or (type(before) is int and 0 <= before <= 3))
+                        and undoes is None and until is None):
+                    bad = _review_problem(row)
+                    if bad is not None:
+                        self.problem(f"history.reviews[{i}].{bad}")
+                        continue
+                    if event == "undo":
+                        self.in_order = False
+                if rid <= last_id:
                     self.in_order = False
-            if rid <= last_id:
-                self.in_order = False
-            last_id = rid
-            batch.append(t)
+                last_id = rid
+                batch.append(t)
             if len(batch) >= BATCH:
                 flush("reviews", batch)
                 batch = []
@@ -429,17 +435,8 @@ def import_file(study: Study, fh: IO[bytes], source: str, replace: bool = False,
                 replay.feed_rows(rows)
             else:
                 replay = None
-        try:
-            insert_many(c, table, TABLES[table], rows)
-        except (sqlite3.IntegrityError, UnicodeEncodeError):
-            for row in rows:  # find the row at fault, for the message
-                try:
-                    insert_many(c, table, TABLES[table], [row])
-                except sqlite3.IntegrityError as exc:
-                    reader.problem(f"history.{table} (id {row[0]}): {_integrity(exc)}")
-                except UnicodeEncodeError:  # JSON can escape half a surrogate pair
-                    reader.problem(f"history.{table} (id {row[0]}): a string holds a lone "
-                                   "surrogate (\\ud800-\\udfff), which is not text")
+        for text in _write_rows(c, table, rows):
+            reader.problem(text)
 
     with store.transaction() as c, bulk_mode(c):
         c.execute("PRAGMA defer_foreign_keys = ON")  # an undo may come before its grade
@@ -450,7 +447,10 @@ def import_file(study: Study, fh: IO[bytes], source: str, replace: bool = False,
         # row, inside the transaction, so a failed import rolls them back too. The one on
         # undone ids stays: it finds a grade undone twice, row by row. (Imported rows get
         # their device sequence at the first sync, so (client_id, seq) cannot clash.)
-        with indexes_deferred(c, "reviews", keep=frozenset({"reviews_undoes"})):
+        # The tables' CHECK constraints hold for every row that passed the reader's checks;
+        # SQLite verifies them once over each table, after the rows.
+        with checks_after(c, list(TABLES)), \
+                indexes_deferred(c, "reviews", keep=frozenset({"reviews_undoes"})):
             js = JsonStream(fh)
             reader = _Reader(js, flush)
             try:
@@ -485,6 +485,25 @@ def import_file(study: Study, fh: IO[bytes], source: str, replace: bool = False,
     store.finish_pending_settings()
     return {"reviews": reader.counts["reviews"], "attempts": reader.counts["attempts"],
             "hints": reader.counts["hints"]}
+
+
+def _write_rows(c: sqlite3.Connection, table: str, rows: list[tuple]) -> list[str]:
+    """Insert a batch of checked rows; if it fails, the rows at fault (for the message)."""
+    try:
+        insert_many(c, table, TABLES[table], rows)
+        return []
+    except (sqlite3.IntegrityError, UnicodeEncodeError):
+        pass
+    problems = []
+    for row in rows:  # the failed batch left nothing behind: find the rows at fault
+        try:
+            insert_many(c, table, TABLES[table], [row])
+        except sqlite3.IntegrityError as exc:
+            problems.append(f"history.{table} (id {row[0]}): {_integrity(exc)}")
+        except UnicodeEncodeError:  # JSON can escape half a surrogate pair
+            problems.append(f"history.{table} (id {row[0]}): a string holds a lone "
+                            "surrogate (\\ud800-\\udfff), which is not text")
+    return problems
 
 
 def _integrity(exc: sqlite3.IntegrityError) -> str:

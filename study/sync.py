@@ -24,6 +24,7 @@ history on every device that has the same events.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -35,7 +36,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from study.clock import to_ms
+from study.bulk import bulk_mode, indexes_deferred, insert_many
+from study.clock import EARLIEST, LATEST, to_ms
 from study.errors import StudyError
 from study.store import Replay, Store
 
@@ -152,12 +154,17 @@ def _read_segment(path: Path, device: str) -> dict[str, Any]:
     return body
 
 
+_INT_MIN, _INT_MAX = -(2**63), 2**63 - 1  # what SQLite can store
+_MS_MIN, _MS_MAX = to_ms(EARLIEST), to_ms(LATEST)  # what the replay can turn into a time
+_DAY_MIN, _DAY_MAX = EARLIEST.date().toordinal() - 1, LATEST.date().toordinal()
+
+
 def _int(v: object) -> bool:
-    return type(v) is int
+    return type(v) is int and _INT_MIN <= v <= _INT_MAX
 
 
 def _opt_int(v: object) -> bool:
-    return v is None or type(v) is int
+    return v is None or _int(v)
 
 
 def _opt_dev(v: object) -> bool:
@@ -165,15 +172,26 @@ def _opt_dev(v: object) -> bool:
 
 
 def _ok_review(r: list) -> bool:
-    # seq, item, kind, event, rating, ts, day, duration, state_before, undo dev, undo seq, until
-    return (len(r) == 12 and _int(r[0]) and r[0] > 0 and isinstance(r[1], str) and bool(r[1])
-            and r[2] in ("card", "kata") and r[3] in EVENTS
-            and ((r[3] == "grade") == (r[4] is not None))
-            and (r[4] is None or (_int(r[4]) and 1 <= r[4] <= 4))
-            and _int(r[5]) and _int(r[6]) and _opt_int(r[7]) and _opt_int(r[8])
-            and _opt_dev(r[9]) and _opt_int(r[10])
-            and ((r[3] == "undo") == (r[9] is not None and r[10] is not None))
-            and _opt_int(r[11]))
+    """A well-formed review record: the log's CHECK constraints, and values the store and
+    the replay can take. A segment has one per event, so a grade is checked in one
+    expression; other events take the longer way."""
+    if len(r) != 12:
+        return False
+    seq, item, kind, event, rating, ts, day, dur, before, undo_dev, undo_seq, until = r
+    if not (type(seq) is int and 0 < seq <= _INT_MAX and type(item) is str and item
+            and (kind == "card" or kind == "kata")
+            and type(ts) is int and _MS_MIN <= ts <= _MS_MAX
+            and type(day) is int and _DAY_MIN <= day <= _DAY_MAX
+            and (dur is None or _int(dur)) and (before is None or _int(before))
+            and (until is None or (type(until) is int and _MS_MIN <= until <= _MS_MAX))):
+        return False
+    if event == "grade":
+        return (type(rating) is int and 1 <= rating <= 4 and undo_dev is None
+                and undo_seq is None)
+    if event == "undo":  # names the event it undoes by its device and sequence
+        return (rating is None and type(undo_dev) is str and _opt_dev(undo_dev)
+                and type(undo_seq) is int and 0 < undo_seq <= _INT_MAX)
+    return event in EVENTS and rating is None and undo_dev is None and undo_seq is None
 
 
 def _ok_attempt(r: list) -> bool:
@@ -260,7 +278,7 @@ def sync(store: Store, folder: Path, home: Path | None = None,
     # checks would scan unindexed child columns once per moved row (minutes on a big log).
     store.conn.execute("PRAGMA foreign_keys = OFF")
     try:
-        with store.transaction() as c:
+        with store.transaction() as c, bulk_mode(c):
             have = _have(c)  # before stamping: a restored home takes its own events back
             own_run = max((r[5] for body in incoming.get(me, []) for r in body["reviews"]
                            if r[0] > have.get(("reviews", me), 0)), default=0)
@@ -364,14 +382,19 @@ def _merge(store: Store, c: sqlite3.Connection, incoming: dict[str, list[dict[st
                                 ("attempts", ((8, 9, "reviews", known),)),
                                 ("params", ((2, 3, "reviews", known), (7, 8, "params", pknown)))):
                 rows = per[table]
-                for i, r in enumerate(rows):
-                    if not all(here(r[a], r[b], t, k) for a, b, t, k in refs):
-                        del rows[i:]
-                        changed = True
-                        break
+                for a, b, t, k in refs:
+                    # most records refer to nothing (a grade undoes nothing)
+                    for i, r in enumerate(rows):
+                        if r[a] is not None and not here(r[a], r[b], t, k):
+                            del rows[i:]
+                            changed = True
+                            break
 
     counts = {t: sum(len(p[t]) for p in new.values()) for t in ("reviews", "attempts", "params")}
-    foreign: list[tuple] = []  # (ord_ts, device, seq, record)
+    # The new records and the rows here that must move, each as (ord_ts, device, seq,
+    # position): the merge order is the order of these tuples (a device and seq are unique).
+    foreign: list[list] = []
+    entries: list[tuple[int, str, int, int]] = []
     for dev, per in new.items():
         if not per["reviews"]:
             continue
@@ -380,89 +403,34 @@ def _merge(store: Store, c: sqlite3.Connection, incoming: dict[str, list[dict[st
                         (dev, have.get(("reviews", dev), 0))).fetchone()
         run = top[0] if top and top[0] is not None else 0
         for r in per["reviews"]:
-            run = max(run, r[5])
-            foreign.append((run, dev, r[0], r))
-    keys = [k[:3] for k in foreign]
+            if r[5] > run:
+                run = r[5]
+            entries.append((run, dev, r[0], len(foreign)))
+            foreign.append(r)
+    k0 = min(entries) if entries else None
     if stamped_from is not None:
-        keys.extend(c.execute("SELECT ord_ts, client_id, seq FROM reviews WHERE id >= ?",
-                              (stamped_from,)).fetchall())
+        first = c.execute("SELECT ord_ts, client_id, seq FROM reviews WHERE id >= ? "
+                          "ORDER BY ord_ts, client_id, seq LIMIT 1", (stamped_from,)).fetchone()
+        if first is not None and first[0] is not None:
+            mine = (first[0], first[1], first[2], -1)
+            k0 = mine if k0 is None or mine < k0 else k0
     params_changed = bool(counts["params"])
-    touched: set[str] = set()
-    if keys:
-        k0 = min(keys)
+    touched: set[str] = {r[1] for r in foreign}
+    if k0 is not None:
         # the rows already here that sort after the first new one, in their present order
         # (a range on the merge-order index; the tie on ord_ts is settled here)
         later = [r for r in c.execute(
-            f"SELECT {_REVIEW_COLS} FROM reviews INDEXED BY reviews_merge_order "
-            "WHERE ord_ts >= ? ORDER BY id", (k0[0],)) if (r[13], r[8], r[12]) >= k0]
-        merged = sorted([(r[13], r[8], r[12], 0, r) for r in later]
-                        + [(k[0], k[1], k[2], 1, k[3]) for k in foreign],
-                        key=lambda e: (e[0], e[1], e[2]))
+            "SELECT ord_ts, client_id, seq, id, item_id FROM reviews "
+            "INDEXED BY reviews_merge_order WHERE ord_ts >= ? ORDER BY id", (k0[0],))
+            if (r[0], r[1], r[2]) >= k0[:3]]
+        merged = sorted([(r[0], r[1], r[2], -1 - i) for i, r in enumerate(later)] + entries)
         # rows already in place at the front stay; the rest are written anew, in order
         keep = 0
-        while keep < len(later) and merged[keep][3] == 0 and merged[keep][4] is later[keep]:
+        while keep < len(later) and merged[keep][3] == -1 - keep:
             keep += 1
         moved = merged[keep:]
         if moved:
-            base = c.execute("SELECT COALESCE(MAX(id), 0) FROM reviews").fetchone()[0]
-            base = max(base, c.execute(
-                "SELECT COALESCE(MAX(seq), 0) FROM sqlite_sequence WHERE name = 'reviews'"
-            ).fetchone()[0])
-            remap: dict[int, int] = {}
-            by_key: dict[tuple[str, int], int] = {}
-            for n, e in enumerate(moved, base + 1):
-                if e[3] == 0:
-                    remap[e[4][0]] = n
-                by_key[(e[1], e[2])] = n
-
-            def resolve(dev: str, seq: int) -> int:
-                got = by_key.get((dev, seq))
-                if got is not None:
-                    return got
-                row = c.execute("SELECT id FROM reviews WHERE client_id = ? AND seq = ?",
-                                (dev, seq)).fetchone()
-                return remap.get(row[0], row[0])
-
-            out = []
-            for n, e in enumerate(moved, base + 1):
-                r = e[4]
-                if e[3] == 0:
-                    undoes = remap.get(r[10], r[10]) if r[10] is not None else None
-                    out.append((n, *r[1:10], undoes, *r[11:]))
-                else:
-                    undoes = resolve(r[9], r[10]) if r[9] is not None else None
-                    out.append((n, r[1], r[2], r[3], r[4], r[5], r[6], r[7], e[1], r[8],
-                                undoes, r[11], r[0], e[0]))
-                touched.add(r[1])
-            if remap:
-                c.execute("CREATE TEMP TABLE IF NOT EXISTS sync_remap "
-                          "(old INTEGER PRIMARY KEY, new INTEGER NOT NULL)")
-                c.execute("DELETE FROM sync_remap")
-                c.executemany("INSERT INTO sync_remap VALUES (?, ?)", remap.items())
-                c.execute("DELETE FROM reviews WHERE id IN (SELECT old FROM sync_remap)")
-            # A big move (a first sync): indexes built once after the rows, not row by row.
-            indexes = c.execute(
-                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND "
-                "tbl_name = 'reviews' AND sql IS NOT NULL").fetchall() if len(out) > 50_000 \
-                else []
-            for name, _ in indexes:
-                c.execute(f'DROP INDEX "{name}"')
-            c.executemany(f"INSERT INTO reviews ({_REVIEW_COLS}) VALUES "
-                          "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", out)
-            for _, sql in indexes:
-                c.execute(sql)
-            if remap:
-                sub = "(SELECT new FROM sync_remap WHERE old = {0})"
-                for table, col in (("reviews", "undoes"), ("attempts", "review_id"),
-                                   ("item_state", "last_event")):
-                    c.execute(f"UPDATE {table} SET {col} = {sub.format(col)} "
-                              f"WHERE {col} IN (SELECT old FROM sync_remap)")
-                n_params = c.execute(
-                    "UPDATE fsrs_params SET after_review = "
-                    "(SELECT new FROM sync_remap WHERE old = after_review) "
-                    "WHERE after_review IN (SELECT old FROM sync_remap)").rowcount
-                params_changed = params_changed or n_params > 0
-                c.execute("DELETE FROM sync_remap")
+            params_changed = _move(c, moved, later, foreign, touched) or params_changed
     _insert_attempts(c, new)
     _insert_params(c, new)
     if params_changed or len(touched) > 5000:  # most items: the one-pass rebuild is faster
@@ -470,6 +438,78 @@ def _merge(store: Store, c: sqlite3.Connection, incoming: dict[str, list[dict[st
     elif touched:
         _replay_items(store, c, touched)
     return counts
+
+
+def _move(c: sqlite3.Connection, moved: list[tuple[int, str, int, int]], later: list[tuple],
+          foreign: list[list], touched: set[str]) -> bool:
+    """Write the `moved` rows (merge entries: a row here, or a new record) anew at the end
+    of the log in merge order, and every reference to a moved row with them. Rows here
+    are copied inside SQLite (through a temporary table, so the log is appended in id
+    order); only the new records come from Python. True if a parameter set's position in
+    the log moved."""
+    base = c.execute("SELECT COALESCE(MAX(id), 0) FROM reviews").fetchone()[0]
+    base = max(base, c.execute(
+        "SELECT COALESCE(MAX(seq), 0) FROM sqlite_sequence WHERE name = 'reviews'"
+    ).fetchone()[0])
+    remap: list[tuple[int, int]] = []  # (old id, new id) of the rows here that move
+    placed: list[tuple[int, list]] = []  # (new id, record) of the new records
+    for n, (_, _, _, pos) in enumerate(moved, base + 1):
+        if pos < 0:
+            row = later[-1 - pos]
+            remap.append((row[3], n))
+            touched.add(row[4])
+        else:
+            placed.append((n, foreign[pos]))
+    by_key: dict[tuple[str, int], int] = {}
+    old_to_new: dict[int, int] = {}
+    if any(r[9] is not None for _, r in placed):  # an undo among the new records
+        by_key = {(e[1], e[2]): n for n, e in enumerate(moved, base + 1) if e[3] >= 0}
+        old_to_new = dict(remap)
+
+    def resolve(dev: str, seq: int) -> int:
+        got = by_key.get((dev, seq))
+        if got is not None:
+            return got
+        row = c.execute("SELECT id FROM reviews WHERE client_id = ? AND seq = ?",
+                        (dev, seq)).fetchone()
+        return old_to_new.get(row[0], row[0])
+
+    rows = [(n, r[1], r[2], r[3], r[4], r[5], r[6], r[7], dev, r[8],
+             resolve(r[9], r[10]) if r[9] is not None else None, r[11], r[0], ord_ts)
+            for (n, r), (ord_ts, dev, _, _) in zip(
+                placed, (e for e in moved if e[3] >= 0), strict=True)]
+    c.execute("CREATE TEMP TABLE IF NOT EXISTS sync_remap "
+              "(old INTEGER PRIMARY KEY, new INTEGER NOT NULL)")
+    c.execute("CREATE TEMP TABLE IF NOT EXISTS sync_rows (id INTEGER PRIMARY KEY, "
+              f"{_REVIEW_COLS.split(', ', 1)[1]})")
+    c.execute("DELETE FROM sync_remap")
+    c.execute("DELETE FROM sync_rows")
+    insert_many(c, "temp.sync_remap", ("old", "new"), remap)
+    insert_many(c, "temp.sync_rows", _REVIEW_COLS.split(", "), rows)
+    # the rows here keep their undo ids until the update below, which remaps every row's
+    c.execute(f"INSERT INTO temp.sync_rows ({_REVIEW_COLS}) SELECT m.new, "
+              f"{', '.join('r.' + col for col in _REVIEW_COLS.split(', ')[1:])} "
+              "FROM temp.sync_remap m JOIN reviews r ON r.id = m.old")
+    # A big move (a first sync): the log's indexes are built once after the rows.
+    big = len(moved) > 50_000
+    with indexes_deferred(c, "reviews") if big else contextlib.nullcontext():
+        c.execute("DELETE FROM reviews WHERE id IN (SELECT old FROM temp.sync_remap)")
+        c.execute(f"INSERT INTO reviews ({_REVIEW_COLS}) SELECT {_REVIEW_COLS} "
+                  "FROM temp.sync_rows ORDER BY id")
+    params_moved = False
+    if remap:
+        sub = "(SELECT new FROM sync_remap WHERE old = {0})"
+        for table, col in (("reviews", "undoes"), ("attempts", "review_id"),
+                           ("item_state", "last_event")):
+            c.execute(f"UPDATE {table} SET {col} = {sub.format(col)} "
+                      f"WHERE {col} IN (SELECT old FROM sync_remap)")
+        params_moved = c.execute(
+            "UPDATE fsrs_params SET after_review = "
+            "(SELECT new FROM sync_remap WHERE old = after_review) "
+            "WHERE after_review IN (SELECT old FROM sync_remap)").rowcount > 0
+    c.execute("DELETE FROM sync_remap")
+    c.execute("DELETE FROM sync_rows")
+    return params_moved
 
 
 def _insert_attempts(c: sqlite3.Connection, new: dict[str, dict[str, list[list]]]) -> None:
@@ -549,22 +589,22 @@ def _export(store: Store, own_dir: Path, report: SyncReport) -> Path | None:
                 if isinstance(v, int):
                     upto[t] = max(upto[t], v)
     body: dict[str, list] = {
-        "reviews": [list(r) for r in c.execute(
+        "reviews": c.execute(
             "SELECT r.seq, r.item_id, r.kind, r.event, r.rating, r.ts, r.day, r.duration_ms, "
             "r.state_before, u.client_id, u.seq, r.until_ms FROM reviews r "
             "LEFT JOIN reviews u ON u.id = r.undoes WHERE r.client_id = ? AND r.seq > ? "
-            "ORDER BY r.seq", (me, upto["reviews"]))],
-        "attempts": [list(r) for r in c.execute(
+            "ORDER BY r.seq", (me, upto["reviews"])).fetchall(),
+        "attempts": c.execute(
             "SELECT a.seq, a.kata_id, a.ts, a.status, a.hints_used, a.duration_ms, a.device, "
             "a.solution, r.client_id, r.seq FROM attempts a LEFT JOIN reviews r "
             "ON r.id = a.review_id WHERE a.client_id = ? AND a.seq > ? ORDER BY a.seq",
-            (me, upto["attempts"]))],
-        "params": [list(r) for r in c.execute(
+            (me, upto["attempts"])).fetchall(),
+        "params": c.execute(
             "SELECT p.seq, p.kind, r.client_id, r.seq, p.ts, p.fsrs_version, p.parameters, "
             "q.client_id, q.seq, p.reviews, p.evaluation FROM fsrs_params p "
             "LEFT JOIN reviews r ON r.id = p.after_review "
             "LEFT JOIN fsrs_params q ON q.id = p.reverts "
-            "WHERE p.client_id = ? AND p.seq > ? ORDER BY p.seq", (me, upto["params"]))],
+            "WHERE p.client_id = ? AND p.seq > ? ORDER BY p.seq", (me, upto["params"])).fetchall(),
     }
     if not any(body.values()):
         return None

@@ -54,3 +54,18 @@ def test_errors_say_where(text: bytes, where: str, chunk: int) -> None:
         walk(js, 8)
         js.end()
     assert where in str(err.value)
+
+
+@pytest.mark.parametrize("value", ["123456789012345678901234567890", "-9223372036854775809",
+                                   "18446744073709551616", "NaN", "-Infinity", '"\\ud800"',
+                                   "1e400", "0.1"])
+def test_batches_read_every_value_as_json_does(value: str) -> None:
+    """Batches are decoded by orjson, which reads some values otherwise (or not at all):
+    those still come out exactly as the standard library reads them."""
+    text = ("[" + ", ".join(f'{{"a": {i}, "b": {value if i == 37 else 1}}}' for i in range(80))
+            + "]").encode()
+    js = JsonStream(io.BytesIO(text))
+    got = [v for _, v in js.items(batch=1 << 20)]
+    want = json.loads(text)
+    assert repr(got) == repr(want)  # repr: NaN != NaN, and 1e30 == int(1e30) is no proof
+    assert type(got[37]["b"]) is type(want[37]["b"])
