@@ -103,3 +103,24 @@ def test_checker_does_not_define_drive(kata: str) -> None:
 
     tree = ast.parse((EXERCISES / kata / "check.py").read_text())
     assert "drive" not in {n.name for n in tree.body if isinstance(n, ast.FunctionDef)}, kata
+
+
+def test_a_solution_may_use_tempfile_once_the_host_has_settled(tmp_path: Path) -> None:
+    """The sandbox host imports torch._dynamo while idle, which caches /tmp as tempfile's
+    folder; each sandbox points tempfile at its own folder, where the solution may write."""
+    import time
+
+    folder = EXERCISES / "softmax"
+    assert check(folder, folder / "solution.py").passed  # served a check: it settles when idle
+    time.sleep(4)
+    solution = tmp_path / "softmax_scratch.py"
+    solution.write_text(
+        "import os, tempfile\n" + (folder / "solution.py").read_text() +
+        "\n_inner = softmax\n"
+        "def softmax(x, dim=-1):\n"
+        "    with tempfile.NamedTemporaryFile('w', delete=False) as f:\n"
+        "        f.write('scratch')\n"
+        "    assert os.path.dirname(f.name) == tempfile.gettempdir() != '/tmp'\n"
+        "    return _inner(x, dim)\n")
+    result = check(folder, solution)
+    assert result.passed, (result.message, [t.message for t in result.tests][:2])
