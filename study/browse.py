@@ -108,16 +108,23 @@ def _one_line(text: str, width: int = 120) -> str:
     return line if len(line) <= width else line[: width - 1] + "…"
 
 
-def rows(study: Any, now: datetime) -> list[Row]:
-    """Every item with its text, tags and state (loads the full content)."""
+def rows(study: Any, now: datetime, items: list[Item] | None = None,
+         states: dict[str, ItemState] | None = None) -> list[Row]:
+    """Every item (or those of `items`) with its text, tags and state (loads the full
+    content). `states`: every item's, if already read."""
     content = study.content
-    states = study.store.states()
+    if items is not None and states is None:  # a few: one by one
+        states = {it.id: study.store.state(it.id, it.kind) for it in items}
+    if items is None:
+        items = study.items
+    if states is None:
+        states = study.store.states()
     now_ms = to_ms(now)
     end_ms = to_ms(study.days.day_start(study.days.day_of(now) + timedelta(days=1)))
     out = []
     topics = study.index.topics
     katas = study.index.katas
-    for it in study.items:
+    for it in items:
         topic = topics.get(it.topic)
         track = topic.track if topic else ""
         source: Card | Kata

@@ -373,15 +373,17 @@ async def test_browse_reuses_its_list_until_something_is_recorded(
     built: list[int] = []
     real = screen.browse.rows
 
-    def rows(study, now):  # type: ignore[no-untyped-def]
-        built.append(1)
-        return real(study, now)
+    def rows(study, now, items=None, states=None):  # type: ignore[no-untyped-def]
+        if items is None:  # the whole list (the first page comes before it)
+            built.append(1)
+        return real(study, now, items, states)
 
     monkeypatch.setattr(screen.browse, "rows", rows)
     async with running(home, root, size=(120, 40)) as (app, pilot):
         for _ in range(2):
             await pilot.press("b")
             await pilot.pause()
+            await settle(app)  # the whole list, built in a worker
             await pilot.press("enter")  # into the list
             await pilot.press("escape", "q")
             await pilot.pause()
@@ -395,5 +397,6 @@ async def test_browse_reuses_its_list_until_something_is_recorded(
         await pilot.pause()
         await pilot.press("b")
         await pilot.pause()
+        await settle(app)
         assert len(built) == 2
         assert str(app.screen.query_one("#items").get_row_at(0)[2]) == state  # as saved

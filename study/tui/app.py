@@ -59,6 +59,7 @@ class StudyApp(App[None]):
         # closing it: never both at once.
         self.db_lock = threading.Lock()
         self._kata_client: Any = None  # holds the kata worker while the app runs
+        self._states: tuple[object, int, dict[str, Any]] | None = None  # see read_states
 
     # -- opening the home ---------------------------------------------------------------
 
@@ -94,7 +95,7 @@ class StudyApp(App[None]):
         except Exception as exc:  # a locked database, an unreadable home: say so
             self.post_message(StudyFailed(f"{type(exc).__name__}: {exc}"))
             return
-        self.first_plan = _first_plan(study)
+        self.first_plan = _first_plan(study, self.read_states)
         self.study = study
         self.post_message(StudyOpened())
         if backup_error:
@@ -102,6 +103,17 @@ class StudyApp(App[None]):
                         timeout=10)
         if sync_note:
             self.notify(sync_note, severity="warning", timeout=10)
+
+    def read_states(self, study: Study) -> dict[str, Any]:
+        """Every item's state, read once per change of the log: the dashboard's plan, its
+        panels and Browse share one read (60 ms on a big home). Any thread; not mutated."""
+        mark = study.store.last_id()  # before the read: a grade in between reads again
+        cached = self._states
+        if cached is not None and cached[0] is study and cached[1] == mark:
+            return cached[2]
+        states = study.store.states()
+        self._states = (study, mark, states)
+        return states
 
     def on_study_opened(self, _: StudyOpened) -> None:
         self.open_error = None
@@ -282,14 +294,15 @@ class StudyApp(App[None]):
                 yield command
 
 
-def _first_plan(study: Study) -> tuple[Any, Any, Any] | None:
+def _first_plan(study: Study, read_states: Callable[[Study], dict[str, Any]]
+                ) -> tuple[Any, Any, Any] | None:
     """(plan, study day, states) as the home opens: the dashboard draws its counts without
     another trip through a worker. None if it fails: the dashboard then plans itself."""
     from study.session import Session
 
     try:
         now = study.now()
-        states = study.store.states()
+        states = read_states(study)
         return Session(study).plan(now, states), study.days.day_of(now), states
     except Exception:  # the dashboard's own load will say what is wrong
         return None

@@ -6,10 +6,12 @@ import gc
 from typing import TYPE_CHECKING
 
 from rich.markup import escape
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.coordinate import Coordinate
+from textual.message import Message
 from textual.widgets import DataTable, Input, Static
 
 from study import browse, cardtext
@@ -21,7 +23,7 @@ from study.tui.widgets.footer import Footer
 if TYPE_CHECKING:
     from study.core import Study
 
-PAGE = 150  # rows added at a time: the list fills as the cursor nears its end
+PAGE = 60  # rows added at a time (more than a screen): the list fills as the cursor nears its end
 
 
 # The last list built: opening Browse again on the same home and content, with nothing
@@ -31,17 +33,42 @@ PAGE = 150  # rows added at a time: the list fills as the cursor nears its end
 _last: tuple[object, object, int, object, list[browse.Row]] | None = None
 
 
-def _rows(study: Study) -> list[browse.Row]:
-    global _last
+def _key(study: Study) -> tuple[object, object, int, object]:
     now = study.now()
-    mark, minute = study.store.last_id(), now.replace(second=0, microsecond=0)
-    if (_last is not None and _last[0] is study and _last[1] is study.index
-            and _last[2] == mark and _last[3] == minute):
-        return _last[4]
-    rows = browse.rows(study, now)
-    _last = (study, study.index, mark, minute, rows)
+    return study, study.index, study.store.last_id(), now.replace(second=0, microsecond=0)
+
+
+def _cached(study: Study) -> list[browse.Row] | None:
+    if _last is None:
+        return None
+    key = _key(study)
+    same = _last[0] is key[0] and _last[1] is key[1] and _last[2:4] == key[2:4]
+    return _last[4] if same else None
+
+
+def _keep(key: tuple[object, object, int, object], rows: list[browse.Row]) -> None:
+    global _last
+    _last = (*key, rows)
     gc.freeze()  # kept for the session: the collector need not walk them again and again
+
+
+def _rows(study: Study) -> list[browse.Row]:
+    """Every row (cached, see above); blocking: a tenth of a second or more on a big home."""
+    rows = _cached(study)
+    if rows is None:
+        key = _key(study)
+        rows = browse.rows(study, study.now())
+        _keep(key, rows)
     return rows
+
+
+class RowsBuilt(Message):
+    """The whole list, built in a worker after the first page was drawn."""
+
+    def __init__(self, rows: list[browse.Row], mark: int) -> None:
+        super().__init__()
+        self.rows = rows
+        self.mark = mark
 
 
 class BrowseScreen(StudyScreen[None]):
@@ -60,6 +87,8 @@ class BrowseScreen(StudyScreen[None]):
         self.rows: list[browse.Row] = []
         self.shown: list[browse.Row] = []
         self.filled = 0  # how many of `shown` are in the table
+        self.searched = ""  # the query the list shows
+        self.complete = True  # False while the whole list is being built
 
     def compose(self) -> ComposeResult:
         yield Input(value=self.initial, id="query",
@@ -80,13 +109,57 @@ class BrowseScreen(StudyScreen[None]):
         table.add_column("type", width=5)
         table.add_column("state", width=10)
         table.add_column("text")
-        self.rows = _rows(self.study)
-        self._search(self.initial)
+        rows = _cached(self.study)
+        if rows is None and not self.initial.strip():
+            # Nothing to search yet: the first page now, the whole list from a worker.
+            self.complete = False
+            self.rows = browse.rows(self.study, self.study.now(), self.study.items[:PAGE])
+            self._search("")
+            self.query_one("#browse-count", Static).update(
+                f"listing {len(self.study.items)} items…")
+            self.call_after_refresh(self._build_rows)
+        else:
+            self.rows = rows if rows is not None else _rows(self.study)
+            self._search(self.initial)
         # Typing goes to the search box first (keys typed ahead never act on a row);
         # Enter or Down moves to the list.
         self.query_one("#query", Input).focus()
 
+    @work(thread=True, exclusive=True, group="browse-rows")
+    def _build_rows(self) -> None:
+        app = self.study_app
+        with app.db_lock:  # the home is not closed under these reads
+            study = app.study
+            if study is None:
+                return
+            key = _key(study)  # its mark read before the states: a grade meanwhile shows
+            rows = browse.rows(study, study.now(), states=app.read_states(study))
+        _keep(key, rows)  # kept even if the screen is gone: the next opening uses it
+        self.post_message(RowsBuilt(rows, key[2]))
+
+    def on_rows_built(self, message: RowsBuilt) -> None:
+        study = self.study
+        if message.mark != study.store.last_id():  # something was recorded meanwhile
+            self._build_rows()
+            return
+        self.complete = True
+        self.rows = message.rows
+        if self.searched.strip():
+            self._search(self.searched)
+            return
+        # The same first page is in the table: keep it (and the cursor), extend the rest.
+        self.shown = self.rows
+        self._count()
+
+    def _count(self) -> None:
+        self.query_one("#browse-count", Static).update(
+            f"{len(self.shown)} of {len(self.rows)} items")
+
     def _search(self, text: str) -> None:
+        self.searched = text
+        if not self.complete and text.strip():
+            self.query_one("#browse-count", Static).update("listing… (the search follows)")
+            return
         try:
             query = browse.parse_query(text)
         except browse.QueryError as exc:
@@ -97,8 +170,7 @@ class BrowseScreen(StudyScreen[None]):
         table.clear()
         self.filled = 0
         self._fill_more()
-        self.query_one("#browse-count", Static).update(
-            f"{len(self.shown)} of {len(self.rows)} items")
+        self._count()
         if self.shown:
             self._detail(self.shown[0])
         else:  # nothing found: the pane must not keep showing the last item
@@ -115,7 +187,8 @@ class BrowseScreen(StudyScreen[None]):
         self.filled = min(len(self.shown), self.filled + PAGE)
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        self._search(event.value)
+        if event.value != self.searched:  # the box reports its first value too
+            self._search(event.value)
 
     def on_input_submitted(self, _: Input.Submitted) -> None:
         self.query_one("#items", DataTable).focus()

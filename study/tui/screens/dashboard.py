@@ -195,7 +195,7 @@ class DashboardScreen(StudyScreen[None]):
             today = study.days.day_of(now)
             states = planned_states
             if states is None:  # else the plan is drawn already
-                states = study.store.states()  # one read for all of it
+                states = self.study_app.read_states(study)  # one read for all of it
                 plan = Session(study).plan(now, states)
                 if worker.is_cancelled:
                     return
@@ -244,6 +244,9 @@ class DashboardScreen(StudyScreen[None]):
         else:
             lines.append("[b]r[/] start today's session")
         self.query_one("#today", Static).update("\n".join(lines))
+        # The counts are drawn: card texts can load in the background now (Browse and the
+        # first card then need not wait for them).
+        self.study_app.warm_content()
 
     def on_dashboard_loaded(self, message: DashboardLoaded) -> None:
         today = self._today
@@ -261,7 +264,6 @@ class DashboardScreen(StudyScreen[None]):
             f"[b]{len(leeches)} leech(es)[/] to rewrite: {', '.join(leeches[:4])}"
             f"{' …' if len(leeches) > 4 else ''} (browse: is:leech)" if leeches else "")
         self.loaded = self._pending_tracks is None  # else once the table is there
-        self.study_app.warm_content()
 
     def _tracks(self, rows: list[Any]) -> None:
         from textual.widgets import DataTable

@@ -35,7 +35,10 @@ class Footer(TextualFooter):
     _showing: Shown | None = None  # those of them shown now
 
     def compose(self) -> ComposeResult:
-        if self._bindings_ready and self.is_attached:
+        if self.is_attached:
+            # Textual draws the keys only after the screen's first frame, which costs a
+            # second layout; the screen's keys are known now, so they come with the first.
+            self.set_reactive(TextualFooter._bindings_ready, True)
             self._built = self._showing = shown_keys(self.screen)
         yield from super().compose()
 

@@ -1,0 +1,194 @@
+"""The lighter pieces behind the speed targets: the card widget, the footer, Browse's lazy list.
+
+Each keeps what it replaced: highlighted code and Unicode math in a card, the
+footer's keys after a focus change, a search typed while Browse still lists.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+from textual.app import App, ComposeResult
+from textual.widgets import Input
+from tui_helpers import begin, content_with_kata, running, settle
+
+from study import cardtext
+from study.tui.screens.browse import BrowseScreen
+from study.tui.widgets import card_markdown
+from study.tui.widgets.card_markdown import CardMarkdown
+from study.tui.widgets.footer import Footer, shown_keys
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+CARD = ("Shapes:\n\n```python run\nimport torch\nx = torch.ones(2, 3)\n```\n\n"
+        "so $x \\in \\mathbb{R}^{2 \\times 3}$ and **bold**.")
+
+
+@pytest.fixture(autouse=True)
+def _no_warm_worker(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("STUDY_KATA_WORKER", "0")
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    return content_with_kata(tmp_path / "content")
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    return tmp_path / "home"
+
+
+def lines_of(source: str, width: int = 60) -> list[str]:
+    console = Console(width=width, color_system="truecolor", force_terminal=True)
+    lines = card_markdown.render_lines(console, source, width, "monokai")
+    return ["".join(seg.text for seg in line) for line in lines]
+
+
+def test_a_card_keeps_its_code_highlighted_its_math_unicode_and_no_markers() -> None:
+    source = cardtext.math(CARD)  # what the review screen gives the widget
+    text = "\n".join(lines_of(source))
+    assert "x = torch.ones(2, 3)" in text
+    assert "run" not in text and "```" not in text and "$" not in text and "**" not in text
+    assert "x ∈ ℝ" in text and "bold" in text
+    console = Console(width=60, color_system="truecolor", force_terminal=True)
+    code_line = next(line for line in card_markdown.render_lines(console, source, 60, "monokai")
+                     if "torch" in "".join(s.text for s in line))
+    colours = {seg.style.color.name for seg in code_line if seg.style and seg.style.color}
+    assert len(colours) >= 2  # highlighted: keywords and names differ
+    assert lines_of(source)[-1] == ""  # one blank line after the text, as Markdown left
+
+
+def test_lines_are_drawn_once_per_text_and_width() -> None:
+    card_markdown._cache.clear()
+    first = card_markdown.render_lines(Console(), "some *text*", 40, "monokai")
+    assert card_markdown.render_lines(Console(), "some *text*", 40, "monokai") is first
+    assert card_markdown.render_lines(Console(), "some *text*", 30, "monokai") is not first
+    assert card_markdown.render_lines(Console(), "", 40, "monokai") == []
+    for n in range(card_markdown._CACHE_SIZE + 5):  # bounded
+        card_markdown.render_lines(Console(), f"card {n}", 40, "monokai")
+    assert len(card_markdown._cache) == card_markdown._CACHE_SIZE
+
+
+class _Keys(App[None]):
+    AUTO_FOCUS = None
+    BINDINGS = [("space", "reveal", "Reveal"), ("u", "undo", "Undo")]
+
+    def action_reveal(self) -> None:
+        self.bell()
+
+    def action_undo(self) -> None:
+        self.bell()
+
+    def compose(self) -> ComposeResult:
+        yield CardMarkdown("", id="card")
+        yield Input(id="box")
+        yield Footer()
+
+
+async def test_the_widget_shows_its_source_and_grows_with_it() -> None:
+    app = _Keys()
+    async with app.run_test(size=(60, 20)) as pilot:
+        card = app.query_one(CardMarkdown)
+        assert card.source == "" and card.size.height == 0
+        card.update("\n\n".join(f"paragraph {i}" for i in range(4)))
+        await pilot.pause()
+        assert card.source.startswith("paragraph 0")
+        assert card.size.height == 8  # four paragraphs, a blank line after each
+        card.update("")
+        await pilot.pause()
+        assert card.size.height == 0
+
+
+async def test_the_footer_hides_the_letter_keys_while_a_box_has_focus_without_rebuilding() -> None:
+    app = _Keys()
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.pause()
+        footer = app.query_one(Footer)
+        keys = list(footer.query("FooterKey"))
+        shown = {k.key for k in keys if k.display}
+        assert {"space", "u"} <= shown
+        app.query_one(Input).focus()  # typing goes to the box: letter keys are not keys now
+        await pilot.pause()
+        assert list(footer.query("FooterKey")) == keys  # the same widgets: not rebuilt
+        assert not any(k.display for k in keys if k.key in ("space", "u"))
+        assert {k[0] for k in shown_keys(app.screen)} == {k.key for k in keys if k.display}
+        app.set_focus(None)
+        await pilot.pause()
+        assert {k.key for k in footer.query("FooterKey") if k.display} == shown
+
+
+async def test_browse_lists_a_page_first_then_the_rest_and_a_search_typed_meanwhile_waits(
+        home: Path, root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from study.tui.screens import browse as screen
+
+    monkeypatch.setattr(screen, "PAGE", 3)
+    monkeypatch.setattr(screen, "_last", None)
+    async with running(home, root, size=(120, 40)) as (app, pilot):
+        await pilot.press("b")
+        await pilot.press(*"beta")  # typed before the whole list is there
+        await pilot.pause()
+        await settle(app)
+        await pilot.pause()
+        browse = app.screen
+        assert isinstance(browse, BrowseScreen) and browse.complete
+        ids = [r.item.id for r in browse.shown]
+        assert ids and all(i.startswith("b-") for i in ids)  # the search, on every row
+        assert str(browse.query_one("#browse-count").render()) == \
+            f"{len(ids)} of {len(browse.rows)} items"
+        assert len(browse.rows) == len([it for it in app.study.items
+                                        if it.kind == "kata" or
+                                        app.study.content.card_for(it.id)])
+
+
+async def test_browse_keeps_its_first_page_and_cursor_when_the_rest_arrives(
+        home: Path, root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from study.tui.screens import browse as screen
+
+    monkeypatch.setattr(screen, "PAGE", 3)
+    monkeypatch.setattr(screen, "_last", None)
+    async with running(home, root, size=(120, 40)) as (app, pilot):
+        await pilot.press("b")
+        await pilot.pause()
+        await settle(app)
+        await pilot.pause()
+        browse = app.screen
+        assert isinstance(browse, BrowseScreen) and browse.complete
+        table = browse.query_one("#items")
+        assert table.row_count == 3 and len(browse.shown) > 6  # the rest, by pages
+        assert str(browse.query_one("#browse-count").render()) == \
+            f"{len(browse.shown)} of {len(browse.rows)} items"
+        await pilot.press("enter", *["down"] * 5)
+        await pilot.pause()
+        assert table.row_count > 3 and table.cursor_row == 5
+
+
+async def test_a_card_with_code_is_drawn_in_the_review(home: Path, root: Path) -> None:
+    extra = root / "cards" / "basics" / "alpha-code.yaml"
+    extra.write_text("topic: alpha\ncards:\n  - id: a-code\n    type: basic\n"
+                     "    front: What does $x^2$ print?\n    back: |\n"
+                     + "".join(f"      {line}\n" for line in CARD.splitlines())
+                     + "    tags: []\n    source: test\n")
+    async with running(home, root, new_per_day=20, size=(80, 24)) as (app, pilot):
+        await begin(pilot)
+        screen = app.screen
+        for _ in range(20):
+            if screen.entry.item.id == "a-code":
+                break
+            card = app.study.content.card_for(screen.entry.item.id)
+            if card.type == "typed":
+                await pilot.press(*card.answers[0], "enter")
+            else:
+                await pilot.press("space")
+            await pilot.press("3")
+            await pilot.pause()
+        assert screen.entry.item.id == "a-code"
+        await pilot.press("space")
+        await pilot.pause()
+        back = screen.query_one("#back", CardMarkdown)
+        assert back.display and "x = torch.ones(2, 3)" in back.source
+        drawn = [line.text for line in back.render_lines(back.region.reset_offset)]
+        assert any("x = torch.ones(2, 3)" in line for line in drawn)
+        assert any("x ∈ ℝ" in line for line in drawn)
