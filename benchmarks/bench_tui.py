@@ -113,7 +113,10 @@ async def in_process(home: Path, grades: int) -> dict[str, list[float]]:
     from study.tui.app import create_app
     from study.tui.screens.browse import BrowseScreen
     from study.tui.screens.dashboard import DashboardScreen
+    from study.tui.screens.kata import KataScreen
     from study.tui.screens.review import ReviewScreen
+
+    os.environ["STUDY_KATA_WORKER"] = "0"  # a kata met on the way starts no PyTorch worker
 
     app = create_app(home)
     out: dict[str, list[float]] = {"grade": [], "browse": []}
@@ -146,6 +149,13 @@ async def in_process(home: Path, grades: int) -> dict[str, list[float]]:
         await pilot.pause()
         while len(out["grade"]) < grades:
             screen = app.screen
+            if isinstance(screen, KataScreen):  # a kata in the plan: put off, on with the cards
+                await pilot.press("escape", "q")
+                for _ in range(100):
+                    await pilot.pause()
+                    if not isinstance(app.screen, KataScreen):
+                        break
+                continue
             if not isinstance(screen, ReviewScreen) or screen.entry is None:
                 break
             card = app.study.content.card_for(screen.entry.item.id)  # type: ignore[union-attr]
@@ -164,8 +174,10 @@ async def in_process(home: Path, grades: int) -> dict[str, list[float]]:
             frames.times.clear()
             t0 = time.perf_counter()
             await pilot.press("3")
-            out["grade"].append(await drawn(
-                t0, lambda screen=screen, shown=shown: screen.entry is not shown))
+            took = await drawn(t0, lambda screen=screen, shown=shown: screen.entry is not shown)
+            nxt = screen.entry
+            if nxt is not None and nxt.item.kind == "card":  # a kata's screen is not a card
+                out["grade"].append(took)
     return out
 
 

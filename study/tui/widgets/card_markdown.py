@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.segment import Segment
+from textual.geometry import Size
 from textual.strip import Strip
 from textual.visual import Visual
 from textual.widget import Widget
@@ -128,3 +129,10 @@ class CardMarkdown(Widget):
 
     def render(self) -> Visual:
         return _CardVisual(self)
+
+    def _size_updated(self, size: Size, virtual_size: Size, container_size: Size,
+                      layout: bool = True) -> bool:
+        # The new size is drawn in the frame being laid out; Textual's default would also
+        # ask for a second frame (and layout) through the `virtual_size` reactive, 20-30 ms
+        # later. Nothing scrolls inside this widget, so its virtual size needs no watcher.
+        return super()._size_updated(size, virtual_size, container_size, layout=False)
