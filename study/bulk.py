@@ -17,7 +17,7 @@ from itertools import chain
 # Rows per INSERT statement (or fewer: as many as the build's limit on bound values
 # allows). Per statement, not per row, SQLite pays the AUTOINCREMENT bookkeeping and sets
 # up the IN lists of the log's CHECK constraints.
-ROWS_PER_STATEMENT = 4000
+ROWS_PER_STATEMENT = 500
 
 
 def insert_many(c: sqlite3.Connection, table: str, cols: Sequence[str],

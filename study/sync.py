@@ -31,15 +31,18 @@ import os
 import re
 import sqlite3
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from study.bulk import bulk_mode, indexes_deferred, insert_many
+import orjson
+
+from study.bulk import bulk_mode, checks_after, indexes_deferred, insert_many
 from study.clock import EARLIEST, LATEST, to_ms
 from study.errors import StudyError
-from study.store import Replay, Store
+from study.store import REPLAY_SELECT, Replay, Store
 
 FORMAT = "study-sync"
 VERSION = 1
@@ -136,7 +139,12 @@ def _read_segment(path: Path, device: str) -> dict[str, Any]:
         raise ValueError(f"has sync version {head.get('version')!r}; upgrade study")
     if head.get("device") != device:
         raise ValueError("names another device than its folder")
-    body = json.loads(lines[1])
+    try:
+        # orjson: several times faster on a first sync's 300,000 records; what it reads
+        # otherwise than json (an integer past 64 bits) no record check lets through
+        body = orjson.loads(lines[1])
+    except ValueError as exc:
+        raise ValueError(f"is not valid JSON ({exc})") from None
     if not isinstance(body, dict):
         raise ValueError("has no records")
     for table, check in (("reviews", _ok_review), ("attempts", _ok_attempt),
@@ -416,11 +424,13 @@ def _merge(store: Store, c: sqlite3.Connection, incoming: dict[str, list[dict[st
             k0 = mine if k0 is None or mine < k0 else k0
     params_changed = bool(counts["params"])
     touched: set[str] = {r[1] for r in foreign}
+    replayed: Replay | None = None
     if k0 is not None:
         # the rows already here that sort after the first new one, in their present order
         # (a range on the merge-order index; the tie on ord_ts is settled here)
         later = [r for r in c.execute(
-            "SELECT ord_ts, client_id, seq, id, item_id FROM reviews "
+            "SELECT ord_ts, client_id, seq, id, item_id, kind, event, rating, ts, until_ms "
+            "FROM reviews "
             "INDEXED BY reviews_merge_order WHERE ord_ts >= ? ORDER BY id", (k0[0],))
             if (r[0], r[1], r[2]) >= k0[:3]]
         merged = sorted([(r[0], r[1], r[2], -1 - i) for i, r in enumerate(later)] + entries)
@@ -430,27 +440,45 @@ def _merge(store: Store, c: sqlite3.Connection, incoming: dict[str, list[dict[st
             keep += 1
         moved = merged[keep:]
         if moved:
-            params_changed = _move(c, moved, later, foreign, touched) or params_changed
+            # with no parameter sets, a big move replays the log while it rewrites it
+            replay_here = not params_changed and not c.execute(
+                "SELECT 1 FROM fsrs_params LIMIT 1").fetchone()
+            moved_params, replayed = _move(store, c, moved, later, foreign, touched,
+                                           replay_here)
+            params_changed = params_changed or moved_params
     _insert_attempts(c, new)
     _insert_params(c, new)
-    if params_changed or len(touched) > 5000:  # most items: the one-pass rebuild is faster
+    if replayed is not None and not params_changed:
+        replayed.write(store, c)
+    elif params_changed or len(touched) > 5000:  # most items: the one-pass rebuild is faster
         store._rebuild_in(c)
     elif touched:
         _replay_items(store, c, touched)
     return counts
 
 
-def _move(c: sqlite3.Connection, moved: list[tuple[int, str, int, int]], later: list[tuple],
-          foreign: list[list], touched: set[str]) -> bool:
+# A move of more rows than this (a first sync) builds the log's indexes once after it and
+# replays the items while SQLite rewrites the log.
+BIG_MOVE = 50_000
+
+
+def _move(store: Store, c: sqlite3.Connection, moved: list[tuple[int, str, int, int]],
+          later: list[tuple], foreign: list[list], touched: set[str],
+          replay_here: bool) -> tuple[bool, Replay | None]:
     """Write the `moved` rows (merge entries: a row here, or a new record) anew at the end
     of the log in merge order, and every reference to a moved row with them. Rows here
     are copied inside SQLite (through a temporary table, so the log is appended in id
-    order); only the new records come from Python. True if a parameter set's position in
-    the log moved."""
+    order); only the new records come from Python.
+
+    Returns whether a parameter set's position in the log moved, and, for a big move
+    when `replay_here` (no parameter sets anywhere), the replay of the whole log: it is
+    fed from the rows in hand while another thread runs the rewrite (SQLite works
+    without the GIL for the length of a statement, and these statements are long)."""
     base = c.execute("SELECT COALESCE(MAX(id), 0) FROM reviews").fetchone()[0]
     base = max(base, c.execute(
         "SELECT COALESCE(MAX(seq), 0) FROM sqlite_sequence WHERE name = 'reviews'"
     ).fetchone()[0])
+    big = len(moved) > BIG_MOVE
     remap: list[tuple[int, int]] = []  # (old id, new id) of the rows here that move
     placed: list[tuple[int, list]] = []  # (new id, record) of the new records
     for n, (_, _, _, pos) in enumerate(moved, base + 1):
@@ -462,9 +490,10 @@ def _move(c: sqlite3.Connection, moved: list[tuple[int, str, int, int]], later: 
             placed.append((n, foreign[pos]))
     by_key: dict[tuple[str, int], int] = {}
     old_to_new: dict[int, int] = {}
+    if big and replay_here or any(r[9] is not None for _, r in placed):
+        old_to_new = dict(remap)
     if any(r[9] is not None for _, r in placed):  # an undo among the new records
         by_key = {(e[1], e[2]): n for n, e in enumerate(moved, base + 1) if e[3] >= 0}
-        old_to_new = dict(remap)
 
     def resolve(dev: str, seq: int) -> int:
         got = by_key.get((dev, seq))
@@ -490,14 +519,44 @@ def _move(c: sqlite3.Connection, moved: list[tuple[int, str, int, int]], later: 
     c.execute(f"INSERT INTO temp.sync_rows ({_REVIEW_COLS}) SELECT m.new, "
               f"{', '.join('r.' + col for col in _REVIEW_COLS.split(', ')[1:])} "
               "FROM temp.sync_remap m JOIN reviews r ON r.id = m.old")
-    # A big move (a first sync): the log's indexes are built once after the rows.
-    big = len(moved) > 50_000
-    with indexes_deferred(c, "reviews") if big else contextlib.nullcontext():
+    if not (big and replay_here):
+        return _rewrite(c, big, bool(remap)), None
+    # The log after the move, in id order: the rows that stay, then the moved ones in merge
+    # order. Undone ids as they will be: a moved target by its new id.
+    undone = {old_to_new.get(u, u) for (u,) in c.execute(
+        "SELECT undoes FROM reviews WHERE undoes IS NOT NULL")}
+    undone.update(r[10] for r in rows if r[10] is not None)
+    store._sync_params(c)
+    replay = Replay(store.srs, undone)
+    replay.feed_rows(c.execute(
+        f"{REPLAY_SELECT} WHERE id NOT IN (SELECT old FROM temp.sync_remap) ORDER BY id"))
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-rewrite") as pool:
+        rewrite = pool.submit(_rewrite, c, big, bool(remap))
+        try:
+            replay.feed_rows(
+                (n, r[4], r[5], r[6], r[7], r[8], None, None, None, None, None, r[9])
+                if pos < 0 else
+                (n, r[1], r[2], r[3], r[4], r[5], None, None, None, None, None, r[11])
+                for n, (_, _, _, pos) in enumerate(moved, base + 1)
+                for r in (later[-1 - pos] if pos < 0 else foreign[pos],))
+        finally:
+            params_moved = rewrite.result()  # the connection is this thread's again
+    return params_moved, replay
+
+
+def _rewrite(c: sqlite3.Connection, big: bool, remapped: bool) -> bool:
+    """The SQL part of `_move`: the moved rows out of their old places and in at their new
+    ids, every reference to a moved row updated; True if a parameter set's moved."""
+    # A big move (a first sync): the log's indexes are built once after the rows, and the
+    # CHECK constraints verified once over the log (every row was checked on its way in,
+    # here or by `_ok_review`).
+    with (checks_after(c, ["reviews"]) if big else contextlib.nullcontext()), \
+            (indexes_deferred(c, "reviews") if big else contextlib.nullcontext()):
         c.execute("DELETE FROM reviews WHERE id IN (SELECT old FROM temp.sync_remap)")
         c.execute(f"INSERT INTO reviews ({_REVIEW_COLS}) SELECT {_REVIEW_COLS} "
                   "FROM temp.sync_rows ORDER BY id")
     params_moved = False
-    if remap:
+    if remapped:
         sub = "(SELECT new FROM sync_remap WHERE old = {0})"
         for table, col in (("reviews", "undoes"), ("attempts", "review_id"),
                            ("item_state", "last_event")):
@@ -611,7 +670,7 @@ def _export(store: Store, own_dir: Path, report: SyncReport) -> Path | None:
     new_upto = {t: (rows[-1][0] if rows else upto[t]) for t, rows in body.items()}
     head = {"format": FORMAT, "version": VERSION, "device": me, "upto": new_upto,
             "from": {t: upto[t] + 1 for t in upto}}
-    line = json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()
+    line = orjson.dumps(body)  # compact UTF-8, as json.dumps(separators=(",", ":"))
     data = b"\n".join([json.dumps(head).encode(), line,
                        json.dumps({"sha256": hashlib.sha256(line).hexdigest()}).encode()]) + b"\n"
     number = (segs[-1][0] + 1) if segs else 1

@@ -264,7 +264,24 @@ OPS = st.lists(st.tuples(
        final=st.permutations([0, 1, 2]))
 def test_three_homes_converge(tmp_path_factory: pytest.TempPathFactory, ops: list,
                               skew: list[int], final: list[int]) -> None:
-    root = tmp_path_factory.mktemp("conv")
+    _converge(tmp_path_factory.mktemp("conv"), ops, skew, final)
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(ops=OPS, skew=st.lists(st.integers(-120, 120), min_size=3, max_size=3),
+       final=st.permutations([0, 1, 2]))
+def test_three_homes_converge_when_every_move_is_big(
+        tmp_path_factory: pytest.TempPathFactory, ops: list, skew: list[int],
+        final: list[int]) -> None:
+    """The first-sync path (indexes rebuilt after the move, the CHECK constraints verified
+    once, the log replayed while another thread rewrites it) on every move."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(syncmod, "BIG_MOVE", 0)
+        _converge(tmp_path_factory.mktemp("big"), ops, skew, final)
+
+
+def _converge(root: Path, ops: list, skew: list[int], final: list[int]) -> None:
     folder = root / "shared"
     folder.mkdir()
     homes = [open_store(root / f"h{i}.db") for i in range(3)]
