@@ -42,7 +42,7 @@ import orjson
 from study.bulk import bulk_mode, checks_after, indexes_deferred, insert_many
 from study.clock import EARLIEST, LATEST, to_ms
 from study.errors import StudyError
-from study.store import REPLAY_SELECT, Replay, Store
+from study.store import REPLAY_SELECT, Replay, Store, _state_params
 
 FORMAT = "study-sync"
 VERSION = 1
@@ -306,7 +306,14 @@ def _have(c: sqlite3.Connection) -> dict[tuple[str, str], int]:
     out: dict[tuple[str, str], int] = {}
     for table, sql in (("reviews", "reviews"), ("attempts", "attempts"),
                        ("params", "fsrs_params")):
-        for dev, top in c.execute(f"SELECT client_id, MAX(seq) FROM {sql} GROUP BY client_id"):
+        # One index seek per device (a skip over the (client_id, seq) index), not a scan
+        # of the whole log: a sync with little news is mostly this.
+        for dev, top in c.execute(
+                f"WITH RECURSIVE d(dev) AS (SELECT MIN(client_id) FROM {sql} UNION ALL "
+                f"SELECT (SELECT MIN(client_id) FROM {sql} WHERE client_id > d.dev) FROM d "
+                "WHERE d.dev IS NOT NULL) "
+                f"SELECT dev, (SELECT MAX(seq) FROM {sql} WHERE client_id = d.dev) FROM d "
+                "WHERE dev IS NOT NULL"):
             if top is not None:
                 out[(table, dev)] = int(top)
     return out
@@ -427,11 +434,14 @@ def _merge(store: Store, c: sqlite3.Connection, incoming: dict[str, list[dict[st
     replayed: Replay | None = None
     if k0 is not None:
         # the rows already here that sort after the first new one, in their present order
-        # (a range on the merge-order index; the tie on ord_ts is settled here)
+        # (a range on the merge-order index; the tie on ord_ts is settled here), or, when
+        # that is most of the log (a first sync), one pass over the table in id order
+        n_later = c.execute("SELECT COUNT(*) FROM reviews INDEXED BY reviews_merge_order "
+                            "WHERE ord_ts >= ?", (k0[0],)).fetchone()[0]
+        how = "NOT INDEXED" if n_later > BIG_MOVE else "INDEXED BY reviews_merge_order"
         later = [r for r in c.execute(
             "SELECT ord_ts, client_id, seq, id, item_id, kind, event, rating, ts, until_ms "
-            "FROM reviews "
-            "INDEXED BY reviews_merge_order WHERE ord_ts >= ? ORDER BY id", (k0[0],))
+            f"FROM reviews {how} WHERE ord_ts >= ? ORDER BY id", (k0[0],))
             if (r[0], r[1], r[2]) >= k0[:3]]
         merged = sorted([(r[0], r[1], r[2], -1 - i) for i, r in enumerate(later)] + entries)
         # rows already in place at the front stay; the rest are written anew, in order
@@ -613,15 +623,12 @@ def _replay_items(store: Store, c: sqlite3.Connection, items: Iterable[str]) -> 
     rows: list[tuple] = []
     for start in range(0, len(ids), 500):
         part = ids[start:start + 500]
-        rows.extend(c.execute(
-            "SELECT item_id, kind, event, rating, ts, until_ms, id FROM reviews "
-            f"WHERE item_id IN ({','.join('?' * len(part))})", part))
-    rows.sort(key=lambda r: r[6])
-    for row in rows:
-        replay.feed(*row)
+        rows.extend(c.execute(f"{REPLAY_SELECT} WHERE item_id IN ({','.join('?' * len(part))})",
+                              part))
+    rows.sort()  # by id (the first value), which is unique
+    replay.feed_rows(rows)
     out = []
     gone = []
-    from study.store import _state_params
 
     for item_id in ids:
         entry = replay.items.get(item_id)
