@@ -137,7 +137,8 @@ class DashboardScreen(StudyScreen[None]):
             plan, today, states = first
             self.on_dashboard_planned(DashboardPlanned(plan, today))
             self.loaded = False
-            self._load(states)
+            # Once the counts are on screen: the worker holds the GIL for much of its work.
+            self.call_after_refresh(self._load, states)
             return
         self._reload()
 
@@ -244,9 +245,9 @@ class DashboardScreen(StudyScreen[None]):
         else:
             lines.append("[b]r[/] start today's session")
         self.query_one("#today", Static).update("\n".join(lines))
-        # The counts are drawn: card texts can load in the background now (Browse and the
-        # first card then need not wait for them).
-        self.study_app.warm_content()
+        # Once the counts are drawn, card texts load in the background (Browse and the first
+        # card then need not wait for them).
+        self.call_after_refresh(self.study_app.warm_content)
 
     def on_dashboard_loaded(self, message: DashboardLoaded) -> None:
         today = self._today
