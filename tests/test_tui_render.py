@@ -192,3 +192,21 @@ async def test_a_card_with_code_is_drawn_in_the_review(home: Path, root: Path) -
         drawn = [line.text for line in back.render_lines(back.region.reset_offset)]
         assert any("x = torch.ones(2, 3)" in line for line in drawn)
         assert any("x ∈ ℝ" in line for line in drawn)
+
+
+async def test_the_dashboard_is_the_bottom_screen_and_dashboard_returns_to_it(
+        home: Path, root: Path) -> None:
+    from study.tui.screens.dashboard import DashboardScreen
+
+    async with running(home, root, size=(120, 40)) as (app, pilot):
+        assert isinstance(app.screen, DashboardScreen) and len(app.screen_stack) == 1
+        await pilot.press("b")
+        await pilot.pause()
+        await settle(app)
+        await pilot.press("escape")  # out of the search box
+        app.action_review()
+        await pilot.pause()
+        assert len(app.screen_stack) == 3
+        app.action_dashboard()
+        await pilot.pause()
+        assert isinstance(app.screen, DashboardScreen) and len(app.screen_stack) == 1

@@ -63,10 +63,14 @@ class StudyApp(App[None]):
 
     # -- opening the home ---------------------------------------------------------------
 
-    def on_mount(self) -> None:
+    def get_default_screen(self) -> Screen[Any]:
+        """The dashboard is the bottom screen: the first frame is its own (a blank screen
+        under it would cost a frame before anything shows)."""
         from study.tui.screens.dashboard import DashboardScreen
 
-        self.push_screen(DashboardScreen())
+        return DashboardScreen()
+
+    def on_mount(self) -> None:
         # Open the home once the first frame is out: the worker would compete with it.
         self.call_after_refresh(self.open_study)
 
@@ -264,7 +268,7 @@ class StudyApp(App[None]):
             screen.post_message(StudyReady())
 
     def action_dashboard(self) -> None:
-        while len(self.screen_stack) > 2:
+        while len(self.screen_stack) > 1:
             self.pop_screen()
 
     def action_help(self) -> None:
