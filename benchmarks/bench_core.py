@@ -189,6 +189,27 @@ def legacy_import(path: Path, home: Path) -> None:
         legacy_rebuild(study.store)
 
 
+def drop_adopted_sets(home: Path) -> None:
+    """The home is generated without fitted parameter sets; one adopted in it since (the
+    TUI benchmark or a hand-run `study optimize` use this home too) would make the
+    baseline rebuild, which knows no parameter sets, incomparable: it is dropped."""
+    import sqlite3
+
+    from study.store import DB_FILE, Store
+
+    conn = sqlite3.connect(home / DB_FILE)
+    try:
+        n = conn.execute("DELETE FROM fsrs_params").rowcount
+        conn.commit()
+    finally:
+        conn.close()
+    if n:
+        print(f"note: dropped {n} parameter set(s) adopted in {home} since it was generated",
+              flush=True)
+        with Store(home / DB_FILE, Srs(), DayClock(clock.local_zone("UTC"), 4)) as store:
+            store.rebuild()
+
+
 def run_measured(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
     """Wall seconds and peak resident memory (MB) of one child process."""
     t = time.perf_counter()
@@ -226,6 +247,7 @@ def main() -> int:
         t = time.perf_counter()
         make_home(home)
         print(f"  done in {time.perf_counter() - t:.0f} s", flush=True)
+    drop_adopted_sets(home)
 
     os.environ["STUDY_HOME"] = str(home)
     os.environ["STUDY_NOW"] = NOW
