@@ -142,6 +142,9 @@ class StudyApp(App[None]):
         study = self.study
         if study is not None:
             study.content  # noqa: B018 - loaded and kept by the property
+            from study.tui.widgets.card_markdown import warm_up
+
+            warm_up()  # the review and Browse modules, Rich's Markdown and the highlighter
             self.call_from_thread(self._content_warmed)
 
     def _content_warmed(self) -> None:

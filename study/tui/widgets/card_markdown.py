@@ -32,27 +32,32 @@ _cache: OrderedDict[tuple[str, int, str], list[list[Segment]]] = OrderedDict()
 
 def render_lines(console: Console, source: str, width: int,
                  code_theme: str) -> list[list[Segment]]:
-    """`source` drawn `width` cells wide: one list of segments per line (cached)."""
+    """`source` drawn `width` cells wide: one list of segments per line (cached; the UI
+    thread's)."""
     key = (source, width, code_theme)
     lines = _cache.get(key)
     if lines is not None:
         _cache.move_to_end(key)
         return lines
-    if not source.strip():
-        lines = []
-    else:
-        from rich.markdown import Markdown
-
-        options = console.options.update(width=width, highlight=False, height=None)
-        lines = console.render_lines(Markdown(source, code_theme=code_theme, hyperlinks=False),
-                                     options, pad=False)
-        lines = [_trim(line) for line in lines]
-        while lines and not lines[-1]:
-            lines.pop()
-        lines.append([])  # one blank line after the text, as the Markdown widget leaves
+    lines = _render(console, source, width, code_theme)
     _cache[key] = lines
     if len(_cache) > _CACHE_SIZE:
         _cache.popitem(last=False)
+    return lines
+
+
+def _render(console: Console, source: str, width: int, code_theme: str) -> list[list[Segment]]:
+    if not source.strip():
+        return []
+    from rich.markdown import Markdown
+
+    options = console.options.update(width=width, highlight=False, height=None)
+    lines = console.render_lines(Markdown(source, code_theme=code_theme, hyperlinks=False),
+                                 options, pad=False)
+    lines = [_trim(line) for line in lines]
+    while lines and not lines[-1]:
+        lines.pop()
+    lines.append([])  # one blank line after the text, as the Markdown widget leaves
     return lines
 
 
@@ -67,6 +72,17 @@ def _trim(line: list[Segment]) -> list[Segment]:
             break
         line.pop()
     return line
+
+
+def warm_up() -> None:
+    """Import and prime what the first card and Browse draw with (Rich's Markdown, the
+    Python highlighter, their screens): 50 ms or so, better spent in a worker while the
+    dashboard is read than after the learner's key. Any thread: its own console."""
+    import study.tui.screens.browse  # noqa: F401
+    import study.tui.screens.review  # noqa: F401
+
+    console = Console(width=40, color_system="truecolor", force_terminal=True)
+    _render(console, "*a* `b`\n\n```python\nx = 1\n```\n\n- c", 40, "monokai")
 
 
 class _CardVisual(Visual):
