@@ -13,11 +13,14 @@ the database, so a kill between the two is finished by the next open.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import operator
 import sqlite3
-from collections.abc import Callable
+from array import array
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import IO, Any
 
@@ -233,6 +236,67 @@ def _show(v: Any) -> str:
 BATCH = 5000  # good rows handed on at a time
 
 
+class _LogColumns:
+    """What the replay needs of each imported log row, in about 25 bytes (arrays), so the
+    replay can run after the file is read, while SQLite builds the log's indexes on
+    another thread. Grades are the common case; other events are kept aside."""
+
+    def __init__(self) -> None:
+        self.rid = array("q")
+        self.item = array("q")  # index into `pairs`
+        self.rating = array("b")  # 0: not a grade (the event is in `other`)
+        self.ts = array("q")
+        self.pairs: list[tuple[str, str]] = []  # (item_id, kind)
+        self.index = _Numbering(self.pairs)
+        self.other: dict[int, tuple[str, int | None]] = {}  # position: (event, until_ms)
+
+    def add(self, rows: list[tuple]) -> None:
+        """Append checked rows (in `TABLES["reviews"]` order), mostly in C."""
+        events = list(map(_EVENT, rows))
+        n = len(self.rid)
+        self.rid.extend(map(_RID, rows))
+        self.item.extend(map(self.index.__getitem__, map(_ITEM_KIND, rows)))
+        self.ts.extend(map(_TS, rows))
+        if events.count("grade") == len(rows):
+            self.rating.extend(map(_RATING, rows))
+            return
+        for k, row in enumerate(rows):
+            if row[3] == "grade":
+                self.rating.append(row[4])
+            else:
+                self.rating.append(0)
+                self.other[n + k] = (row[3], row[11])
+
+    def rows(self) -> Iterator[tuple]:
+        """The rows again, in `Replay.feed_rows` form."""
+        pairs, other = self.pairs, self.other
+        for pos, (rid, item, rating, ts) in enumerate(
+                zip(self.rid, self.item, self.rating, self.ts, strict=True)):
+            item_id, kind = pairs[item]
+            if rating:
+                yield rid, item_id, kind, "grade", rating, ts, None, None, None, None, None, None
+            else:
+                event, until = other[pos]
+                yield rid, item_id, kind, event, None, ts, None, None, None, None, None, until
+
+
+class _Numbering(dict[tuple[str, str], int]):
+    """Numbers for keys in order of appearance (`__missing__` runs once per new key)."""
+
+    def __init__(self, keys: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self.keys_in_order = keys
+
+    def __missing__(self, key: tuple[str, str]) -> int:
+        n = self[key] = len(self.keys_in_order)
+        self.keys_in_order.append(key)
+        return n
+
+
+_RID, _EVENT, _RATING, _TS = (operator.itemgetter(i) for i in (0, 3, 4, 5))
+_ITEM_KIND = operator.itemgetter(1, 2)
+
+
 class _Reader:
     """Walks the export, checking as it goes and handing good rows, in batches, to
     `flush(table, rows)` (rows are tuples in `TABLES[table]` order)."""
@@ -421,20 +485,21 @@ def import_file(study: Study, fh: IO[bytes], source: str, replace: bool = False,
             before_write(backup)
 
     reader: _Reader
-    # Item states are replayed while the rows stream past, as long as the log comes in
-    # id order without undos (an export does, unless something was undone); otherwise
-    # they are rebuilt from the loaded log at the end.
-    replay: Replay | None = Replay(store.srs)
+    # Item states are replayed from the log as read, if it comes in id order without undos
+    # (an export does, unless something was undone): the rows are kept in compact columns
+    # and replayed at the end, while SQLite builds the indexes on another thread (it holds
+    # no GIL during those long statements). Otherwise they are rebuilt from the log.
+    columns: _LogColumns | None = _LogColumns()
 
     def flush(table: str, rows: list[tuple]) -> None:
-        nonlocal replay
+        nonlocal columns
         if reader.total or not rows:  # a problem already: keep checking, stop writing
             return
-        if table == "reviews" and replay is not None:
+        if table == "reviews" and columns is not None:
             if reader.in_order:
-                replay.feed_rows(rows)
+                columns.add(rows)
             else:
-                replay = None
+                columns = None
         for text in _write_rows(c, table, rows):
             reader.problem(text)
 
@@ -443,14 +508,16 @@ def import_file(study: Study, fh: IO[bytes], source: str, replace: bool = False,
         c.execute("DELETE FROM item_state")
         for table in reversed(list(TABLES)):
             c.execute(f"DELETE FROM {table}")
-        # The log's indexes are built once after the rows (a sort each) instead of row by
-        # row, inside the transaction, so a failed import rolls them back too. The one on
-        # undone ids stays: it finds a grade undone twice, row by row. (Imported rows get
-        # their device sequence at the first sync, so (client_id, seq) cannot clash.)
-        # The tables' CHECK constraints hold for every row that passed the reader's checks;
-        # SQLite verifies them once over each table, after the rows.
-        with checks_after(c, list(TABLES)), \
-                indexes_deferred(c, "reviews", keep=frozenset({"reviews_undoes"})):
+        with contextlib.ExitStack() as stack:
+            # The tables' CHECK constraints hold for every row that passed the reader's
+            # checks; SQLite verifies them once over each table, after the rows.
+            stack.enter_context(checks_after(c, list(TABLES)))
+            # The log's indexes are built once after the rows (a sort each) instead of row
+            # by row, inside the transaction, so a failed import rolls them back too. The
+            # one on undone ids stays: it finds a grade undone twice, row by row. (Imported
+            # rows get their device sequence at the first sync: (client_id, seq) is free.)
+            stack.enter_context(
+                indexes_deferred(c, "reviews", keep=frozenset({"reviews_undoes"})))
             js = JsonStream(fh)
             reader = _Reader(js, flush)
             try:
@@ -462,6 +529,17 @@ def import_file(study: Study, fh: IO[bytes], source: str, replace: bool = False,
                 raise
             except ExchangeError as exc:
                 raise ExchangeError(f"{source}: {exc}") from None
+            finish = stack.pop_all()  # the index builds and checks, run below
+        replay: Replay | None = None
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-indexes") as pool:
+            built = pool.submit(finish.close)
+            try:
+                if columns is not None and not reader.total:
+                    replay = Replay(store.srs)
+                    replay.feed_rows(columns.rows())
+            finally:
+                built.result()  # the connection is this thread's again
+        columns = None
         settings = _check_top(reader)
         if not reader.total:
             _check_references(c, reader)

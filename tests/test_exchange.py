@@ -216,3 +216,32 @@ def test_undone_actions_survive_the_round_trip(tmp_path: Path) -> None:
     out = study(["import", "json", str(dump)], env_b)
     assert out.returncode == 0, out.stderr
     assert _state(tmp_path / "b") == _state(a)
+
+
+def test_every_kind_of_event_in_order_imports_as_a_rebuild_replays_it(tmp_path: Path) -> None:
+    """A log in id order without undos is replayed from the import's compact columns while
+    the indexes are built: grades, each other event (a bury's end too), two kinds, many
+    items; the states must be what `study db rebuild` makes of the same log."""
+    home, env, dump = _home_with_history(tmp_path)
+    data = json.loads(dump.read_text())
+    grade = data["history"]["reviews"][0]
+    events = ["grade"] * 6 + ["suspend", "unsuspend", "bury", "unbury", "forget"]
+    rows = []
+    for i in range(1, 12_001):  # more than one batch
+        event = events[(i * 7) % len(events)] if i % 3 else "grade"
+        ts = grade["ts"] + i * 3_600_000
+        rows.append(grade | {
+            "id": i, "item_id": f"item-{i % 97}", "kind": "kata" if i % 97 == 5 else "card",
+            "event": event, "rating": (i % 4) + 1 if event == "grade" else None, "ts": ts,
+            "day": grade["day"] + i // 24, "until_ms": ts + 86_400_000 if event == "bury"
+            else None})
+    data["history"]["reviews"] = rows
+    good = tmp_path / "good.json"
+    good.write_text(json.dumps(data))
+    fresh = env | {"STUDY_HOME": str(tmp_path / "fresh")}
+    out = study(["import", "json", str(good)], fresh)
+    assert out.returncode == 0, out.stderr
+    imported = _state(tmp_path / "fresh")
+    assert len(imported) == 97
+    assert study(["db", "rebuild"], fresh).returncode == 0
+    assert _state(tmp_path / "fresh") == imported
