@@ -491,11 +491,18 @@ def _move(store: Store, c: sqlite3.Connection, moved: list[tuple[int, str, int, 
     big = len(moved) > BIG_MOVE
     remap: list[tuple[int, int]] = []  # (old id, new id) of the rows here that move
     placed: list[tuple[int, list]] = []  # (new id, record) of the new records
+    # An item's state depends on its own events in log order only: one with a new record
+    # is replayed (`touched` has it), and one whose rows here change order among
+    # themselves; moving every row of an item together (new ids, references remapped)
+    # leaves its state as it is.
+    last_old: dict[str, int] = {}
     for n, (_, _, _, pos) in enumerate(moved, base + 1):
         if pos < 0:
             row = later[-1 - pos]
             remap.append((row[3], n))
-            touched.add(row[4])
+            if row[3] < last_old.get(row[4], 0):
+                touched.add(row[4])
+            last_old[row[4]] = row[3]
         else:
             placed.append((n, foreign[pos]))
     by_key: dict[tuple[str, int], int] = {}

@@ -110,6 +110,27 @@ def test_clock_skew_never_reorders_one_devices_own_events(tmp_path: Path) -> Non
     assert states(a) == states(b) == rebuilt(b)
 
 
+def test_a_local_grade_that_sorts_before_a_synced_one_is_replayed(tmp_path: Path) -> None:
+    """No new record for the item, yet its events change order: a grade made here, with
+    a clock behind, sorts before another device's grade of the same card that arrived
+    earlier. The sync must replay the card, not only move its rows."""
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    a, b = open_store(tmp_path / "a.db"), open_store(tmp_path / "b.db")
+    b.grade("c1", "card", 3, T0 + timedelta(hours=3))
+    b.grade("c2", "card", 3, T0 + timedelta(hours=3))
+    sync(b, folder)
+    sync(a, folder)  # b's grades are here now
+    a.grade("c1", "card", 1, T0 + timedelta(hours=1))  # before b's, by the merge order
+    a.grade("c2", "card", 4, T0 + timedelta(hours=4))  # after it: order kept
+    before_sync = states(a)
+    sync(a, folder)
+    assert states(a) == rebuilt(a)
+    assert states(a)["c1"] != before_sync["c1"]  # the grade order changed: c1 replayed
+    sync(b, folder)
+    assert history(a) == history(b) and states(a) == states(b)
+
+
 def test_partial_segment_is_skipped_with_a_warning_then_read_whole(tmp_path: Path) -> None:
     folder = tmp_path / "shared"
     folder.mkdir()
