@@ -532,10 +532,6 @@ def _move(store: Store, c: sqlite3.Connection, moved: list[tuple[int, str, int, 
     c.execute("DELETE FROM sync_rows")
     insert_many(c, "temp.sync_remap", ("old", "new"), remap)
     insert_many(c, "temp.sync_rows", _REVIEW_COLS.split(", "), rows)
-    # the rows here keep their undo ids until the update below, which remaps every row's
-    c.execute(f"INSERT INTO temp.sync_rows ({_REVIEW_COLS}) SELECT m.new, "
-              f"{', '.join('r.' + col for col in _REVIEW_COLS.split(', ')[1:])} "
-              "FROM temp.sync_remap m JOIN reviews r ON r.id = m.old")
     if not (big and replay_here):
         return _rewrite(c, big, bool(remap)), None
     # The log after the move, in id order: the rows that stay, then the moved ones in merge
@@ -562,8 +558,14 @@ def _move(store: Store, c: sqlite3.Connection, moved: list[tuple[int, str, int, 
 
 
 def _rewrite(c: sqlite3.Connection, big: bool, remapped: bool) -> bool:
-    """The SQL part of `_move`: the moved rows out of their old places and in at their new
-    ids, every reference to a moved row updated; True if a parameter set's moved."""
+    """The SQL part of `_move`: the moved rows here copied (through a temporary table, so
+    the log is appended in id order), out of their old places and in at their new ids
+    with the new records, every reference to a moved row updated; True if a parameter
+    set's moved."""
+    # the rows here keep their undo ids until the update below, which remaps every row's
+    c.execute(f"INSERT INTO temp.sync_rows ({_REVIEW_COLS}) SELECT m.new, "
+              f"{', '.join('r.' + col for col in _REVIEW_COLS.split(', ')[1:])} "
+              "FROM temp.sync_remap m JOIN reviews r ON r.id = m.old")
     # A big move (a first sync): the log's indexes are built once after the rows, and the
     # CHECK constraints verified once over the log (every row was checked on its way in,
     # here or by `_ok_review`).
