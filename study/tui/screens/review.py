@@ -72,7 +72,6 @@ class ReviewScreen(StudyScreen[None]):
         self._done: list[str] = []  # items graded, suspended or buried since then
         self._graded_since_plan = 0
         self._replan_timer: Any = None
-        self._prepare_timer: Any = None
 
     @property
     def session(self) -> Session:
@@ -211,12 +210,10 @@ class ReviewScreen(StudyScreen[None]):
     def _prepare_later(self, card: Any, entry: PlanEntry) -> None:
         """While the learner reads: draw this card's answer and the likely next card into
         the renderer's cache, so a reveal or a grade only swaps lines in."""
-        if self._prepare_timer is not None:
-            self._prepare_timer.stop()
-        self._prepare_timer = self.set_timer(0.05, lambda: self._prepare(card, entry))
+        # Right after this card's frame: a learner needs far longer to read it.
+        self.call_after_refresh(self._prepare, card, entry)
 
     def _prepare(self, card: Any, entry: PlanEntry) -> None:
-        self._prepare_timer = None
         if self.entry is not entry or not self.is_attached:
             return
         front = self.query_one("#front", CardMarkdown)
