@@ -60,17 +60,18 @@ def worker_and_host(sock: Path) -> list[int]:
         except OSError:
             continue
         if b"study.kata.worker" in cmd and str(sock).encode() in cmd:
-            pids.append(int(p))
+            pids.append(int(p))  # the worker and the host forked from it (same command line)
     for p in os.listdir("/proc"):
         if not p.isdigit():
             continue
         try:
             stat = Path(f"/proc/{p}/stat").read_text()
-            cmd = Path(f"/proc/{p}/cmdline").read_bytes()
+            comm = Path(f"/proc/{p}/comm").read_text().strip()
         except OSError:
             continue
-        if b"study.kata.host" in cmd and int(stat.rsplit(")", 1)[1].split()[1]) in pids:
-            pids.append(int(p))
+        if (comm == "study-kata-host" and int(p) not in pids
+                and int(stat.rsplit(")", 1)[1].split()[1]) in pids):
+            pids.append(int(p))  # a host started as a fresh interpreter
     return pids
 
 

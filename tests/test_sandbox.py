@@ -31,6 +31,7 @@ import pytest
 from conftest import REPO, fast_softmax_world
 
 from study.kata.client import KataClient
+from study.kata.host import HOST_NAME
 
 pytest.importorskip("torch")
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"),
@@ -106,7 +107,14 @@ def _hosts_of(home: Path) -> list[int]:
     """The sandbox host of this home's worker (the worker's child running study.kata.host)."""
     workers = _worker_pids(str(KataClient(home).path).encode())
     return [int(p) for p in os.listdir("/proc") if p.isdigit() and _ppid(int(p)) in workers
-            and b"study.kata.host" in _cmdline(int(p))]
+            and _comm(int(p)) == HOST_NAME.decode()]
+
+
+def _comm(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/comm").read_text().strip()
+    except OSError:
+        return ""
 
 
 def _sandbox_children(world: dict, hosts: list[int] | None = None) -> list[int]:
@@ -471,7 +479,8 @@ def _worker_pids(sock: bytes) -> list[int]:
                 cmd = Path(f"/proc/{pid}/cmdline").read_bytes()
             except OSError:
                 continue
-            if b"study.kata.worker" in cmd and sock in cmd:
+            if (b"study.kata.worker" in cmd and sock in cmd
+                    and _comm(int(pid)) != HOST_NAME.decode()):  # the host is forked from it
                 pids.append(int(pid))
     return sorted(pids)
 
@@ -641,3 +650,55 @@ def test_root_cannot_lift_its_own_limits(world: dict) -> None:
                 pass
     """))
     assert "RAISED" not in data["output"], data["output"]
+
+
+def _anonymous_memory(pid: int) -> bytes:
+    """The process's heap, stack and anonymous mappings (where Python keeps its objects)."""
+    chunks = []
+    with open(f"/proc/{pid}/maps") as maps, open(f"/proc/{pid}/mem", "rb", 0) as mem:
+        for line in maps:
+            parts = line.split()
+            if "r" not in parts[1] or (len(parts) > 5 and not parts[5].startswith(("[heap",
+                                                                                  "[stack"))):
+                continue
+            start, end = (int(x, 16) for x in parts[0].split("-"))
+            try:
+                mem.seek(start)
+                chunks.append(mem.read(end - start))
+            except (OSError, OverflowError, ValueError):
+                continue
+    return b"".join(chunks)
+
+
+def test_the_sandbox_host_holds_no_secret_and_no_checker(tmp_path: Path) -> None:
+    """The host (every sandbox is a fork of it) was forked from the worker before the worker
+    read its secret or loaded a checker: neither is anywhere in the host's memory, though
+    both are in the worker's (which shows the scan would see them)."""
+    import time
+
+    _, kata, env = fast_softmax_world(tmp_path, 4, NOW)
+    mark = "ANSWER-ONLY-THE-JUDGE-" + "HOLDS-7d1f"
+    check = kata / "check.py"
+    check.write_text(check.read_text() + f"\n_NOT_FOR_THE_SANDBOX = {mark!r}\n")
+    home = tmp_path / "home"
+    try:
+        for _ in range(3):  # from the second, the worker builds and keeps the references
+            time.sleep(0.6)  # once it has seen the judge of the first end well
+            out = subprocess.run([sys.executable, "-m", "study", "kata", "check", "softmax-fast",
+                                  "--solution", str(kata / "solution.py")], env=env,
+                                 capture_output=True, text=True, timeout=180)
+            assert out.returncode == 0, out.stdout + out.stderr
+        token = KataClient(home).path.with_suffix(".token").read_text().strip()
+        secret = bytes.fromhex(token)
+        (worker,) = _worker_pids(str(KataClient(home).path).encode())
+        hosts = _hosts_of(home)
+        assert len(hosts) == 1
+        seen = _anonymous_memory(worker)
+        assert secret in seen, "the scan does not see the worker's secret"
+        assert mark.encode() in seen, "the scan does not see the worker's checker"
+        held = _anonymous_memory(hosts[0])
+        assert len(held) > 10_000_000  # the scan read the host's heap
+        for what in (secret, token.encode(), mark.encode()):
+            assert what not in held
+    finally:
+        KataClient(home).stop()

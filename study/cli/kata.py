@@ -198,7 +198,7 @@ def _print_result(result: CheckResult, limit: int = 3) -> None:
         for line in result.output.rstrip().splitlines()[-15:]:
             print(f"    {line}")
     weak = {k: v for k, v in result.sandbox.items() if not v.startswith(("on", "closed",
-                                                                         "fresh"))}
+                                                                         "fresh", "forked"))}
     for name, state in weak.items():
         print(f"  note: the sandbox's {name} protection is {state}")
 

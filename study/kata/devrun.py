@@ -79,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
         if result.output.strip():
             print("output:\n" + result.output)
         off = {k: v for k, v in result.sandbox.items() if not v.startswith(("on", "closed",
-                                                                          "fresh"))}
+                                                                          "fresh", "forked"))}
         for k, v in off.items():
             print(f"sandbox: {k} {v}")
     return 0 if result.passed else 1

@@ -1,7 +1,11 @@
-"""The sandbox host: a fresh interpreter that imports torch and the sandbox, and
-nothing of the judge, then forks one confined child per check.
+"""The sandbox host: a process that has imported torch and the sandbox, and
+nothing of the judge, and forks one confined child per check.
 
     python -m study.kata.host --fd N --dir DIR
+
+The worker forks it from itself before it reads its secret or loads a checker
+(`HostLink(fork=True)`); `devrun`, whose process holds checkers, starts it as a
+fresh interpreter with the command above.
 
 It talks to its one owner (the worker, or `devrun` in tests) over the socket N:
 JSON requests, answered with file descriptors passed along (SCM_RIGHTS). For
@@ -29,6 +33,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 PR_SET_CHILD_SUBREAPER = 36
+PR_SET_NAME = 15
+HOST_NAME = b"study-kata-host"  # at most 15 bytes
 OUTPUT_TAIL = 4000
 START_TIMEOUT_S = 90.0
 
@@ -54,7 +60,6 @@ def warm_up() -> None:
     x = torch.ones(2, 2)
     with Guard(Ban(aten=("aten::_softmax",))), MemoryWatch():
         (x @ x).exp().sum()
-    preseal()
     import gc
 
     gc.freeze()  # shared with every child as it is: fewer pages copied, faster collections
@@ -193,8 +198,13 @@ class Host:
                     os.kill(child.pid, signal.SIGKILL)
 
     def serve(self) -> None:
+        presealed = False
         while True:
-            ready, _, _ = select.select([self.ctl], [], [], 0.02 if self.children else 0.5)
+            # Until the first idle moment, do not wait: preseal then. A request already
+            # waiting (a cold check's judge was quicker) is served first, and its child
+            # seals for itself while the judge builds the references.
+            wait = 0.02 if self.children else (0.5 if presealed else 0.0)
+            ready, _, _ = select.select([self.ctl], [], [], wait)
             if ready:
                 data = self.ctl.recv(65536)
                 if not data:
@@ -206,6 +216,9 @@ class Host:
                     self.ctl.sendall(json.dumps({"ok": True, "pid": os.getpid()}).encode())
             self.reap()
             self.police()
+            if not presealed and not ready and not self.children:
+                preseal()
+                presealed = True
             if self.count and not self.children and not self.settled:
                 settle()
                 self.settled = True
@@ -216,26 +229,39 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--fd", type=int, required=True)
     ap.add_argument("--dir", type=Path, required=True)
     args = ap.parse_args(argv)
-    ctl = socket.socket(fileno=args.fd)
+    return run_host(socket.socket(fileno=args.fd), args.dir)
+
+
+FRESH = "fresh interpreter (no judge memory)"
+FORKED = "forked from the worker before it read its secret or any checker (no judge memory)"
+
+
+def run_host(ctl: socket.socket, base: Path, origin: str = FRESH) -> int:
+    """Be the host: answer `ctl` until the owner is gone, then kill what is left."""
+    from study.kata import sandbox
+
+    sandbox.PROCESS = origin  # what each sandbox reports about where it comes from
     with contextlib.suppress(OSError, AttributeError):
         import ctypes
 
         ctypes.CDLL(None).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+        # Its name in ps and /proc/PID/comm (a forked host has the worker's command line).
+        ctypes.CDLL(None).prctl(PR_SET_NAME, HOST_NAME, 0, 0, 0)
     from study.kata import confine
 
     confine.die_with_parent()
     confine.preload()
     warm_up()
-    args.dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    base.mkdir(parents=True, exist_ok=True, mode=0o700)
     ctl.sendall(json.dumps({"ok": True, "pid": os.getpid(), "ready": True}).encode())
-    host = Host(ctl, args.dir)
+    host = Host(ctl, base)
     try:
         host.serve()
     finally:
         for pid in list(host.children):
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(pid, signal.SIGKILL)
-        shutil.rmtree(args.dir, ignore_errors=True)
+        shutil.rmtree(base, ignore_errors=True)
     return 0
 
 
@@ -291,14 +317,49 @@ class Sandbox:
         self.status_fd = self.pidfd = -1
 
 
+class _Forked:
+    """A forked host, answering as much of Popen as HostLink uses."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.code: int | None = None
+
+    def poll(self) -> int | None:
+        if self.code is None:
+            with contextlib.suppress(ChildProcessError):
+                done, status = os.waitpid(self.pid, os.WNOHANG)
+                if done:
+                    self.code = os.waitstatus_to_exitcode(status)
+        return self.code
+
+    def kill(self) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self.pid, signal.SIGKILL)
+
+    def wait(self) -> int | None:
+        if self.code is None:
+            with contextlib.suppress(ChildProcessError):
+                self.code = os.waitstatus_to_exitcode(os.waitpid(self.pid, 0)[1])
+        return self.code
+
+
 class HostLink:
     """The owner's end: starts a host and asks it for sandboxes (one owner, one thread)."""
 
-    def __init__(self, base: Path, log: Path | None = None) -> None:
+    def __init__(self, base: Path, log: Path | None = None, fork: bool = False) -> None:
+        """`fork`: the host is a fork of this process instead of a fresh interpreter, which
+        saves a second `import torch` on a cold check. Only for a process that holds no
+        checker, answer or secret yet (`worker --once` before it loads the checker) and
+        has imported torch and the sandbox without running an op."""
         import subprocess
 
         self.base = base
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        if fork:
+            self.sock = ours
+            self.ready = False
+            self.proc: subprocess.Popen[bytes] | _Forked = _Forked(self._fork(ours, theirs, log))
+            return
         out = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115
         try:
             self.proc = subprocess.Popen(
@@ -312,6 +373,28 @@ class HostLink:
                 out.close()  # type: ignore[union-attr]
         self.sock = ours
         self.ready = False
+
+    def _fork(self, ours: socket.socket, theirs: socket.socket, log: Path | None) -> int:
+        from study.kata import confine
+
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid:
+            theirs.close()
+            return pid
+        code = 1
+        try:
+            ours.close()
+            null = os.open(os.devnull, os.O_RDWR)
+            out = os.open(log, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600) if log else null
+            os.dup2(null, 0)
+            os.dup2(out, 1)
+            os.dup2(out, 2)
+            confine.close_fds([theirs.fileno()])
+            code = run_host(theirs, self.base, FORKED)
+        finally:
+            os._exit(code)
 
     def wait_ready(self, timeout: float = START_TIMEOUT_S) -> None:
         if self.ready:

@@ -2,9 +2,9 @@
 a sandbox, and decides.
 
 It holds the checker and the answers and never runs the learner's code: the
-sandbox is a child of the sandbox host (a fresh interpreter that never saw a
-checker), and it only ever receives inputs and returns outputs, which are
-decoded without running code (`protocol.decode_tensors`) and compared here. Monkeypatching
+sandbox is a child of the sandbox host (a process that never saw a checker),
+and it only ever receives inputs and returns outputs, which are decoded without
+running code (`protocol.decode_tensors`) and compared here. Monkeypatching
 torch, printing a fake result, exiting early or writing to the channel cannot
 make a wrong solution pass.
 """

@@ -1,9 +1,9 @@
 """The sandbox child: runs the learner's code on the inputs the judge sends, and
 returns the outputs. Nothing else.
 
-It is forked from the sandbox host (`study.kata.host`), a fresh interpreter that
-imported torch and this module and nothing of the judge, so there is no answer,
-checker or reference solution anywhere in its memory. Before the learner's code
+It is forked from the sandbox host (`study.kata.host`), a process that imported
+torch and this module and nothing of the judge, so there is no answer, checker,
+reference solution or secret anywhere in its memory. Before the learner's code
 is imported it: closes every descriptor but its channel and its output file,
 confines itself with Landlock, seccomp and rlimits (`confine`), installs audit
 hooks (`audit`), and caps its memory. The judge re-checks everything it sends, so
@@ -327,7 +327,7 @@ def confine_self(job: dict[str, Any], tmp: Path, device: torch.device) -> dict[s
 
     tempfile.tempdir = str(tmp)  # the host may have cached /tmp (torch._dynamo asks for it)
     os.chdir(tmp)
-    report = {"process": "fresh interpreter (no judge memory)", "descriptors": "closed"}
+    report = {"process": PROCESS, "descriptors": "closed"}
     for name, layer in (("rlimits", confine.rlimits), ("landlock", confine.landlock),
                         ("seccomp", confine.seccomp)):
         try:
@@ -339,6 +339,7 @@ def confine_self(job: dict[str, Any], tmp: Path, device: torch.device) -> dict[s
     return report
 
 
+PROCESS = "fresh interpreter (no judge memory)"  # set by the host: how it was made
 _SIGNALS = set(signal.Signals) - {signal.SIGKILL, signal.SIGSTOP}
 
 
