@@ -61,6 +61,10 @@ def test_a_card_keeps_its_code_highlighted_its_math_unicode_and_no_markers() -> 
     assert lines_of(source)[-1] == ""  # one blank line after the text, as Markdown left
 
 
+def test_a_rule_is_a_line_as_in_the_markdown_widget() -> None:
+    assert lines_of("front\n\n---\n\nback", 20) == ["front", "", "─" * 20, "", "back", ""]
+
+
 def test_lines_are_drawn_once_per_text_and_width() -> None:
     card_markdown._cache.clear()
     first = card_markdown.render_lines(Console(), "some *text*", 40, "monokai")

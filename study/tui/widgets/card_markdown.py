@@ -12,7 +12,7 @@ a small cache keyed by text and width: a card prepared in advance
 from __future__ import annotations
 
 from collections import OrderedDict
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.segment import Segment
@@ -46,14 +46,35 @@ def render_lines(console: Console, source: str, width: int,
     return lines
 
 
+def _markdown_class() -> Any:
+    """Rich's Markdown with a rule drawn as a line (Rich draws `---` with dashes)."""
+    global _Markdown
+    if _Markdown is None:
+        from rich.markdown import HorizontalRule, Markdown
+        from rich.rule import Rule
+        from rich.text import Text
+
+        class Line(HorizontalRule):
+            def __rich_console__(self, console: Console, options: Any) -> Any:
+                yield Rule(style=console.get_style("markdown.hr", default="none"))
+                yield Text()
+
+        class LinedMarkdown(Markdown):
+            elements = {**Markdown.elements, "hr": Line}
+
+        _Markdown = LinedMarkdown
+    return _Markdown
+
+
+_Markdown: Any = None
+
+
 def _render(console: Console, source: str, width: int, code_theme: str) -> list[list[Segment]]:
     if not source.strip():
         return []
-    from rich.markdown import Markdown
-
+    markdown = _markdown_class()(source, code_theme=code_theme, hyperlinks=False)
     options = console.options.update(width=width, highlight=False, height=None)
-    lines = console.render_lines(Markdown(source, code_theme=code_theme, hyperlinks=False),
-                                 options, pad=False)
+    lines = console.render_lines(markdown, options, pad=False)
     lines = [_trim(line) for line in lines]
     while lines and not lines[-1]:
         lines.pop()
