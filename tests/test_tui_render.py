@@ -61,6 +61,11 @@ def test_a_card_keeps_its_code_highlighted_its_math_unicode_and_no_markers() -> 
     assert lines_of(source)[-1] == ""  # one blank line after the text, as Markdown left
 
 
+def test_mcq_choices_start_at_the_top_numbered_for_the_keys() -> None:
+    lines = lines_of("1. aa ✓\n2. bb ✗ (your pick)", 40)
+    assert lines[0].split() == ["1", "aa", "✓"] and lines[1].split()[:2] == ["2", "bb"]
+
+
 def test_a_rule_is_a_line_as_in_the_markdown_widget() -> None:
     assert lines_of("front\n\n---\n\nback", 20) == ["front", "", "─" * 20, "", "back", ""]
 

@@ -78,6 +78,8 @@ def _render(console: Console, source: str, width: int, code_theme: str) -> list[
     lines = [_trim(line) for line in lines]
     while lines and not lines[-1]:
         lines.pop()
+    while lines and not lines[0]:  # Rich opens a list with a blank line
+        lines.pop(0)
     lines.append([])  # one blank line after the text, as the Markdown widget leaves
     return lines
 
