@@ -219,3 +219,19 @@ async def test_the_dashboard_is_the_bottom_screen_and_dashboard_returns_to_it(
         app.action_dashboard()
         await pilot.pause()
         assert isinstance(app.screen, DashboardScreen) and len(app.screen_stack) == 1
+
+
+@pytest.mark.parametrize("argv", [[], ["--home", "/x"], ["--home=/x"]])
+def test_a_plain_launch_reads_its_arguments_as_the_parser_would(argv: list[str]) -> None:
+    from study.cli import _app_launch, build_parser
+
+    fast = _app_launch(argv)
+    assert fast is not None and vars(fast) == vars(build_parser().parse_args(argv))
+
+
+@pytest.mark.parametrize("argv", [["--home"], ["--home", "-x"], ["today"], ["--version"],
+                                  ["--home", "/x", "review"]])
+def test_anything_else_goes_through_the_parser(argv: list[str]) -> None:
+    from study.cli import _app_launch
+
+    assert _app_launch(argv) is None

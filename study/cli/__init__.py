@@ -13,9 +13,6 @@ import os
 import sys
 
 from study import __version__
-from study.cli import content, db, exchange, goal, kata, optimize, review, settings
-from study.cli import plan as plan_cli
-from study.cli import sync as sync_cli
 from study.cli.common import UsageError
 from study.errors import StudyError, from_os_error
 
@@ -23,6 +20,11 @@ __all__ = ["UsageError", "build_parser", "main"]
 
 
 def build_parser() -> argparse.ArgumentParser:
+    # Here, not at the top: a plain `study` opens the app without them (see _app_launch).
+    from study.cli import content, db, exchange, goal, kata, optimize, review, settings
+    from study.cli import plan as plan_cli
+    from study.cli import sync as sync_cli
+
     p = argparse.ArgumentParser(
         prog="study",
         description="A terminal study companion for deep learning: FSRS-scheduled cards "
@@ -55,7 +57,9 @@ def main(argv: list[str] | None = None) -> int:
             stream.reconfigure(errors="backslashreplace")
     args: argparse.Namespace | None = None
     try:
-        args = build_parser().parse_args(argv)
+        args = _app_launch(sys.argv[1:] if argv is None else argv)
+        if args is None:
+            args = build_parser().parse_args(argv)
         rc = int(args.func(args) or 0)
         sys.stdout.flush()  # a closed pipe shows here, inside the handler below
         return rc
@@ -89,6 +93,22 @@ def main(argv: list[str] | None = None) -> int:
         _error(f"internal error: {type(exc).__name__}: {exc} "
                "(STUDY_DEBUG=1 shows the traceback; please report it)")
         return 1
+
+
+def _app_launch(argv: list[str]) -> argparse.Namespace | None:
+    """`study` or `study --home DIR`, as the parser would read them, without building every
+    command's parser (a tenth of the app's first paint); None for anything else."""
+    if not argv:
+        home = None
+    elif len(argv) == 2 and argv[0] == "--home" and not argv[1].startswith("-"):
+        home = argv[1]
+    elif len(argv) == 1 and argv[0].startswith("--home=") and len(argv[0]) > 7:
+        home = argv[0][7:]
+    else:
+        return None
+    from study.cli.review import cmd_default
+
+    return argparse.Namespace(home=home, func=cmd_default, json=False, command=None)
 
 
 def _say(text: str) -> None:
