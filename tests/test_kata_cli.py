@@ -193,3 +193,14 @@ def test_the_worker_keeps_references_only_while_the_checker_files_are_unchanged(
             assert (rc, data["status"]) == (1, "fail"), data
     finally:
         KataClient(tmp_path / "home").stop()
+
+
+def test_a_check_right_after_a_stop_starts_a_fresh_worker(world: dict) -> None:
+    """The stopped worker may still hold the home's lock while it leaves: the next one
+    waits for it rather than giving up (the check then failed with "did not start")."""
+    client = KataClient(world["home"])
+    for _ in range(3):
+        client.warm()
+        assert client.stop()
+        rc, data = check_json(world, world["kata"] / "solution.py")
+        assert (rc, data["status"]) == (0, "pass"), data

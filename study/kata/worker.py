@@ -37,6 +37,7 @@ from study.kata.wire import mac, read_token, verify
 
 IDLE_S = 300.0  # with no client attached: wait this long for the next check
 LINGER_S = 10.0  # after the last attached client left
+LOCK_WAIT_S = 10.0  # for the lock of a worker that is leaving
 PREPARED_KEPT = 16  # katas whose cases and references stay in memory (a few MB each at most)
 
 
@@ -65,6 +66,7 @@ class Worker:
         self.last = time.monotonic()
         self.served = 0
         self.settled = False
+        self.lock: int | None = None  # the home's worker lock, held while serving
         # Checkers whose cases and references are kept here (a fork of this process judges,
         # so each check inherits them): built for a checker once a judge has built them
         # without failing, so a broken user checker only ever hangs or crashes a judge.
@@ -120,6 +122,9 @@ class Worker:
             self.server.close()
             with contextlib.suppress(FileNotFoundError):
                 self.path.unlink()
+            if self.lock is not None:
+                os.close(self.lock)  # no longer serving: a new worker may start at once
+                self.lock = None
             self.link.close()
 
     def _reap(self) -> None:
@@ -229,6 +234,8 @@ class Worker:
             code = 0
             try:
                 self.server.close()
+                if self.lock is not None:
+                    os.close(self.lock)  # the lock is the worker's alone
                 for s in self.leases:
                     s.close()
                 if prepared is None:
@@ -252,10 +259,17 @@ class Worker:
 def serve(path: Path, token_path: Path, idle_s: float, linger_s: float, code_key: str) -> int:
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     lock = _lock(path.with_suffix(".lock"))
+    # A worker that was just stopped may hold the lock for a moment while it leaves; one
+    # that is serving holds it for good, and this one goes (its client finds that one).
+    deadline = time.monotonic() + LOCK_WAIT_S
+    while lock is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+        lock = _lock(path.with_suffix(".lock"))
     if lock is None:
         return 0  # another worker serves this home
     link = fork_host(path.parent / f"host-{os.getpid()}", path.with_suffix(".log"))
     worker = Worker(path, read_token(token_path), code_key, idle_s, linger_s)
+    worker.lock = lock
     worker.start(link)
     worker.serve()
     return 0
