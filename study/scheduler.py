@@ -315,19 +315,37 @@ class Srs:
             else:
                 state, step = REVIEW, None
                 ivl = _interval(f, stab)
-        else:  # REVIEW
+        else:  # REVIEW: most events, so `_next_s` (but for a lapse), `_next_d` and
+            # `_interval` are written out here, operation for operation
             assert stab is not None and diff is not None
             if days is not None and days < 1:
                 stab = _short_s(f, stab, rating)
             else:
-                r = (1 + f.factor * max(0, days) / stab) ** f.decay if days is not None else 0
-                stab = _next_s(f, diff, stab, r, rating)
-            diff = _next_d(f, diff, rating)
+                r = (1 + f.factor * (days if days > 0 else 0) / stab) ** f.decay \
+                    if days is not None else 0
+                if rating == 1:
+                    stab = _next_s(f, diff, stab, r, rating)
+                else:
+                    g = f.e_p8 * (11 - diff) * (stab ** f.neg_p9) * ((_E ** ((1 - r) * f.p10))
+                                                                      - 1)
+                    if rating == 2:
+                        g = g * f.p15
+                    elif rating == 4:
+                        g = g * f.p16
+                    stab = stab * (1 + g)
+                    if stab < STABILITY_MIN:
+                        stab = STABILITY_MIN
+            diff = f.d_target + f.d_keep * (diff + (10.0 - diff) * f.delta_of[rating] / 9.0)
+            if diff < MIN_DIFFICULTY:
+                diff = MIN_DIFFICULTY
+            elif diff > MAX_DIFFICULTY:
+                diff = MAX_DIFFICULTY
             if rating == 1 and f.relearning:
                 state, step = RELEARNING, 0
                 ivl = f.relearning[0]
             else:
-                ivl = _interval(f, stab)
+                whole = round((stab / f.factor) * f.ivl_mult)
+                ivl = 1 if whole < 1 else f.max_ivl if whole > f.max_ivl else whole
         new_lapses = lapses
         if rating == 1 and before == REVIEW:
             new_lapses += 1
@@ -367,6 +385,7 @@ class Srs:
 # Below 2**32 seconds (the year 2106) a millisecond count divided by 1000 is within half a
 # microsecond of exact, so `_ms_as_us` is the plain product there (a test checks the edge).
 _EXACT_MS = 2**32 * 1000
+_E = math.e
 
 
 def _ms_as_us(ms: int) -> int:
@@ -454,6 +473,7 @@ class _Fold:
         self.d_target = p[7] * self.d_easy
         self.d_keep = 1 - p[7]
         self.neg_p9, self.neg_p12, self.neg_p19 = -p[9], -p[12], -p[19]
+        self.p10, self.p15, self.p16 = p[10], p[15], p[16]
 
     def clamp_s(self, s: float) -> float:
         return max(s, STABILITY_MIN)
