@@ -3,8 +3,9 @@
     python benchmarks/bench_katas.py [KATA ...]
 
 baseline: a fresh `python -c "import torch"`, measured in the same run;
-cold check: a fresh process that judges once (`study.kata.worker --once`: the judge
-  and a sandbox host start together, each importing torch); target ≤ 1.5× baseline;
+cold check: a fresh process that judges once (`study.kata.worker --once`: it imports
+  torch, forks the sandbox host, then loads the checker and judges); target ≤ 1.5×
+  baseline;
 first CLI check: `study kata check` with no worker running (it starts one);
 warm CLI check: `study kata check` once the worker is up, median of 5; target ≤ 0.3 s;
 warm judge: the check alone in this process with a warm sandbox host (devrun);
