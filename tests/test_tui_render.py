@@ -135,6 +135,7 @@ async def test_browse_lists_a_page_first_then_the_rest_and_a_search_typed_meanwh
 
     monkeypatch.setattr(screen, "PAGE", 3)
     monkeypatch.setattr(screen, "_last", None)
+    monkeypatch.setattr(screen, "prebuild", lambda app: None)  # Browse builds it itself
     async with running(home, root, size=(120, 40)) as (app, pilot):
         await pilot.press("b")
         await pilot.press(*"beta")  # typed before the whole list is there
@@ -158,6 +159,7 @@ async def test_browse_keeps_its_first_page_and_cursor_when_the_rest_arrives(
 
     monkeypatch.setattr(screen, "PAGE", 3)
     monkeypatch.setattr(screen, "_last", None)
+    monkeypatch.setattr(screen, "prebuild", lambda app: None)  # Browse builds it itself
     async with running(home, root, size=(120, 40)) as (app, pilot):
         await pilot.press("b")
         await pilot.pause()
@@ -235,3 +237,26 @@ def test_anything_else_goes_through_the_parser(argv: list[str]) -> None:
     from study.cli import _app_launch
 
     assert _app_launch(argv) is None
+
+
+async def test_the_list_is_built_while_the_dashboard_shows_and_browse_only_draws_it(
+        home: Path, root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from study.tui.screens import browse as screen
+
+    monkeypatch.setattr(screen, "_last", None)
+    built: list[int] = []
+    real = screen.browse.rows
+
+    def rows(study, now, items=None, states=None):  # type: ignore[no-untyped-def]
+        built.append(0 if items else 1)
+        return real(study, now, items, states)
+
+    monkeypatch.setattr(screen.browse, "rows", rows)
+    async with running(home, root, size=(120, 40)) as (app, pilot):
+        await settle(app)  # the warm-up worker
+        assert built == [1] and screen._cached(app.study) is not None
+        await pilot.press("b")
+        await pilot.pause()
+        browse = app.screen
+        assert isinstance(browse, BrowseScreen) and browse.complete and browse.rows
+        assert built == [1]  # drawn from the list built before

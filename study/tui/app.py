@@ -145,6 +145,9 @@ class StudyApp(App[None]):
             from study.tui.widgets.card_markdown import warm_up
 
             warm_up()  # the review and Browse modules, Rich's Markdown and the highlighter
+            from study.tui.screens.browse import prebuild
+
+            prebuild(self)  # Browse's whole list, from the states the dashboard read
             self.call_from_thread(self._content_warmed)
 
     def _content_warmed(self) -> None:

@@ -22,6 +22,7 @@ from study.tui.widgets.footer import Footer
 
 if TYPE_CHECKING:
     from study.core import Study
+    from study.tui.app import StudyApp
 
 PAGE = 60  # rows added at a time (more than a screen): the list fills as the cursor nears its end
 
@@ -60,6 +61,18 @@ def _rows(study: Study) -> list[browse.Row]:
         rows = browse.rows(study, study.now())
         _keep(key, rows)
     return rows
+
+
+def prebuild(app: StudyApp) -> None:
+    """Build and keep the whole list ahead of Browse (the app's warm-up worker, once the
+    dashboard is drawn): opening Browse then only draws it. Any thread."""
+    with app.db_lock:  # the home is not closed under these reads
+        study = app.study
+        if study is None or _cached(study) is not None:
+            return
+        key = _key(study)  # its mark read before the states: a grade meanwhile shows
+        rows = browse.rows(study, study.now(), states=app.read_states(study))
+    _keep(key, rows)
 
 
 class RowsBuilt(Message):
