@@ -253,7 +253,10 @@ def study_installs() -> list[Path]:
 
 
 def _inside(path: Path, root: Path) -> bool:
-    return path == root or root in path.parents
+    # On the strings: `root in path.parents` made carving a check's paths out of ~570
+    # roots take 20 ms. Both are absolute and normalised (resolved) here.
+    p, r = str(path), str(root)
+    return p == r or p.startswith(r if r.endswith("/") else r + "/")
 
 
 def _carve(root: Path, hidden: list[Path]) -> list[Path]:

@@ -48,6 +48,7 @@ class Child:
     disk_mb: int
     killed: str = ""  # why the host stopped it: timeout, disk
     reports: list[str] = field(default_factory=list)
+    exited: int = -1  # a pidfd, readable once the child has ended: the host reaps at once
 
 
 def warm_up() -> None:
@@ -143,7 +144,7 @@ class Host:
             os.close(status_r)
             os.close(pidfd)
         self.children[pid] = Child(pid, status_w, run_dir, time.monotonic() + deadline_s,
-                                   disk_mb)
+                                   disk_mb, exited=os.pidfd_open(pid))
 
     def reap(self) -> None:
         while True:
@@ -156,6 +157,7 @@ class Host:
             child = self.children.pop(pid, None)
             if child is None:
                 continue  # an adopted orphan, killed below
+            os.close(child.exited)
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(pid, signal.SIGKILL)  # anything left in its process group
             self._kill_orphans()
@@ -204,8 +206,9 @@ class Host:
             # waiting (a cold check's judge was quicker) is served first, and its child
             # seals for itself while the judge builds the references.
             wait = 0.02 if self.children else (0.5 if presealed else 0.0)
-            ready, _, _ = select.select([self.ctl], [], [], wait)
-            if ready:
+            watched: list[int] = [self.ctl.fileno(), *(c.exited for c in self.children.values())]
+            ready, _, _ = select.select(watched, [], [], wait)
+            if self.ctl.fileno() in ready:
                 data = self.ctl.recv(65536)
                 if not data:
                     return  # the owner is gone
