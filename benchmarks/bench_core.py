@@ -9,9 +9,11 @@ baselines (the implementations before the durability work, kept below) measured
 in the same run. Targets live here, not in the unit tests. --quick skips the
 slow baseline import (about 50 s and 1.4 GB).
 
-Last measured on the shared 2-core VM (2026-12-07, other work running, load 1-2):
-`study import json` of 1M reviews 9.0-10.6 s and about 215 MB peak (was 16.5 s);
-`db rebuild` of the 300k home 1.35 s; `study today` 0.19 s.
+Last measured on the shared 2-core VM (2026-12-07, other sessions running, load
+1.7-2.5): `study import json` of 1M reviews 9.1-10.1 s in this table (best 8.0 s,
+median 8.4 s of five runs alone; about 9 s of CPU, 215-225 MB peak), was 16.5 s
+(18-20 s in the same minute under that load); `db rebuild` of the 300k home 1.26 s;
+`study today` 0.18 s.
 """
 
 from __future__ import annotations
