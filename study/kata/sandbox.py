@@ -33,7 +33,15 @@ from typing import Any
 import torch
 
 from study.kata import audit, bans, confine
-from study.kata.bans import Ban, BannedCall, Guard, MemoryWatch, seal, tampering
+from study.kata.bans import (
+    Ban,
+    BannedCall,
+    Guard,
+    MemoryWatch,
+    seal,
+    sealed_already,
+    tampering,
+)
 from study.kata.protocol import decode_tensors, encode_tensors, recv_frame, send_frame
 from study.kata.toolkit import Case, default_drive
 
@@ -260,7 +268,8 @@ def _serve(chan: socket.socket, tmp: Path) -> None:
         sys.modules["kata_drive"] = drive_module
         exec(compile(job["drive"], "drive.py", "exec"), drive_module.__dict__)  # noqa: S102
         drive = drive_module.drive
-    seal()  # before the learner's code runs, so it cannot keep the unsealed switches
+    if not sealed_already(ours=1 if job.get("drive") else 0):
+        seal()  # before the learner's code runs, so it cannot keep the unsealed switches
     tampering()  # nothing the host recorded is this check's
     Guard(ban)  # resolves (imports) every banned name while the imports are still ours
     # A guard switched off is told to the judge at once, out of turn: the check fails.
