@@ -93,6 +93,27 @@ class JsonStream:
         self._skip_ws()
         return self.buf[self.pos] if self.pos < len(self.buf) else ""
 
+    def _closed(self, bracket: str) -> bool:
+        """Past the ',' after an element (False) or the closing `bracket` (True)."""
+        m = self._expect(_NEXT, f"',' or '{bracket}'")
+        if m.group(1) == bracket:
+            self.pos = m.end()
+            return True
+        if m.group(1) != ",":
+            raise JsonProblem(f"not JSON: expected ',' or '{bracket}'", self.at(m.start(1)))
+        self.pos = m.end()
+        return False
+
+    def _opened_empty_array(self) -> bool:
+        """Past the '[' of an array; True if it was empty (and is read whole)."""
+        if self.peek() != "[":
+            raise JsonProblem("expected an array", self.at())
+        self.pos += 1
+        if self.peek() == "]":
+            self.pos += 1
+            return True
+        return False
+
     def _expect(self, pattern: re.Pattern[str], what: str) -> re.Match[str]:
         while True:
             m = pattern.match(self.buf, self.pos)
@@ -155,33 +176,19 @@ class JsonStream:
             key = self.value()
             self.pos = self._expect(_COLON, "':'").end()
             yield key
-            m = self._expect(_NEXT, "',' or '}'")
-            if m.group(1) == "}":
-                self.pos = m.end()
+            if self._closed("}"):
                 return
-            if m.group(1) != ",":
-                raise JsonProblem("not JSON: expected ',' or '}'", self.at(m.start(1)))
-            self.pos = m.end()
 
     def array(self) -> Iterator[int]:
         """The indexes of an array; the caller consumes each element before the next."""
-        if self.peek() != "[":
-            raise JsonProblem("expected an array", self.at())
-        self.pos += 1
-        if self.peek() == "]":
-            self.pos += 1
+        if self._opened_empty_array():
             return
         i = 0
         while True:
             yield i
             i += 1
-            m = self._expect(_NEXT, "',' or ']'")
-            if m.group(1) == "]":
-                self.pos = m.end()
+            if self._closed("]"):
                 return
-            if m.group(1) != ",":
-                raise JsonProblem("not JSON: expected ',' or ']'", self.at(m.start(1)))
-            self.pos = m.end()
 
     def items(self, batch: int = 1 << 20) -> Iterator[tuple[int, Any]]:
         """(index, value) of each element of an array, decoded many at a time (`runs`)."""
@@ -201,11 +208,7 @@ class JsonStream:
         `json`), and a batch with 19 digits in a row (maybe an integer past 64 bits,
         which orjson would read as a float) is decoded by `json` whole.
         """
-        if self.peek() != "[":
-            raise JsonProblem("expected an array", self.at())
-        self.pos += 1
-        if self.peek() == "]":
-            self.pos += 1
+        if self._opened_empty_array():
             return
         i = 0
         slow = 0  # elements to read one by one before trying a batch again
@@ -229,13 +232,8 @@ class JsonStream:
             slow = max(0, slow - 1)
             yield i, [self.value()]
             i += 1
-            m = self._expect(_NEXT, "',' or ']'")
-            if m.group(1) == "]":
-                self.pos = m.end()
+            if self._closed("]"):
                 return
-            if m.group(1) != ",":
-                raise JsonProblem("not JSON: expected ',' or ']'", self.at(m.start(1)))
-            self.pos = m.end()
 
     def end(self) -> None:
         """Only whitespace may follow the document."""

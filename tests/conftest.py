@@ -118,6 +118,26 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
 
 @pytest.fixture
+def no_warm_worker(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The kata screen starts a PyTorch worker in the background; not in the TUI tests
+    (they use it with `pytestmark = pytest.mark.usefixtures("no_warm_worker")`)."""
+    monkeypatch.setenv("STUDY_KATA_WORKER", "0")
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    """A small content tree with one real kata (the TUI tests' content)."""
+    from tui_helpers import content_with_kata
+
+    return content_with_kata(tmp_path / "content")
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    return tmp_path / "home"
+
+
+@pytest.fixture
 def mini(tmp_path: Path) -> Path:
     return write_mini(tmp_path / "mini")
 

@@ -11,12 +11,9 @@ from tui_helpers import content_with_kata, running, settle, stored
 from study import optimize as opt
 from study.tui.screens.stats import StatsScreen
 
-pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+pytestmark = [pytest.mark.filterwarnings("ignore::DeprecationWarning"),
+              pytest.mark.usefixtures("no_warm_worker")]
 
-
-@pytest.fixture(autouse=True)
-def _no_warm_worker(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("STUDY_KATA_WORKER", "0")
 
 
 def text(app, selector: str) -> str:  # type: ignore[no-untyped-def]

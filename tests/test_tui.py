@@ -13,7 +13,6 @@ from tui_helpers import (
     Clock,
     begin,
     check_result,
-    content_with_kata,
     opened,
     running,
     settle,
@@ -27,23 +26,11 @@ from study.tui.screens.kata import KataScreen
 from study.tui.screens.review import ReviewScreen
 from study.tui.screens.summary import SummaryScreen
 
-pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+pytestmark = [pytest.mark.filterwarnings("ignore::DeprecationWarning"),
+              pytest.mark.usefixtures("no_warm_worker")]
 
 
-@pytest.fixture(autouse=True)
-def _no_warm_worker(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The kata screen starts a PyTorch worker in the background; not in these tests."""
-    monkeypatch.setenv("STUDY_KATA_WORKER", "0")
 
-
-@pytest.fixture
-def root(tmp_path: Path) -> Path:
-    return content_with_kata(tmp_path / "content")
-
-
-@pytest.fixture
-def home(tmp_path: Path) -> Path:
-    return tmp_path / "home"
 
 
 def grades(home: Path, root: Path) -> list[tuple[str, int]]:

@@ -16,24 +16,11 @@ from study.tui.screens.edit import EditFileScreen
 from study.tui.screens.kata import KataScreen
 from study.tui.screens.review import ReviewScreen
 
-pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+pytestmark = [pytest.mark.filterwarnings("ignore::DeprecationWarning"),
+              pytest.mark.usefixtures("no_warm_worker")]
 
 
-@pytest.fixture(autouse=True)
-def _no_warm_worker(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("STUDY_KATA_WORKER", "0")
 
-
-@pytest.fixture
-def root(tmp_path: Path) -> Path:
-    from tui_helpers import content_with_kata
-
-    return content_with_kata(tmp_path / "content")
-
-
-@pytest.fixture
-def home(tmp_path: Path) -> Path:
-    return tmp_path / "home"
 
 
 def text_of(app, selector: str) -> str:  # type: ignore[no-untyped-def]

@@ -12,7 +12,7 @@ import pytest
 from rich.console import Console
 from textual.app import App, ComposeResult
 from textual.widgets import Input
-from tui_helpers import begin, content_with_kata, running, settle
+from tui_helpers import begin, running, settle
 
 from study import cardtext
 from study.tui.screens.browse import BrowseScreen
@@ -20,25 +20,14 @@ from study.tui.widgets import card_markdown
 from study.tui.widgets.card_markdown import CardMarkdown
 from study.tui.widgets.footer import Footer, shown_keys
 
-pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+pytestmark = [pytest.mark.filterwarnings("ignore::DeprecationWarning"),
+              pytest.mark.usefixtures("no_warm_worker")]
 
 CARD = ("Shapes:\n\n```python run\nimport torch\nx = torch.ones(2, 3)\n```\n\n"
         "so $x \\in \\mathbb{R}^{2 \\times 3}$ and **bold**.")
 
 
-@pytest.fixture(autouse=True)
-def _no_warm_worker(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("STUDY_KATA_WORKER", "0")
 
-
-@pytest.fixture
-def root(tmp_path: Path) -> Path:
-    return content_with_kata(tmp_path / "content")
-
-
-@pytest.fixture
-def home(tmp_path: Path) -> Path:
-    return tmp_path / "home"
 
 
 def lines_of(source: str, width: int = 60) -> list[str]:

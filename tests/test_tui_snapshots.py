@@ -19,13 +19,10 @@ from tui_helpers import NOW, content_with_kata, make_app, opened, settle
 from study.core import open_study
 from study.settings import Settings
 
+pytestmark = pytest.mark.usefixtures("no_warm_worker")
+
 SIZES = [(80, 24), (120, 40)]
 
-
-@pytest.fixture(autouse=True)
-def _no_warm_worker(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The kata screen starts a PyTorch worker in the background; not in these tests."""
-    monkeypatch.setenv("STUDY_KATA_WORKER", "0")
 
 
 def seeded_home(tmp_path: Path) -> tuple[Path, Path]:
