@@ -199,7 +199,65 @@ def test_answers_are_not_in_the_sandbox_memory(world: dict) -> None:
         except Exception:
             pass
     """))
-    assert "the result is wrong" in _messages(data) or "wrong at" in _messages(data)
+    # Either the walk found nothing to steal, or (since frames are out of reach) was refused.
+    assert ("the result is wrong" in _messages(data) or "wrong at" in _messages(data)
+            or "stack frames" in _messages(data)), data
+
+
+# Ways to hold a frame of the running stack; from one, f_back leads to the sandbox's own
+# frames, whose variables hold the case's guard (and its memory watch).
+_FRAME_ROUTES = {
+    "getframe": "f = sys._getframe(0)",
+    "inspect": "import inspect\nf = inspect.currentframe()",
+    "traceback": ("try:\n    raise ValueError\nexcept ValueError as e:\n"
+                  "    f = e.__traceback__.tb_frame"),
+    "generator": ("holder = []\ndef gen():\n    while True:\n"
+                  "        yield holder[0].gi_frame.f_back\n"
+                  "holder.append(gen())\nf = next(holder[0])"),
+    "signal": ("import signal\ngot = []\n"
+               "signal.signal(signal.SIGUSR1, lambda s, fr: got.append(fr))\n"
+               "os.kill(os.getpid(), signal.SIGUSR1)\nf = got[0]"),
+    "tracer": ("got = []\ndef tr(fr, ev, arg):\n    got.append(fr)\nsys.settrace(tr)\n"
+               "(lambda: None)()\nsys.settrace(None)\nf = got[0]"),
+    "threads": "f = list(sys._current_frames().values())[0]",
+    # TorchScript's name lookup reads its callers' frames: `guard` from _run_cases's.
+    "torchscript": ("import torch._jit_internal as ji\nf = None\nfor up in range(1, 12):\n"
+                    "    try:\n        g = ji.createResolutionCallbackFromFrame(up)('guard')\n"
+                    "        g.rec.family, g.rec.aten, g.rec.functions, g.rec._known = None, "
+                    "set(), {}, {}\n    except Exception:\n        pass"),
+}
+
+
+@pytest.mark.parametrize("route", sorted(_FRAME_ROUTES))
+def test_the_guards_are_out_of_reach_of_the_stack_frames(world: dict, route: str) -> None:
+    """A frame of the stack leads (f_back) to the sandbox's frames and the case's guard:
+    emptying its ban would let torch.softmax through. No route to a frame is open."""
+    _attempt(world, f"frames-{route}", _attack(f"""
+        try:
+{textwrap.indent(_FRAME_ROUTES[route], " " * 12)}
+            while f is not None:
+                for v in list(f.f_locals.values()):
+                    rec = getattr(v, "rec", None)
+                    if rec is not None and hasattr(rec, "family"):
+                        rec.family, rec.aten, rec.functions, rec._known = None, set(), {{}}, {{}}
+                        rec.module_paths = ()
+                f = f.f_back
+            stolen = torch.softmax(x, dim)
+        except Exception:
+            pass
+    """))
+
+
+def test_the_worker_module_is_out_of_reach(world: dict) -> None:
+    """The sandbox host is forked from the worker (`python -m study.kata.worker`): its
+    `__main__` is study's, and its functions' globals lead back into study's modules."""
+    data = _attempt(world, "main-module", _attack("""
+        main = sys.modules.get("__main__")
+        found = sorted(k for k, v in vars(main).items() if callable(v)
+                       and "study" in str(getattr(v, "__module__", "")))
+        print("REACHED", found)
+    """))
+    assert "REACHED []" in data["output"], data["output"]
 
 
 def test_inherited_descriptors_are_closed_and_the_channel_cannot_be_forged(world: dict) -> None:

@@ -36,6 +36,14 @@ _DENIED_EVENTS = {
 _DENIED_IMPORTS = {"ctypes", "_ctypes", "cffi", "_cffi_backend", "sqlite3", "_sqlite3",
                    "multiprocessing", "_multiprocessing", "subprocess", "_posixsubprocess",
                    "socket", "_socket", "pty", "mmap"}
+# The interpreter's frames: from one, f_back leads to the sandbox's own frames and their
+# variables (the memory watch of a case, the channel's sender). Tracers and profilers are
+# handed frames too.
+_TRACING = frozenset({"sys._current_frames", "sys._current_exceptions", "sys.settrace",
+                      "sys.setprofile"})
+DRIVE_FILE = "drive.py"  # the name a kata's drive runs under in the sandbox (the checker's)
+_FRAME_ATTRS = frozenset({"tb_frame", "gi_frame", "cr_frame", "ag_frame"})
+_FRAMES = "reaching the interpreter's stack frames (sys._getframe, inspect, tracebacks, tracers)"
 _WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC
 
 
@@ -61,24 +69,75 @@ def install(writable: list[Path], hidden: list[Path]) -> None:
     stdlib = str(Path(os.__file__).resolve().parent)
     site_dirs = [p for p in sys.path if p.startswith(stdlib + os.sep) and "-packages" in p]
     pid = os.getpid()
+    import inspect
+    import traceback
+
+    inspect_file, traceback_file = inspect.__file__, traceback.__file__
+
+    walking = [False]  # the walk below raises events of its own: the hook lets them by
 
     def learners() -> bool:
-        frame: FrameType | None = sys._getframe(2)
-        while frame is not None:
-            name = frame.f_code.co_filename
-            if _under(name, trusted):
-                return False
-            if not (name.startswith("<frozen") or (_under(name, [stdlib]) and
-                                                    not _under(name, site_dirs))):
-                return True
-            frame = frame.f_back
-        return False
+        walking[0] = True
+        try:
+            frame: FrameType | None = sys._getframe(2)
+            while frame is not None:
+                name = frame.f_code.co_filename
+                if _under(name, trusted):
+                    return False
+                if not (name.startswith("<frozen") or (_under(name, [stdlib]) and
+                                                        not _under(name, site_dirs))):
+                    return True
+                frame = frame.f_back
+            return False
+        finally:
+            walking[0] = False
+
+    def frame_to_learner() -> bool:
+        """Is a frame about to reach the learner's code? The code that took it (the frame
+        two up: the hook's caller) is the learner's own; or inspect's (whose functions
+        return frames: stack, trace, currentframe) or traceback's walk_tb/walk_stack on the
+        learner's behalf, or a package's (site-packages) called from the learner's. The rest
+        of the standard library (typing, collections and enum take their caller's module
+        name), torch and the checker keep what they take."""
+        walking[0] = True
+        try:
+            frame: FrameType | None = sys._getframe(2)
+            if frame is not None and frame.f_code.co_filename == traceback_file:
+                if frame.f_code.co_name not in ("walk_tb", "walk_stack"):
+                    return False
+                frame = frame.f_back  # a generator's: the frame consuming it
+            while frame is not None and frame.f_code.co_filename == inspect_file:
+                frame = frame.f_back
+            while frame is not None:
+                name = frame.f_code.co_filename
+                if _under(name, trusted) or name == DRIVE_FILE:
+                    return False
+                if not (_under(name, site_dirs) or name.startswith("<frozen")):
+                    return not _under(name, [stdlib])  # the learner's, or the stdlib's own
+                frame = frame.f_back  # a package's code: whoever called it
+            return False
+        finally:
+            walking[0] = False
 
     def deny(what: str) -> None:
         raise SandboxDenied(f"{what} is not available to a kata solution (the sandbox refused "
                             f"it)")
 
     def hook(event: str, args: tuple[Any, ...]) -> None:
+        if walking[0]:
+            return
+        if event == "object.__getattr__":  # frequent (every frame walk reads f_code)
+            if len(args) > 1 and args[1] in _FRAME_ATTRS and frame_to_learner():
+                deny(_FRAMES)
+            return
+        if event == "sys._getframe":
+            if frame_to_learner():
+                deny(_FRAMES)
+            return
+        if event in _TRACING:  # a tracer is handed every frame: none while the learner runs
+            if learners():
+                deny(_FRAMES)
+            return
         if event == "sys.addaudithook":
             # Only a RuntimeError stops a new hook (one that would run in the judge's turn).
             raise RuntimeError("adding an audit hook is not available to a kata solution")
@@ -96,7 +155,8 @@ def install(writable: list[Path], hidden: list[Path]) -> None:
             return
         if event == "compile" and len(args) > 1 and isinstance(args[1], str | bytes):
             name = os.fsdecode(args[1])
-            if (_under(name, trusted) or name.startswith("<frozen")) and learners():
+            if (_under(name, trusted) or name.startswith("<frozen") or name == DRIVE_FILE
+                    ) and learners():
                 deny("compiling code that claims to be torch's or study's own")
             return
         if event in ("os.kill", "os.killpg") and args and args[0] in (pid, 0):

@@ -164,6 +164,10 @@ class _Recorder:
         # alone (module bans, which depend on the caller, are checked on every call).
         self.fn_ok: set[Any] = set()
         self.op_ok: set[Any] = set()
+        # The frame that runs the guarded block (Guard.stop_at): the frames above it are the
+        # caller's own, so the walk for module bans ends there. Each step of the walk reads
+        # frame.f_code, an audited attribute, so a deep caller made every torch call slow.
+        self.stop: FrameType | None = None
 
     def banned_op(self, name: str) -> bool:
         """An op (`ns::name`) or function name that is listed or in a banned family."""
@@ -191,7 +195,8 @@ class _Recorder:
         if not self.module_paths:
             return None
         frame: FrameType | None = sys._getframe(2)
-        while frame is not None:
+        stop = self.stop
+        while frame is not None and frame is not stop:
             fname = frame.f_code.co_filename
             if fname.startswith(self.module_paths):
                 return frame.f_globals.get("__name__", fname)
@@ -313,7 +318,7 @@ def _seal_one(original: Any, name: str) -> Any:
         return original(*args, **kwargs)
 
     sealed.__name__ = getattr(original, "__name__", name)
-    sealed.__wrapped_original__ = original  # type: ignore[attr-defined]
+    _SEALED.add(id(sealed))
     return sealed
 
 
@@ -342,7 +347,7 @@ def seal(everywhere: bool = False) -> None:
     for owner_name, attr in _ESCAPES:
         owner = _resolve(owner_name)
         original = getattr(owner, attr, None) if owner is not None else None
-        if original is None or hasattr(original, "__wrapped_original__"):
+        if original is None or id(original) in _SEALED:
             continue  # absent in this torch, or sealed already
         sealed = _seal_one(original, f"{owner_name}.{attr}")
         _STAND_INS[id(original)] = (original, sealed)  # the original kept: its id stays its
@@ -375,6 +380,7 @@ def sealed_already(ours: int = 0) -> bool:
 
 # id(original switch) -> (the original, its sealed stand-in).
 _STAND_INS: dict[int, tuple[Any, Any]] = {}
+_SEALED: set[int] = set()  # ids of the stand-ins (kept alive by _STAND_INS)
 _SCANNED: set[str] = set()  # torch modules whose references to the switches were replaced
 _OPS_AT = -1  # len(sys.modules) when the ops were last frozen
 
@@ -402,6 +408,12 @@ class Guard:
     @property
     def violations(self) -> list[Violation]:
         return self.rec.violations
+
+    def stop_at(self, frame: FrameType) -> Guard:
+        """The frame whose block this guard watches: code it runs is called from there, so
+        the search for banned modules' code need not look further up."""
+        self.rec.stop = frame
+        return self
 
     def __enter__(self) -> Guard:
         if self.watching:

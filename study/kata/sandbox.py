@@ -12,6 +12,7 @@ nothing in here can make a wrong answer pass.
 
 from __future__ import annotations
 
+import _signal  # type: ignore[import-not-found]
 import ast
 import contextlib
 import dataclasses
@@ -116,6 +117,10 @@ def _forbid(*_: Any, **__: Any) -> Any:
                        "are not available to a solution")
 
 
+def _no_handlers(*_: Any, **__: Any) -> Any:
+    raise RuntimeError("signal handlers are not available to a kata solution")
+
+
 def _no_compilers(*_: Any, **__: Any) -> Any:
     raise RuntimeError("torch.jit and torch.compile are not available to a kata solution: "
                        "compiled code hides its operations from the checker")
@@ -139,6 +144,11 @@ def _lock_down() -> None:
         if hasattr(os, name):
             setattr(os, name, _forbid)
     subprocess.Popen.__init__ = _forbid  # type: ignore[method-assign]
+    # TorchScript's name resolution reads its callers' frames (TorchScript is off anyway).
+    for name in ("createResolutionCallbackFromFrame", "createResolutionCallbackFromEnv",
+                 "createResolutionCallbackForClassMethods"):
+        if hasattr(torch._jit_internal, name):
+            setattr(torch._jit_internal, name, _no_compilers)
 
 
 def _cap_memory(limit_mb: int) -> None:
@@ -264,9 +274,9 @@ def _serve(chan: socket.socket, tmp: Path) -> None:
     drive: Callable[..., Any] = default_drive
     if job.get("drive"):
         drive_module = types.ModuleType("kata_drive")
-        drive_module.__file__ = "drive.py"
+        drive_module.__file__ = audit.DRIVE_FILE
         sys.modules["kata_drive"] = drive_module
-        exec(compile(job["drive"], "drive.py", "exec"), drive_module.__dict__)  # noqa: S102
+        exec(compile(job["drive"], audit.DRIVE_FILE, "exec"), drive_module.__dict__)  # noqa: S102
         drive = drive_module.drive
     if not sealed_already(ours=1 if job.get("drive") else 0):
         seal()  # before the learner's code runs, so it cannot keep the unsealed switches
@@ -277,6 +287,8 @@ def _serve(chan: socket.socket, tmp: Path) -> None:
 
     _lock_down()
     report = confine_self(job, tmp, device)
+    # A signal handler is handed the interrupted frame, and from it the sandbox's own.
+    _signal.signal = _no_handlers
     _send(chan, {"type": "ready", "sandbox": report})
 
     linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
@@ -285,6 +297,9 @@ def _serve(chan: socket.socket, tmp: Path) -> None:
     # sandbox cannot read.
     for name in [n for n in sys.modules if n == "study" or n.startswith("study.")]:
         del sys.modules[name]
+    # The host's `__main__` is the worker's module (`-m study.kata.worker`): its functions'
+    # globals lead back to study's modules. The learner's code sees an empty one.
+    sys.modules["__main__"] = types.ModuleType("__main__")
     module = types.ModuleType(SOLUTION_MODULE)
     module.__file__ = filename
     sys.modules[SOLUTION_MODULE] = module
@@ -294,7 +309,7 @@ def _serve(chan: socket.socket, tmp: Path) -> None:
     gc.disable()
     gc.freeze()  # what is here now is ours: each collection looks at the learner's objects only
     signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS)
-    guard = Guard(ban)
+    guard = Guard(ban).stop_at(sys._getframe())
     try:
         with _guarded(guard):
             code = compile(source, filename, "exec")
@@ -401,7 +416,7 @@ def _run_cases(chan: socket.socket, fn: Callable[..., Any], drive: Callable[...,
         memory.clear()
         # A memory-watched case keeps the guard on: an operator of the solution's own would
         # allocate where the MemoryWatch cannot see.
-        guard = Guard(ban, ops=bool(case.max_elems))
+        guard = Guard(ban, ops=bool(case.max_elems)).stop_at(sys._getframe())
         meta: dict[str, Any] = {}
         sendable: dict[str, Any] = {}
         after: dict[str, Any] = {}
@@ -433,7 +448,8 @@ def _run_cases(chan: socket.socket, fn: Callable[..., Any], drive: Callable[...,
             "type": "result", "i": i, "outputs": sendable, "meta": meta, "after": after,
             "violations": [v.message(ban.reason) for v in guard.violations],
             "error": error, "oom": oom,
-            "memory": [largest.largest, largest.op, list(largest.shapes[0])] if largest else None,
+            "memory": [largest.largest, largest.op, list(largest.shapes[0]) if largest.shapes
+                       else []] if largest else None,
         })
         if oom:
             return
