@@ -15,20 +15,10 @@ from pathlib import Path
 from study import clock
 from study.clock import DayClock
 from study.models import Content, ContentIndex, Item, Problem
-from study.paths import bundled_root, ensure_home, resolve_home
+from study.paths import content_roots, ensure_home, resolve_home
 from study.scheduler import SchedulerConfig, Srs
 from study.settings import Settings, load_settings
 from study.store import DB_FILE, Store
-
-
-def content_roots(settings: Settings, home: Path) -> list[tuple[Path, str]]:
-    roots = [(bundled_root(), "bundled")] if settings.bundled_content else []
-    for d in settings.content_dirs:
-        p = Path(d).expanduser()
-        if not p.is_absolute():
-            p = home / p
-        roots.append((p.resolve(), "user"))
-    return roots
 
 
 @dataclass
@@ -95,12 +85,14 @@ def open_study(
     home: str | Path | None = None,
     settings: Settings | None = None,
     roots: list[tuple[Path, str]] | None = None,
+    loaded: tuple[ContentIndex, list[Problem], Callable[[], Content]] | None = None,
 ) -> Study:
     """Open the study home (created if missing). Content problems are kept, not raised.
 
     `settings` and `roots` (content directories with their origin) let tests
     and tools inject their own instead of the home's settings file and the
-    bundled content.
+    bundled content; `loaded`, the content as `cached_load` gave it (for the home's
+    settings) to a caller that needed it first.
     """
     home_path = ensure_home(resolve_home(home))
     settings = settings or load_settings(home_path)
@@ -117,11 +109,29 @@ def open_study(
         srs = make_srs(settings)
         store.srs, store.days = srs, days
     try:
-        index, problems, full = _load(home_path, settings, roots)
+        index, problems, full = (loaded if loaded and not store.finished_import else
+                                 _load(home_path, settings, roots))
     except BaseException:
         store.close()
         raise
     return Study(home_path, settings, index, store, srs, days, problems, full, _roots=roots)
+
+
+def open_study_readonly(home: str | Path | None = None) -> Study:
+    """The home as it is, for reading only (the app's preview of today, worked out while
+    the app starts): nothing is created, migrated or written but the content cache. Raises
+    where the home is not ready for that (missing, broken, to be migrated)."""
+    home_path = resolve_home(home)
+    settings = load_settings(home_path)
+    days = DayClock(clock.local_zone(settings.timezone), settings.day_rollover_hour)
+    srs = make_srs(settings)
+    store = Store.reader(home_path / DB_FILE, srs, days)
+    try:
+        index, problems, full = _load(home_path, settings, None)
+    except BaseException:
+        store.close()
+        raise
+    return Study(home_path, settings, index, store, srs, days, problems, full)
 
 
 def _load(

@@ -17,8 +17,7 @@ from study.errors import StudyError
 from study.grading import AGAIN, EASY, GOOD, HARD
 from study.kata.result import CheckResult
 from study.models import Kata
-
-WORKSPACE = "workspace"
+from study.paths import kata_workspace
 
 
 class KataError(StudyError):
@@ -37,7 +36,7 @@ def get(study: Study, kata_id: str) -> Kata:
 
 
 def workspace_file(study: Study, kata: Kata) -> Path:
-    return study.home / WORKSPACE / kata.id / f"{kata.function}.py"
+    return kata_workspace(study.home, kata.id, kata.function)
 
 
 def start(study: Study, kata: Kata, now: datetime) -> tuple[Path, bool]:

@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from study.settings import Settings
 
 CONTENT_FOLDERS = ("content", "cards", "exercises")
+DB_FILE = "study.db"  # in the home: the review log and everything derived from it
+WORKSPACE = "workspace"  # in the home: the learner's kata files, one folder per kata
 
 
 def bundled_root() -> Path:
@@ -51,3 +57,20 @@ def ensure_home(home: Path) -> Path:
     except OSError as exc:
         raise from_os_error(exc, "cannot create the study home") from None
     return home
+
+
+def content_roots(settings: Settings, home: Path) -> list[tuple[Path, str]]:
+    """The content directories to load, with their origin: the bundled content (unless
+    switched off), then the user's `content_dirs` (relative ones are under the home)."""
+    roots = [(bundled_root(), "bundled")] if settings.bundled_content else []
+    for d in settings.content_dirs:
+        p = Path(d).expanduser()
+        if not p.is_absolute():
+            p = home / p
+        roots.append((p.resolve(), "user"))
+    return roots
+
+
+def kata_workspace(home: Path, kata_id: str, function: str) -> Path:
+    """The learner's file for a kata."""
+    return home / WORKSPACE / kata_id / f"{function}.py"

@@ -29,12 +29,12 @@ from study.errors import (
     StudyError,
     from_os_error,
 )
+from study.paths import DB_FILE
 from study.scheduler import REVIEW, ItemState, Srs
 
 FSRS_VERSION = "FSRS-6"  # the parameter sets this study schedules with (study.optimize)
 ParamSwitch = tuple[int, str, list[float] | None]  # (after log id, kind, parameters)
 
-DB_FILE = "study.db"
 UNDOABLE = frozenset(("grade", "suspend", "unsuspend", "bury", "unbury", "forget"))
 QUICK_CHECK_BYTES = 4 << 20  # up to this size every open runs SQLite's full quick_check
 PENDING_SETTINGS = "pending_settings"  # meta: settings text an import committed, to write
@@ -230,6 +230,29 @@ class Store:
         except BaseException:
             self.conn.close()
             raise
+
+    @classmethod
+    def reader(cls, path: Path, srs: Srs, day_clock: DayClock) -> Store:
+        """A read-only view of an existing home at the current schema (the app's preview of
+        today, in a second process): nothing is created, migrated or written. Raises
+        sqlite3.Error where the home is missing, older or newer."""
+        self = cls.__new__(cls)
+        self.path = Path(path)
+        self._srs = srs
+        self._params_mark = -1
+        self.days = day_clock
+        self.conn = sqlite3.connect(f"{self.path.as_uri()}?mode=ro", uri=True,
+                                    isolation_level=None, check_same_thread=False)
+        try:
+            if migrations.version(self.conn) != migrations.LATEST:
+                raise sqlite3.OperationalError("the database is not at the current schema")
+            self._sync_params(self.conn)
+        except BaseException:
+            self.conn.close()
+            raise
+        self.client_id = ""  # never writes
+        self.finished_import = False
+        return self
 
     @property
     def srs(self) -> Srs:

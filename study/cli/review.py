@@ -102,9 +102,13 @@ def cmd_default(args: argparse.Namespace) -> int:
         print("\nIn a terminal, `study` opens the app; `study review --plain` reviews line by "
               "line; `study --help` lists every command.")
         return rc
+    from study import todaypreview
+
+    # Forked before Textual is imported: today's counts are worked out beside its start.
+    preview = todaypreview.start(args.home)
     from study.tui.app import run
 
-    return run(args.home)
+    return run(args.home, preview=preview)
 
 
 def register(sub: Any) -> None:

@@ -23,6 +23,7 @@ from study.tui.messages import StudyFailed, StudyOpened, StudyReady, StudyUnavai
 if TYPE_CHECKING:  # the core loads in the opening worker, after the first frame
     from study.core import Study
     from study.settings import Settings
+    from study.todaypreview import Preview
 
 
 class StudyApp(App[None]):
@@ -43,8 +44,10 @@ class StudyApp(App[None]):
         roots: list[tuple[Path, str]] | None = None,
         now: Callable[[], datetime] | None = None,
         start: str = "dashboard",
+        preview: Preview | None = None,
     ) -> None:
         super().__init__()
+        self.preview = preview  # today's counts, worked out while the app starts
         self._home = home
         self._settings = settings
         self._roots = roots
@@ -339,16 +342,25 @@ def create_app(
     roots: list[tuple[Path, str]] | None = None,
     now: Callable[[], datetime] | None = None,
     start: str = "dashboard",
+    preview: Preview | None = None,
 ) -> StudyApp:
-    return StudyApp(home=home, settings=settings, roots=roots, now=now, start=start)
+    return StudyApp(home=home, settings=settings, roots=roots, now=now, start=start,
+                    preview=preview)
 
 
-def run(home: str | Path | None = None, start: str = "dashboard") -> int:
-    """Run the app; 2 when the home could not be opened (its one line on stderr)."""
+def run(home: str | Path | None = None, start: str = "dashboard",
+        preview: Preview | None = None) -> int:
+    """Run the app; 2 when the home could not be opened (its one line on stderr).
+    `preview`: today's counts being worked out (study.todaypreview.start, called before
+    Textual was imported)."""
     import sys
 
-    app = create_app(home, start=start)
-    app.run()
+    app = create_app(home, start=start, preview=preview)
+    try:
+        app.run()
+    finally:
+        if preview is not None:
+            preview.close()
     if app.study is None and app.open_error:
         print(f"study: {app.open_error}", file=sys.stderr)
         return 2

@@ -38,6 +38,15 @@ class DashboardPlanned(Message):
         self.today = today
 
 
+class DashboardPreviewed(Message):
+    """Today's counts from the preview process, after the first frame."""
+
+    def __init__(self, title: str, today: str) -> None:
+        super().__init__()
+        self.title = title
+        self.today = today
+
+
 class DashboardLoaded(Message):
     """The rest: streak, heatmap, tracks, leeches."""
 
@@ -52,6 +61,8 @@ class DashboardLoaded(Message):
 
 class DashboardScreen(StudyScreen[None]):
     loaded = False  # True once the numbers are drawn (tests and benchmarks wait for it)
+    failed = False  # the home could not be opened
+    _queued: str | None = None  # an action asked for while the home was opening
     _today: Any = None  # the study day of the last plan drawn
     _pending_tracks: list[Any] | None = None  # rows that came before the table
 
@@ -68,10 +79,15 @@ class DashboardScreen(StudyScreen[None]):
     ]
 
     def compose(self) -> ComposeResult:
-        yield Static("study", id="title")
+        # Today's counts from the preview process (study/todaypreview.py), when they are
+        # ready for the first frame; else they follow it (_await_preview), or the app's own.
+        preview = self.study_app.preview
+        early = preview.take() if preview is not None else None
+        yield Static(early["title"] if early else "study", id="title")
         with Horizontal(id="dash-top"):
             with Vertical(id="today-box"):
-                yield Static("Opening your study home…", id="today")
+                yield Static(early["today"] if early else "Opening your study home…",
+                             id="today")
             yield Heatmap(id="heatmap")
         yield PlanPanel(id="plan-panel")  # the running plan or goal; hidden when none
         yield Vertical(id="tracks-box")  # the table comes after the first frame
@@ -82,6 +98,21 @@ class DashboardScreen(StudyScreen[None]):
         # The first frame is what the learner waits for at launch; the table widget (and
         # its module and styles) can follow it.
         self.call_after_refresh(self._mount_tracks)
+        preview = self.study_app.preview
+        if preview is not None and not preview.done:
+            self._await_preview()
+
+    @work(thread=True, group="preview")
+    def _await_preview(self) -> None:
+        preview = self.study_app.preview
+        early = preview.take(wait=5.0) if preview is not None else None
+        if early is not None:
+            self.post_message(DashboardPreviewed(early["title"], early["today"]))
+
+    def on_dashboard_previewed(self, message: DashboardPreviewed) -> None:
+        if self._today is None and self.study_app.open_error is None:  # nothing newer drawn
+            self.query_one("#title", Static).update(message.title)
+            self.query_one("#today", Static).update(message.today)
 
     async def _mount_tracks(self) -> None:
         from textual.widgets import DataTable
@@ -101,7 +132,9 @@ class DashboardScreen(StudyScreen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         app = self.study_app
         if action in NEEDS_STUDY:
-            return app.study is not None
+            # While the home opens (today's counts may be on screen already), a key waits
+            # for it (_when_open) rather than being lost.
+            return app.study is not None or (app.open_error is None and not self.failed)
         if action == "edit_settings":
             return app.study is None and app.settings_file is not None
         if action == "settings":
@@ -114,6 +147,8 @@ class DashboardScreen(StudyScreen[None]):
 
     def on_study_unavailable(self, message: StudyUnavailable) -> None:
         self.loaded = False
+        self.failed = True
+        self._queued = None
         where = (f"\n\nFix it: [b],[/] opens Settings (saving replaces the file, the broken one "
                  f"is kept as {escape(message.settings_file.name)}.bak), [b]e[/] opens "
                  f"{escape(str(message.settings_file))} in your editor."
@@ -129,8 +164,12 @@ class DashboardScreen(StudyScreen[None]):
         self.set_class(not show, "-failed")
 
     def on_study_ready(self, _: StudyReady) -> None:
+        self.failed = False
         self._show_numbers(True)
         self.refresh_bindings()
+        queued, self._queued = self._queued, None
+        if queued is not None:  # a key pressed while the home opened
+            self.call_after_refresh(self.run_action, queued)
         first = self.study_app.first_plan
         self.study_app.first_plan = None
         if first is not None:  # planned as the home opened: draw it now, load the rest
@@ -147,23 +186,37 @@ class DashboardScreen(StudyScreen[None]):
         self._load()
 
     # The app's actions, through the screen: `check_action` above decides what is offered.
+    def _when_open(self, action: str) -> bool:
+        """True to go ahead; else the home is still opening and the action waits for it
+        (the last key pressed wins)."""
+        if self.study_app.study is not None:
+            return True
+        self._queued = action
+        return False
+
     def action_review(self) -> None:
-        self.study_app.action_review()
+        if self._when_open("review"):
+            self.study_app.action_review()
 
     def action_kata_first(self) -> None:
-        self.study_app.action_kata_first()
+        if self._when_open("kata_first"):
+            self.study_app.action_kata_first()
 
     def action_drill(self) -> None:
-        self.study_app.action_drill()
+        if self._when_open("drill"):
+            self.study_app.action_drill()
 
     def action_browse(self) -> None:
-        self.study_app.action_browse()
+        if self._when_open("browse"):
+            self.study_app.action_browse()
 
     def action_stats(self) -> None:
-        self.study_app.action_stats()
+        if self._when_open("stats"):
+            self.study_app.action_stats()
 
     def action_plans(self) -> None:
-        self.study_app.action_plans()
+        if self._when_open("plans"):
+            self.study_app.action_plans()
 
     def action_settings(self) -> None:
         self.study_app.action_settings()
@@ -213,38 +266,15 @@ class DashboardScreen(StudyScreen[None]):
             self.post_message(loaded)
 
     def on_dashboard_planned(self, message: DashboardPlanned) -> None:
+        from study.todaypreview import today_box
+
         plan, today = message.plan, message.today
         self._today = today
-        c = plan.counts
-        done = plan.reviews_done_today + plan.new_done_today
-        total = sum(c.values())
-        self.query_one("#title", Static).update(f"[b]study[/] · {today:%A %d %B %Y}")
         study = self.study_app.study
-        kata_first = study is not None and study.settings.kata_first
-        lines = [
-            "[b]Today[/]",
-            f"  due      [b]{c['learning'] + c['review']:>4}[/]  ({c['learning']} learning)",
-            f"  new      [b]{c['new']:>4}[/]",
-            f"  katas    [b]{c['kata']:>4}[/]" + ("  (first)" if kata_first and c["kata"] else ""),
-        ]
-        # Today's katas by name: someone here to practise for an interview sees them.
-        katas = study.index.katas if study is not None else {}
-        for e in plan.entries:
-            if e.item.kind == "kata":
-                kata = katas.get(e.item.id)
-                name = kata.title if kata else e.item.id
-                name = name if len(name) <= 30 else name[:29] + "…"  # one line in the box
-                lines.append(f"    · {escape(name)}")
-        lines += [f"  about    [b]{plan.estimated_minutes:>4.0f}[/] min", ""]
-        if total == 0:
-            later = len(plan.learning_later)
-            lines.append("[green]All done for today.[/]" +
-                         (f" {later} come back later." if later else ""))
-        elif done:
-            lines.append(f"[b]r[/] resume ({done} done today)")
-        else:
-            lines.append("[b]r[/] start today's session")
-        self.query_one("#today", Static).update("\n".join(lines))
+        title, box = today_box(plan, today, study.index.katas if study is not None else {},
+                               study is not None and study.settings.kata_first)
+        self.query_one("#title", Static).update(title)
+        self.query_one("#today", Static).update(box)
         # Once the counts are drawn, card texts load in the background (Browse and the first
         # card then need not wait for them).
         self.call_after_refresh(self.study_app.warm_content)
