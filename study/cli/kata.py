@@ -161,7 +161,10 @@ def _run_check(study: Any, request: dict, json_out: bool = False) -> CheckResult
     attempt or grade is recorded for it."""
     from study.kata.client import KataClient
 
-    result = KataClient(study.home).check(request)
+    return _answer(KataClient(study.home).check(request), json_out)
+
+
+def _answer(result: CheckResult, json_out: bool) -> CheckResult:
     if result.status == "error":
         if json_out:
             print(json.dumps(result.to_dict() | {"grade": None}))
@@ -203,15 +206,54 @@ def _print_result(result: CheckResult, limit: int = 3) -> None:
         print(f"  note: the sandbox's {name} protection is {state}")
 
 
+def _send_early(args: argparse.Namespace) -> tuple[Any, Any, dict] | None:
+    """The check on its way to the judge before the database is opened: the request needs
+    the settings and the content's index only, and the CLI's own opening (the store, the
+    scheduler, the plan) then runs while the judge works. (the loaded content, the pending
+    check, the request), or None where the request cannot be made this early (an
+    unknown kata, a missing file: the usual path says what is wrong)."""
+    from study.contentcache import cached_load
+    from study.kata.client import KataClient, hidden_paths
+    from study.paths import DB_FILE, content_roots, kata_workspace, resolve_home
+    from study.settings import load_settings
+
+    home = resolve_home(args.home)
+    if not (home / DB_FILE).is_file():
+        return None  # a new home: the usual path makes it
+    settings = load_settings(home)
+    roots = content_roots(settings, home)
+    loaded = cached_load(roots, home)
+    kata = loaded[0].katas.get(args.id)
+    if kata is None:
+        return None
+    solution = (Path(args.solution) if args.solution else
+                kata_workspace(home, kata.id, kata.function))
+    try:
+        source = solution.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    solution = solution.resolve()
+    request = {"kata": kata.id, "folder": str(kata.folder), "function": kata.function,
+               "signature": kata.signature, "solution": str(solution), "source": source,
+               "device": args.device or settings.kata_device, "timeout_s": kata.timeout_s,
+               "hidden": hidden_paths(home, [r for r, _ in roots])}
+    return loaded, KataClient(home).submit(request), request
+
+
 def cmd_kata_check(args: argparse.Namespace) -> int:
+    early = _send_early(args)
     from study.katas import record
     from study.scheduler import RATING_NAMES, format_interval
 
-    with open_study_for(args) as study:
+    with open_study_for(args, early[0] if early else None) as study:
         kata = _kata(study, args.id)
-        solution = _solution_path(study, kata, args.solution)
-        request = _check_request(study, kata, solution, args.device)
-        result = _run_check(study, request, args.json)
+        if early is not None:
+            request = early[2]
+            result = _answer(early[1].result(), args.json)
+        else:
+            solution = _solution_path(study, kata, args.solution)
+            request = _check_request(study, kata, solution, args.device)
+            result = _run_check(study, request, args.json)
         now = study.now()
         rec = record(study, kata, result, request["source"], now)
         if args.json:

@@ -102,10 +102,17 @@ class KataClient:
 
     def _exchange(self, s: socket.socket, body: dict[str, Any], timeout: float) -> dict[str, Any]:
         s.settimeout(timeout)
+        n, _ = self._send(s, body)
+        return self._receive(s, n)
+
+    def _send(self, s: socket.socket, body: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         n = nonce()
         body = {**body, "code_key": self.key}
         send_frame(s, encode_json({"body": body, "nonce": n, "mac": sign(self.token, "client",
                                                                           n, body)}))
+        return n, body
+
+    def _receive(self, s: socket.socket, n: str) -> dict[str, Any]:
         frame = recv_frame(s)
         if frame is None:
             raise WorkerError("the kata worker closed the connection without an answer")
@@ -199,29 +206,46 @@ class KataClient:
 
     # -- checks ------------------------------------------------------------------------
 
-    def check(self, request: dict[str, Any]) -> CheckResult:
-        """Run one check. Problems reaching the judge come back as an error result."""
+    def check(self, request: dict[str, Any],
+              sent: tuple[socket.socket, str] | None = None) -> CheckResult:
+        """Run one check. Problems reaching the judge come back as an error result.
+        `sent`: the request already sent on this connection (with this nonce)."""
         kata = str(request.get("kata", ""))
         device = str(request.get("device", ""))
         limit = float(request.get("timeout_s", 20))
         try:
-            if os.environ.get("STUDY_KATA_WORKER", "1") == "0":
+            if os.environ.get("STUDY_KATA_WORKER", "1") == "0" and sent is None:
                 return self.check_cold(request)
-            return self._check_warm(request, limit)
+            return self._check_warm(request, limit, sent)
         except (OSError, WorkerError, ValueError) as exc:
             return CheckResult(kata, ERROR, reason="judge", device=device,
                                message=f"the kata judge failed: {exc}")
 
-    def _check_warm(self, request: dict[str, Any], limit: float) -> CheckResult:
+    def submit(self, request: dict[str, Any]) -> PendingCheck:
+        """Send a check and return at once: the caller does its own work while the judge
+        does its (the CLI opens the database meanwhile); `result()` then waits for it."""
+        return PendingCheck(self, request)
+
+    def _check_warm(self, request: dict[str, Any], limit: float,
+                    sent: tuple[socket.socket, str] | None = None) -> CheckResult:
         for _ in range(3):
-            s = self._connect()
-            if s is None:
-                self.start()
-                continue
+            n: str | None = None
+            if sent is not None:
+                (s, n), sent = sent, None
+            else:
+                connected = self._connect()
+                if connected is None:
+                    self.start()
+                    continue
+                s = connected
             with s:
                 try:
-                    answer = self._exchange(s, {"op": "check", "request": request},
-                                            limit + ANSWER_MARGIN_S)
+                    if n is None:
+                        answer = self._exchange(s, {"op": "check", "request": request},
+                                                limit + ANSWER_MARGIN_S)
+                    else:
+                        s.settimeout(limit + ANSWER_MARGIN_S)
+                        answer = self._receive(s, n)
                 except TimeoutError:
                     raise WorkerError(f"no answer within {limit + ANSWER_MARGIN_S:g} s (the "
                                       f"kata's limit is {limit:g} s)") from None
@@ -248,3 +272,29 @@ class KataClient:
         if proc.returncode != 0:
             raise WorkerError(f"the kata check process failed:\n{proc.stderr[-2000:]}")
         return CheckResult.from_dict(dict(json.loads(proc.stdout)))
+
+
+class PendingCheck:
+    """A check sent to a running worker, its answer not read yet. Where none runs (or the
+    send fails) nothing is sent here: `result()` then checks the usual way, starting one."""
+
+    def __init__(self, client: KataClient, request: dict[str, Any]) -> None:
+        self.client = client
+        self.request = request
+        self._sent: tuple[socket.socket, str] | None = None
+        if os.environ.get("STUDY_KATA_WORKER", "1") == "0":
+            return
+        s = None
+        try:
+            s = client._connect()
+            if s is not None:
+                s.settimeout(10)
+                self._sent = (s, client._send(s, {"op": "check", "request": request})[0])
+        except OSError:
+            if s is not None:
+                s.close()
+
+    def result(self) -> CheckResult:
+        """The judge's answer (as `KataClient.check` gives it)."""
+        sent, self._sent = self._sent, None
+        return self.client.check(self.request, sent)

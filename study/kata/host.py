@@ -55,11 +55,11 @@ def warm_up() -> None:
     """Pay the one-time costs before any fork, so each child starts hot."""
     import torch
 
-    from study.kata.bans import Ban, Guard, MemoryWatch
+    from study.kata.bans import Ban, Guard
 
     torch.set_num_threads(1)
     x = torch.ones(2, 2)
-    with Guard(Ban(aten=("aten::_softmax",))), MemoryWatch():
+    with Guard(Ban(aten=("aten::_softmax",))) as guard, guard.watch_memory():
         (x @ x).exp().sum()
     import gc
 

@@ -38,7 +38,6 @@ from study.kata.bans import (
     Ban,
     BannedCall,
     Guard,
-    MemoryWatch,
     seal,
     sealed_already,
     tampering,
@@ -392,9 +391,9 @@ def _run_cases(chan: socket.socket, fn: Callable[..., Any], drive: Callable[...,
     memory: list[Any] = []
 
     def watched(*args: Any, **kwargs: Any) -> Any:
-        with MemoryWatch() as mw:
+        with guard.watch_memory() as report:  # this case's guard (set below, per case)
             result = fn(*args, **kwargs)
-        memory.append(mw.report)
+        memory.append(report)
         return result
 
     i = -1
