@@ -87,26 +87,40 @@ def check_constraints(c: sqlite3.Connection, table: str) -> list[str]:
     return out
 
 
+def verify_checks(c: sqlite3.Connection, table: str, rows: str | None = None) -> None:
+    """Scan `rows` (a table with `table`'s columns; by default `table` itself) for a row
+    that breaks one of `table`'s CHECK constraints: sqlite3.IntegrityError if one does."""
+    exprs = check_constraints(c, table)
+    if not exprs:
+        return
+    bad = c.execute(f"SELECT rowid FROM {rows or table} WHERE "
+                    + " OR ".join(f"NOT ({e})" for e in exprs) + " LIMIT 1").fetchone()
+    if bad is not None:
+        raise sqlite3.IntegrityError(f"CHECK constraint failed: {table} (row {bad[0]})")
+
+
 @contextmanager
-def checks_after(c: sqlite3.Connection, tables: Sequence[str]) -> Iterator[None]:
-    """The CHECK constraints of `tables` verified once, in one scan of each after a bulk
-    write, instead of for every row as it goes in (where they cost more than the insert
-    itself). A row that breaks one fails the write with sqlite3.IntegrityError, as it
-    would have on its way in."""
+def checks_off(c: sqlite3.Connection) -> Iterator[None]:
+    """No CHECK constraints for the length of a bulk write whose rows were verified
+    (`verify_checks`) or will be."""
     before = c.execute("PRAGMA ignore_check_constraints").fetchone()[0]
     c.execute("PRAGMA ignore_check_constraints = ON")
     try:
         yield
     finally:
         c.execute(f"PRAGMA ignore_check_constraints = {int(before)}")
+
+
+@contextmanager
+def checks_after(c: sqlite3.Connection, tables: Sequence[str]) -> Iterator[None]:
+    """The CHECK constraints of `tables` verified once, in one scan of each after a bulk
+    write, instead of for every row as it goes in (where they cost more than the insert
+    itself). A row that breaks one fails the write with sqlite3.IntegrityError, as it
+    would have on its way in."""
+    with checks_off(c):
+        yield
     for table in tables:
-        exprs = check_constraints(c, table)
-        if not exprs:
-            continue
-        bad = c.execute(f"SELECT rowid FROM {table} WHERE "
-                        + " OR ".join(f"NOT ({e})" for e in exprs) + " LIMIT 1").fetchone()
-        if bad is not None:
-            raise sqlite3.IntegrityError(f"CHECK constraint failed: {table} (row {bad[0]})")
+        verify_checks(c, table)
 
 
 @contextmanager

@@ -40,7 +40,7 @@ from typing import Any
 
 import orjson
 
-from study.bulk import bulk_mode, checks_after, indexes_deferred, insert_many
+from study.bulk import bulk_mode, checks_off, indexes_deferred, insert_many, verify_checks
 from study.clock import EARLIEST, LATEST, to_ms
 from study.errors import StudyError
 from study.store import REPLAY_SELECT, Replay, Store, _state_params
@@ -258,6 +258,16 @@ def sync(store: Store, folder: Path, home: Path | None = None,
     """Exchange events with `folder` (checked by `check_dir`): read every device's whole
     segments, merge what is new, replay the items it touches, then write this device's
     news as one new segment; with `home`, settings too."""
+    own_dir = folder / store.client_id
+    ahead = _ExportAhead(store, own_dir)
+    try:
+        return _sync(store, folder, home, at, ahead)
+    finally:
+        ahead.close()
+
+
+def _sync(store: Store, folder: Path, home: Path | None, at: datetime | None,
+          ahead: _ExportAhead) -> SyncReport:
     report = SyncReport()
     me = store.client_id
     own_dir = folder / me
@@ -305,7 +315,7 @@ def sync(store: Store, folder: Path, home: Path | None = None,
             report.received.update(got)
     finally:
         store.conn.execute("PRAGMA foreign_keys = ON")
-    report.segment = _export(store, own_dir, report)
+    report.segment = _export(store, own_dir, report, ahead)
     if home is not None:
         report.settings_changed = sync_settings(store, folder, home, at)
     return report
@@ -541,7 +551,7 @@ def _move(store: Store, c: sqlite3.Connection, moved: list[tuple[int, str, int, 
     c.execute("DELETE FROM sync_remap")
     c.execute("DELETE FROM sync_rows")
     insert_many(c, "temp.sync_remap", ("old", "new"), remap)
-    insert_many(c, "temp.sync_rows", _REVIEW_COLS.split(", "), rows)
+    _fill(c, rows, big)
     if not (big and replay_here):
         return _rewrite(c, big, bool(remap)), None
     # The log after the move, in id order: the rows that stay, then the moved ones in merge
@@ -567,6 +577,15 @@ def _move(store: Store, c: sqlite3.Connection, moved: list[tuple[int, str, int, 
     return params_moved, replay
 
 
+def _fill(c: sqlite3.Connection, rows: list[tuple], big: bool) -> None:
+    """The new records into temp.sync_rows; for a big move, their CHECK constraints
+    verified there (the rows here met them already), so the log's rewrite need not scan
+    every row for them."""
+    insert_many(c, "temp.sync_rows", _REVIEW_COLS.split(", "), rows)
+    if big:
+        verify_checks(c, "reviews", "temp.sync_rows")
+
+
 def _rewrite(c: sqlite3.Connection, big: bool, remapped: bool) -> bool:
     """The SQL part of `_move`: the moved rows here copied (through a temporary table, so
     the log is appended in id order), out of their old places and in at their new ids
@@ -576,10 +595,10 @@ def _rewrite(c: sqlite3.Connection, big: bool, remapped: bool) -> bool:
     c.execute(f"INSERT INTO temp.sync_rows ({_REVIEW_COLS}) SELECT m.new, "
               f"{', '.join('r.' + col for col in _REVIEW_COLS.split(', ')[1:])} "
               "FROM temp.sync_remap m JOIN reviews r ON r.id = m.old")
-    # A big move (a first sync): the log's indexes are built once after the rows, and the
-    # CHECK constraints verified once over the log (every row was checked on its way in,
-    # here or by `_ok_review`).
-    with (checks_after(c, ["reviews"]) if big else contextlib.nullcontext()), \
+    # A big move (a first sync): the log's indexes are built once after the rows, and no
+    # CHECK constraint is evaluated per row: the new records were verified in
+    # temp.sync_rows (_fill), the rows here when they came in.
+    with (checks_off(c) if big else contextlib.nullcontext()), \
             (indexes_deferred(c, "reviews") if big else contextlib.nullcontext()):
         c.execute("DELETE FROM reviews WHERE id IN (SELECT old FROM temp.sync_remap)")
         c.execute(f"INSERT INTO reviews ({_REVIEW_COLS}) SELECT {_REVIEW_COLS} "
@@ -660,10 +679,40 @@ def _replay_items(store: Store, c: sqlite3.Connection, items: Iterable[str]) -> 
     store._put_many(c, out)
 
 
-def _export(store: Store, own_dir: Path, report: SyncReport) -> Path | None:
-    """This device's records not yet in its folder, as one new segment."""
-    me = store.client_id
-    c = store.conn
+# This device's records as a segment's JSON, built by SQLite (json_array per row, in seq
+# order): the whole statement runs without the GIL, so a first sync's 300,000 records are
+# serialised on the other core while this one merges (_ExportAhead).
+_EXPORT_SQL = {
+    "reviews": (
+        "SELECT json_group_array(json(x)), COUNT(*), MAX(seq) FROM (SELECT json_array("
+        "r.seq, r.item_id, r.kind, r.event, r.rating, r.ts, r.day, r.duration_ms, "
+        "r.state_before, u.client_id, u.seq, r.until_ms) AS x, r.seq AS seq FROM reviews r "
+        "LEFT JOIN reviews u ON u.id = r.undoes WHERE r.client_id = ? AND r.seq > ? "
+        "ORDER BY r.seq)"),
+    "attempts": (
+        "SELECT json_group_array(json(x)), COUNT(*), MAX(seq) FROM (SELECT json_array("
+        "a.seq, a.kata_id, a.ts, a.status, a.hints_used, a.duration_ms, a.device, "
+        "a.solution, r.client_id, r.seq) AS x, a.seq AS seq FROM attempts a LEFT JOIN "
+        "reviews r ON r.id = a.review_id WHERE a.client_id = ? AND a.seq > ? ORDER BY a.seq)"),
+    "params": (
+        "SELECT json_group_array(json(x)), COUNT(*), MAX(seq) FROM (SELECT json_array("
+        "p.seq, p.kind, r.client_id, r.seq, p.ts, p.fsrs_version, p.parameters, q.client_id, "
+        "q.seq, p.reviews, p.evaluation) AS x, p.seq AS seq FROM fsrs_params p "
+        "LEFT JOIN reviews r ON r.id = p.after_review "
+        "LEFT JOIN fsrs_params q ON q.id = p.reverts "
+        "WHERE p.client_id = ? AND p.seq > ? ORDER BY p.seq)"),
+}
+
+
+@dataclass
+class _Body:
+    line: bytes  # the segment's records line
+    upto: dict[str, int]  # the last sequence number of each table in it
+    counts: dict[str, int]
+
+
+def _own_upto(own_dir: Path) -> tuple[list[tuple[int, Path]], dict[str, int]]:
+    """This device's segments in DIR, and the last sequence number of each table in them."""
     upto = {"reviews": 0, "attempts": 0, "params": 0}
     segs = _segments(own_dir)
     for _, path in segs:
@@ -673,30 +722,70 @@ def _export(store: Store, own_dir: Path, report: SyncReport) -> Path | None:
                 v = head["upto"].get(t)
                 if isinstance(v, int):
                     upto[t] = max(upto[t], v)
-    body: dict[str, list] = {
-        "reviews": c.execute(
-            "SELECT r.seq, r.item_id, r.kind, r.event, r.rating, r.ts, r.day, r.duration_ms, "
-            "r.state_before, u.client_id, u.seq, r.until_ms FROM reviews r "
-            "LEFT JOIN reviews u ON u.id = r.undoes WHERE r.client_id = ? AND r.seq > ? "
-            "ORDER BY r.seq", (me, upto["reviews"])).fetchall(),
-        "attempts": c.execute(
-            "SELECT a.seq, a.kata_id, a.ts, a.status, a.hints_used, a.duration_ms, a.device, "
-            "a.solution, r.client_id, r.seq FROM attempts a LEFT JOIN reviews r "
-            "ON r.id = a.review_id WHERE a.client_id = ? AND a.seq > ? ORDER BY a.seq",
-            (me, upto["attempts"])).fetchall(),
-        "params": c.execute(
-            "SELECT p.seq, p.kind, r.client_id, r.seq, p.ts, p.fsrs_version, p.parameters, "
-            "q.client_id, q.seq, p.reviews, p.evaluation FROM fsrs_params p "
-            "LEFT JOIN reviews r ON r.id = p.after_review "
-            "LEFT JOIN fsrs_params q ON q.id = p.reverts "
-            "WHERE p.client_id = ? AND p.seq > ? ORDER BY p.seq", (me, upto["params"])).fetchall(),
-    }
-    if not any(body.values()):
+    return segs, upto
+
+
+def _body(c: sqlite3.Connection, me: str, upto: dict[str, int]) -> _Body:
+    """This device's records after `upto`, as a segment's records line."""
+    parts, last, counts = [], {}, {}
+    for table, sql in _EXPORT_SQL.items():
+        rows_json, n, top = c.execute(sql, (me, upto[table])).fetchone()
+        parts.append(f'"{table}":{rows_json}')
+        counts[table] = int(n)
+        last[table] = int(top) if top is not None else upto[table]
+    return _Body(("{" + ",".join(parts) + "}").encode(), last, counts)
+
+
+class _ExportAhead:
+    """This device's news, serialised on another connection (a snapshot from before the
+    merge) in a thread, while the merge runs. The merge leaves this device's records as
+    they are, but for rows it stamps (ones recorded before sync was set up, or during
+    this one): with any unstamped here, nothing is prepared and the export reads after
+    the merge as before."""
+
+    def __init__(self, store: Store, own_dir: Path) -> None:
+        self.segs, self.upto = _own_upto(own_dir)
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-export")
+        self._future = self._pool.submit(self._prepare, store.path, store.client_id)
+
+    def _prepare(self, db: Path, me: str) -> _Body | None:
+        with contextlib.closing(sqlite3.connect(f"{db.as_uri()}?mode=ro", uri=True,
+                                                isolation_level=None)) as c:
+            c.execute("BEGIN")  # one snapshot for every read below
+            for table in ("reviews", "attempts", "fsrs_params"):
+                if c.execute(f"SELECT 1 FROM {table} WHERE seq IS NULL LIMIT 1").fetchone():
+                    return None
+            return _body(c, me, self.upto)
+
+    def result(self) -> _Body | None:
+        try:
+            return self._future.result()
+        except sqlite3.Error:
+            return None  # (an old SQLite without JSON functions, say) read after the merge
+        finally:
+            self._pool.shutdown()
+
+    def close(self) -> None:
+        """A sync that failed: the thread ends with its query, and nothing waits for it."""
+        self._pool.shutdown(wait=False)
+
+
+def _export(store: Store, own_dir: Path, report: SyncReport,
+            ahead: _ExportAhead | None = None) -> Path | None:
+    """This device's records not yet in its folder, as one new segment (prepared `ahead`
+    where it could be)."""
+    me = store.client_id
+    body = ahead.result() if ahead is not None else None
+    if ahead is not None and body is not None:
+        segs, upto = ahead.segs, ahead.upto
+    else:
+        segs, upto = _own_upto(own_dir)
+        body = _body(store.conn, me, upto)
+    if not any(body.counts.values()):
         return None
-    new_upto = {t: (rows[-1][0] if rows else upto[t]) for t, rows in body.items()}
-    head = {"format": FORMAT, "version": VERSION, "device": me, "upto": new_upto,
+    head = {"format": FORMAT, "version": VERSION, "device": me, "upto": body.upto,
             "from": {t: upto[t] + 1 for t in upto}}
-    line = orjson.dumps(body)  # compact UTF-8, as json.dumps(separators=(",", ":"))
+    line = body.line
     data = b"\n".join([json.dumps(head).encode(), line,
                        json.dumps({"sha256": hashlib.sha256(line).hexdigest()}).encode()]) + b"\n"
     number = (segs[-1][0] + 1) if segs else 1
@@ -711,8 +800,8 @@ def _export(store: Store, own_dir: Path, report: SyncReport) -> Path | None:
         raise SyncError(f"cannot write to the sync folder {own_dir}: "
                         f"{exc.strerror or exc}; nothing was lost, the next sync sends it"
                         ) from None
-    for t, rows in body.items():
-        report.sent[t] = len(rows)
+    for t, n in body.counts.items():
+        report.sent[t] = n
     return path
 
 

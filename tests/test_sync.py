@@ -387,3 +387,40 @@ def test_a_home_restored_from_an_old_backup_takes_its_own_events_back(tmp_path: 
     assert h == history(b)
     assert [r[1] for r in h] == [1, 2, 3, 4]
     assert states(a) == states(b) == rebuilt(a)
+
+
+def test_the_export_prepared_ahead_is_the_export(tmp_path: Path) -> None:
+    """A device whose records are all stamped (it synced with another folder) has its news
+    serialised on another connection while the merge runs: the segment holds exactly
+    what the export after the merge would (undo references, attempts, parameter sets);
+    with a record not stamped yet, the export reads after the merge as before."""
+    first, second = tmp_path / "one", tmp_path / "two"
+    first.mkdir()
+    second.mkdir()
+    a = open_store(tmp_path / "a.db")
+    a.grade("c1", "card", 3, T0)
+    rid = a.grade("c2", "card", 2, T0 + timedelta(minutes=1)).review_id
+    a.undo(rid, T0 + timedelta(minutes=2))
+    a.record_attempt("k1", T0 + timedelta(minutes=3), "passed", 1, 900, "cpu", "def f(): 'é'")
+    a.adopt_parameters("card", None, T0 + timedelta(minutes=4))
+    sync(a, first)  # stamps everything
+    zero = {"reviews": 0, "attempts": 0, "params": 0}
+    expected = syncmod._body(a.conn, a.client_id, zero)
+    ahead = syncmod._ExportAhead(a, second / a.client_id)
+    prepared = ahead.result()
+    assert prepared is not None and prepared == expected
+    assert prepared.counts == {"reviews": 3, "attempts": 1, "params": 1}
+    report = sync(a, second)
+    assert report.sent == {"reviews": 3, "attempts": 1, "params": 1}
+    line = report.segment.read_bytes().split(b"\n")[1] if report.segment else b""
+    assert line == expected.line
+    b = open_store(tmp_path / "b.db")
+    sync(b, second)
+    assert history(b) == history(a) and states(b) == states(a)
+
+    a.grade("c3", "card", 4, T0 + timedelta(minutes=5))  # not stamped until a sync
+    ahead = syncmod._ExportAhead(a, second / a.client_id)
+    assert ahead.result() is None
+    assert sync(a, second).sent["reviews"] == 1
+    sync(b, second)
+    assert history(b) == history(a) and states(b) == states(a)
