@@ -1,3 +1,3 @@
-from study.cli import main
+from study.cli import run
 
-raise SystemExit(main())
+run()

@@ -20,8 +20,8 @@ from typing import Any
 from study import __version__
 from study.discovery import KATA_FILES, discover
 from study.models import Content, ContentIndex, Problem
+from study.paths import CACHE_DIR
 
-CACHE_DIR = "cache"
 INDEX_FILE = "content-index.pickle"
 FULL_FILE = "content-full.pickle"
 

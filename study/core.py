@@ -85,14 +85,12 @@ def open_study(
     home: str | Path | None = None,
     settings: Settings | None = None,
     roots: list[tuple[Path, str]] | None = None,
-    loaded: tuple[ContentIndex, list[Problem], Callable[[], Content]] | None = None,
 ) -> Study:
     """Open the study home (created if missing). Content problems are kept, not raised.
 
     `settings` and `roots` (content directories with their origin) let tests
     and tools inject their own instead of the home's settings file and the
-    bundled content; `loaded`, the content as `cached_load` gave it (for the home's
-    settings) to a caller that needed it first.
+    bundled content.
     """
     home_path = ensure_home(resolve_home(home))
     settings = settings or load_settings(home_path)
@@ -109,8 +107,7 @@ def open_study(
         srs = make_srs(settings)
         store.srs, store.days = srs, days
     try:
-        index, problems, full = (loaded if loaded and not store.finished_import else
-                                 _load(home_path, settings, roots))
+        index, problems, full = _load(home_path, settings, roots)
     except BaseException:
         store.close()
         raise

@@ -11,6 +11,8 @@ if TYPE_CHECKING:
 
 CONTENT_FOLDERS = ("content", "cards", "exercises")
 DB_FILE = "study.db"  # in the home: the review log and everything derived from it
+SETTINGS_FILE = "settings.toml"  # in the home
+CACHE_DIR = "cache"  # in the home: what can be rebuilt from the files
 WORKSPACE = "workspace"  # in the home: the learner's kata files, one folder per kata
 
 

@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from study.errors import SettingsError
+from study.paths import SETTINGS_FILE
 
-SETTINGS_FILE = "settings.toml"
 MAX_SETTINGS_BYTES = 1_000_000
 
 

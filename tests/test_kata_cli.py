@@ -204,3 +204,40 @@ def test_a_check_right_after_a_stop_starts_a_fresh_worker(world: dict) -> None:
         assert client.stop()
         rc, data = check_json(world, world["kata"] / "solution.py")
         assert (rc, data["status"]) == (0, "pass"), data
+
+
+@pytest.mark.parametrize("argv", [
+    ["kata", "check", "softmax"], ["--home", "/tmp/h", "kata", "check", "softmax", "--json"],
+    ["--home=/tmp/h", "kata", "list", "--topic", "t"], ["kata", "grade", "softmax", "good"],
+])
+def test_the_kata_commands_parse_alike_with_their_parser_alone(argv: list[str]) -> None:
+    """`study kata ...` builds the kata group's parser only (a twentieth of the time); it
+    reads every kata command as the whole parser does."""
+    from study.cli import _command_of, build_parser
+
+    assert _command_of(argv) == "kata"
+    alone, whole = (vars(p.parse_args(argv)) for p in (build_parser("kata"), build_parser()))
+    assert alone == whole
+
+
+def test_a_check_sent_early_from_stale_knowledge_is_sent_again(world: dict) -> None:
+    """A check goes to the judge before the settings and content are read, from what the
+    last check kept; when the kata has changed since (here: the kept function name and
+    time limit are wrong), that early check is dropped and the right one sent."""
+    from study.cli.kata import LAUNCH_FILE
+
+    rc, _ = check_json(world, world["kata"] / "solution.py")
+    assert rc == 0
+    kept = world["home"] / "cache" / LAUNCH_FILE
+    data = json.loads(kept.read_text())
+    right = data["katas"]["softmax-fast"]
+    data["katas"]["softmax-fast"] = [right[0], "not_softmax", right[2], 1]
+    kept.write_text(json.dumps(data))
+    rc, out = check_json(world, world["kata"] / "solution.py")
+    assert rc == 0 and out["status"] == "pass", out
+    assert json.loads(kept.read_text())["katas"]["softmax-fast"] == right  # kept anew
+    # A settings file changed since: nothing is sent early (the file's stamp differs).
+    settings = world["home"] / "settings.toml"
+    settings.write_text(settings.read_text() if settings.exists() else "")
+    rc, out = check_json(world, world["kata"] / "solution.py")
+    assert rc == 0 and out["status"] == "pass", out

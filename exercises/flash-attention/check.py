@@ -45,9 +45,9 @@ def cases():
     yield _case("d = 1", 1, 1, 3, 37, 1, 4, seed=30)
     yield _case("T > S, odd sizes", 1, 1, 100, 270, 8, 64, seed=40)
     yield _case("causal, T = S = 150, block 16", 1, 2, 150, 150, 16, 16, seed=50, causal=True)
-    yield _case("causal, block_size = 1", 1, 1, 40, 40, 8, 1, seed=60, causal=True)
+    yield _case("causal, block_size = 1", 1, 1, 24, 24, 8, 1, seed=60, causal=True)
     yield _case("causal, T = S = 300, block 64", 1, 1, 300, 300, 32, 64, seed=70, causal=True)
-    yield _case("S = 613, much larger than block 8", 2, 2, 150, 613, 16, 8, seed=80)
+    yield _case("S = 613, much larger than block 16", 2, 2, 150, 613, 16, 16, seed=80)
     yield _case("large scores (up to ~150): the running max matters", 1, 2, 160, 530, 32, 64,
                 seed=90, scale=6.0)
     yield _case("causal with large scores", 1, 2, 130, 130, 16, 16, seed=100, causal=True,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from study.errors import UsageError
 
@@ -14,11 +14,10 @@ if TYPE_CHECKING:
 __all__ = ["UsageError", "open_study_for"]
 
 
-def open_study_for(args: argparse.Namespace, loaded: Any = None) -> Study:
-    """`loaded`: the content (index, problems, full) when the command read it already."""
+def open_study_for(args: argparse.Namespace) -> Study:
     from study.core import open_study
 
-    study = open_study(args.home, loaded=loaded)
+    study = open_study(args.home)
     if study.problems:
         print(f"study: warning: {len(study.problems)} content problem(s) skipped; "
               "run `study content check`", file=sys.stderr)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -206,38 +207,102 @@ def _print_result(result: CheckResult, limit: int = 3) -> None:
         print(f"  note: the sandbox's {name} protection is {state}")
 
 
-def _send_early(args: argparse.Namespace) -> tuple[Any, Any, dict] | None:
-    """The check on its way to the judge before the database is opened: the request needs
-    the settings and the content's index only, and the CLI's own opening (the store, the
-    scheduler, the plan) then runs while the judge works. (the loaded content, the pending
-    check, the request), or None where the request cannot be made this early (an
-    unknown kata, a missing file: the usual path says what is wrong)."""
-    from study.contentcache import cached_load
-    from study.kata.client import KataClient, hidden_paths
-    from study.paths import DB_FILE, content_roots, kata_workspace, resolve_home
-    from study.settings import load_settings
+# What a check needs from the settings and the content, kept from the last check: the
+# next one is sent before any of them is read (the settings' TOML, the content's index
+# and the stat of every content file take 25 ms). Checked against the real thing while
+# the judge works; anything that differs sends the check again.
+LAUNCH_FILE = "kata-launch.json"
+
+
+def _launch_key() -> list[Any]:
+    """What the cache depends on beyond the settings file: the environment's overrides."""
+    return sorted([k, v] for k, v in os.environ.items()
+                  if k.startswith("STUDY_") and k != "STUDY_NOW")
+
+
+def _settings_stamp(home: Path) -> list[int] | None:
+    from study.paths import SETTINGS_FILE
+
+    try:
+        st = (home / SETTINGS_FILE).stat()
+    except OSError:
+        return None
+    return [st.st_mtime_ns, st.st_size]
+
+
+def _launch_data(study: Any, stamp: list[int] | None) -> dict[str, Any]:
+    from study.core import content_roots
+
+    return {"settings": stamp, "env": _launch_key(),
+            "hidden": _hidden(study.home, content_roots(study.settings, study.home)),
+            "device": study.settings.kata_device,
+            "katas": {k.id: _kata_fields(k) for k in study.index.katas.values()}}
+
+
+def _kata_fields(kata: Any) -> list[Any]:
+    return [str(kata.folder), kata.function, kata.signature, kata.timeout_s]
+
+
+def _hidden(home: Path, roots: list[tuple[Path, str]]) -> list[str]:
+    from study.kata.client import hidden_paths
+
+    return hidden_paths(home, [r for r, _ in roots])
+
+
+def _save_launch(study: Any, stamp: list[int] | None, known: dict[str, Any] | None) -> None:
+    """Keep what the next check needs (when it changed): a cache, so no fsync."""
+    from study.paths import CACHE_DIR
+
+    data = _launch_data(study, stamp)
+    if data == known:
+        return
+    path = study.home / CACHE_DIR / LAUNCH_FILE
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(json.dumps(data), encoding="utf-8")
+        os.replace(tmp, path)
+
+
+def _send_early(args: argparse.Namespace) -> tuple[Any, dict, Any] | None:
+    """The check on its way to the judge before the settings, the content or the database
+    are read, from what the last check kept (LAUNCH_FILE): (the pending check, the
+    request, what was kept), or None where nothing fits (a new home, a changed settings
+    file or environment, a kata not seen before, a missing file: the usual path)."""
+    from study.kata.client import KataClient
+    from study.paths import CACHE_DIR, DB_FILE, kata_workspace, resolve_home
 
     home = resolve_home(args.home)
-    if not (home / DB_FILE).is_file():
-        return None  # a new home: the usual path makes it
-    settings = load_settings(home)
-    roots = content_roots(settings, home)
-    loaded = cached_load(roots, home)
-    kata = loaded[0].katas.get(args.id)
-    if kata is None:
+    try:
+        known = json.loads((home / CACHE_DIR / LAUNCH_FILE).read_text(encoding="utf-8"))
+        fields = known["katas"].get(args.id)
+    except (OSError, ValueError, KeyError, AttributeError):
         return None
-    solution = (Path(args.solution) if args.solution else
-                kata_workspace(home, kata.id, kata.function))
+    if (fields is None or known.get("settings") != _settings_stamp(home)
+            or known.get("env") != _launch_key() or not (home / DB_FILE).is_file()):
+        return None
+    folder, function, signature, timeout_s = fields
+    solution = Path(args.solution) if args.solution else kata_workspace(home, args.id, function)
     try:
         source = solution.read_text(encoding="utf-8", errors="replace")
     except OSError:
         return None
-    solution = solution.resolve()
-    request = {"kata": kata.id, "folder": str(kata.folder), "function": kata.function,
-               "signature": kata.signature, "solution": str(solution), "source": source,
-               "device": args.device or settings.kata_device, "timeout_s": kata.timeout_s,
-               "hidden": hidden_paths(home, [r for r, _ in roots])}
-    return loaded, KataClient(home).submit(request), request
+    request = {"kata": args.id, "folder": folder, "function": function,
+               "signature": signature, "solution": str(solution.resolve()), "source": source,
+               "device": args.device or known["device"], "timeout_s": timeout_s,
+               "hidden": known["hidden"]}
+    return KataClient(home).submit(request), request, known
+
+
+def _still_right(study: Any, kata: Any, request: dict, args: argparse.Namespace) -> bool:
+    """Was the request sent early the one the home's settings and content make now?"""
+    from study.core import content_roots
+
+    return (_kata_fields(kata) == [request["folder"], request["function"],
+                                   request["signature"], request["timeout_s"]]
+            and request["device"] == (args.device or study.settings.kata_device)
+            and request["hidden"] == _hidden(study.home,
+                                             content_roots(study.settings, study.home)))
 
 
 def cmd_kata_check(args: argparse.Namespace) -> int:
@@ -245,15 +310,20 @@ def cmd_kata_check(args: argparse.Namespace) -> int:
     from study.katas import record
     from study.scheduler import RATING_NAMES, format_interval
 
-    with open_study_for(args, early[0] if early else None) as study:
+    stamp = None
+    with open_study_for(args) as study:
         kata = _kata(study, args.id)
-        if early is not None:
-            request = early[2]
-            result = _answer(early[1].result(), args.json)
+        if early is not None and _still_right(study, kata, early[1], args):
+            request = early[1]
+            result = _answer(early[0].result(), args.json)
         else:
+            if early is not None:
+                early[0].cancel()  # sent with what has changed since: not this check's
+            stamp = _settings_stamp(study.home)
             solution = _solution_path(study, kata, args.solution)
             request = _check_request(study, kata, solution, args.device)
             result = _run_check(study, request, args.json)
+            _save_launch(study, stamp, early[2] if early is not None else None)
         now = study.now()
         rec = record(study, kata, result, request["source"], now)
         if args.json:
@@ -392,7 +462,7 @@ def register(sub: Any) -> None:
     s.add_argument("--device", choices=("cpu", "cuda", "auto"),
                    help="where to run (default: the kata_device setting)")
     s.add_argument("--json", action="store_true", help="print one JSON object")
-    s.set_defaults(func=cmd_kata_check)
+    s.set_defaults(func=cmd_kata_check, quick_exit=True)
     s = ksub.add_parser("hint", help="reveal the next hint (counted against the grade)")
     s.add_argument("id")
     s.set_defaults(func=cmd_kata_hint)

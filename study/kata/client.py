@@ -294,6 +294,13 @@ class PendingCheck:
             if s is not None:
                 s.close()
 
+    def cancel(self) -> None:
+        """Never mind the answer (the request turned out stale): the connection closes,
+        and the worker's answer goes nowhere."""
+        sent, self._sent = self._sent, None
+        if sent is not None:
+            sent[0].close()
+
     def result(self) -> CheckResult:
         """The judge's answer (as `KataClient.check` gives it)."""
         sent, self._sent = self._sent, None
