@@ -145,7 +145,14 @@ UPDATE fsrs_params SET seq = id;
 CREATE UNIQUE INDEX fsrs_params_device_seq ON fsrs_params (client_id, seq);
 """
 
-MIGRATIONS: list[str] = [V1, V2, V3, V4, V5, V6]
+V7 = """
+-- reviews_day_event (V4) serves every lookup by day that reviews_day did (day is its
+-- first column); one index less to keep up on every write, and to build when a big
+-- sync or import writes the log anew.
+DROP INDEX IF EXISTS reviews_day;
+"""
+
+MIGRATIONS: list[str] = [V1, V2, V3, V4, V5, V6, V7]
 LATEST = len(MIGRATIONS)
 
 

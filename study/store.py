@@ -618,7 +618,7 @@ class Store:
         rows = self.conn.execute(
             # by day first: a recent window is a small part of the log
             f"SELECT item_id, COALESCE(SUM(rating > 1), 0), COUNT(*) FROM reviews "
-            f"INDEXED BY reviews_day "
+            f"INDEXED BY reviews_day_event "
             f"WHERE day >= ? AND state_before = ? AND {self._LIVE_GRADES} GROUP BY item_id",
             (since_day, REVIEW)).fetchall()
         return {r[0]: (int(r[1]), int(r[2])) for r in rows}
