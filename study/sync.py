@@ -391,36 +391,41 @@ def _merge(store: Store, c: sqlite3.Connection, incoming: dict[str, list[dict[st
         for table in per:
             nxt = have.get((table, dev), 0) + 1
             for body in bodies:
-                for row in body.get(table, []):
-                    if row[0] < nxt:
-                        continue
-                    if row[0] > nxt:
-                        break  # a gap: wait for the segment that fills it
-                    per[table].append(row)
-                    nxt += 1
+                rows = body.get(table, [])
+                if not rows:
+                    continue
+                # a segment's records run in sequence (_read_segment): what is new in it
+                # is a slice, unless it starts after a gap (it waits for the segment
+                # that fills it)
+                start = nxt - rows[0][0]
+                if 0 <= start < len(rows):
+                    per[table].extend(rows[start:])
+                    nxt = rows[-1][0] + 1
         new[dev] = per
     # a record whose reference (an undone event, a linked review, the review a parameter
     # set follows) is not here yet waits, with the rest of its device's records
     changed = True
     while changed:
         changed = False
-        known = {(dev, r[0]) for dev, per in new.items() for r in per["reviews"]}
-        pknown = {(dev, r[0]) for dev, per in new.items() for r in per["params"]}
+        batches: dict[str, set[tuple[str, int]]] = {}  # made when a reference asks
 
-        def here(dev: str | None, seq: int | None, table: str, batch: set) -> bool:
-            if dev is None or seq is None:
+        def here(dev: str | None, seq: int | None, table: str,
+                 batches: dict[str, set[tuple[str, int]]] = batches) -> bool:
+            if dev is None or seq is None or seq <= have.get((table, dev), 0):
                 return True
-            return (dev, seq) in batch or seq <= have.get((table, dev), 0)
+            if table not in batches:
+                batches[table] = {(d, r[0]) for d, per in new.items() for r in per[table]}
+            return (dev, seq) in batches[table]
 
         for per in new.values():
-            for table, refs in (("reviews", ((9, 10, "reviews", known),)),
-                                ("attempts", ((8, 9, "reviews", known),)),
-                                ("params", ((2, 3, "reviews", known), (7, 8, "params", pknown)))):
+            for table, refs in (("reviews", ((9, 10, "reviews"),)),
+                                ("attempts", ((8, 9, "reviews"),)),
+                                ("params", ((2, 3, "reviews"), (7, 8, "params")))):
                 rows = per[table]
-                for a, b, t, k in refs:
+                for a, b, t in refs:
                     # most records refer to nothing (a grade undoes nothing)
                     for i, r in enumerate(rows):
-                        if r[a] is not None and not here(r[a], r[b], t, k):
+                        if r[a] is not None and not here(r[a], r[b], t):
                             del rows[i:]
                             changed = True
                             break
@@ -459,10 +464,11 @@ def _merge(store: Store, c: sqlite3.Connection, incoming: dict[str, list[dict[st
         n_later = c.execute("SELECT COUNT(*) FROM reviews INDEXED BY reviews_merge_order "
                             "WHERE ord_ts >= ?", (k0[0],)).fetchone()[0]
         how = "NOT INDEXED" if n_later > BIG_MOVE else "INDEXED BY reviews_merge_order"
+        first_ts, first_key = k0[0], k0[:3]
         later = [r for r in c.execute(
             "SELECT ord_ts, client_id, seq, id, item_id, kind, event, rating, ts, until_ms "
-            f"FROM reviews {how} WHERE ord_ts >= ? ORDER BY id", (k0[0],))
-            if (r[0], r[1], r[2]) >= k0[:3]]
+            f"FROM reviews {how} WHERE ord_ts >= ? ORDER BY id", (first_ts,))
+            if r[0] > first_ts or (r[0], r[1], r[2]) >= first_key]
         merged = sorted([(r[0], r[1], r[2], -1 - i) for i, r in enumerate(later)] + entries)
         # rows already in place at the front stay; the rest are written anew, in order
         keep = 0
