@@ -764,3 +764,31 @@ def test_the_sandbox_host_holds_no_secret_and_no_checker(tmp_path: Path) -> None
             assert what not in held
     finally:
         KataClient(home).stop()
+
+
+def test_the_standard_librarys_own_uses_of_frames_still_work(world: dict) -> None:
+    """What takes a frame for itself (a TypeVar's or namedtuple's module name, an Enum,
+    logging's caller, traceback.format_exc) still works for a solution: only a frame that
+    would reach the learner's code is refused."""
+    path = world["attacks"] / "stdlib_frames.py"
+    path.write_text(textwrap.dedent("""
+        import collections, enum, logging, traceback, typing, warnings
+        import torch
+        T = typing.TypeVar("T")
+        Pair = collections.namedtuple("Pair", "a b")
+        Color = enum.Enum("Color", "RED GREEN")
+
+        def softmax(x, dim=-1):
+            try:
+                raise ValueError("shown, then handled")
+            except ValueError:
+                text = traceback.format_exc()
+            assert "shown, then handled" in text
+            logging.getLogger("kata").warning("a warning from %s", Pair(1, 2).a)
+            warnings.warn("careful", stacklevel=2)
+            z = x - x.amax(dim=dim, keepdim=True)
+            return z.exp() / z.exp().sum(dim=dim, keepdim=True)
+    """))
+    out = _run(world, "kata", "check", "softmax-fast", "--solution", str(path), "--json")
+    data = json.loads(out.stdout)
+    assert out.returncode == 0 and data["status"] == "pass", data
