@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from rich.markup import escape
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -132,9 +132,7 @@ class DashboardScreen(StudyScreen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         app = self.study_app
         if action in NEEDS_STUDY:
-            # While the home opens (today's counts may be on screen already), a key waits
-            # for it (_when_open) rather than being lost.
-            return app.study is not None or (app.open_error is None and not self.failed)
+            return app.study is not None  # while it opens, on_key keeps such a key
         if action == "edit_settings":
             return app.study is None and app.settings_file is not None
         if action == "settings":
@@ -184,6 +182,15 @@ class DashboardScreen(StudyScreen[None]):
     def _reload(self) -> None:
         self.loaded = False
         self._load()
+
+    def on_key(self, event: events.Key) -> None:
+        """While the home opens (today's counts may be on screen already), a key for what
+        needs it waits for it rather than being lost; it runs once the home is open."""
+        app = self.study_app
+        action = _WAITING_KEYS.get(event.key)
+        if action and app.study is None and app.open_error is None and not self.failed:
+            self._queued = action
+            event.stop()
 
     # The app's actions, through the screen: `check_action` above decides what is offered.
     def _when_open(self, action: str) -> bool:
@@ -315,3 +322,9 @@ class DashboardScreen(StudyScreen[None]):
             ret = f"{row.retention:.0%}" if row.retention is not None else "–"
             table.add_row(row.title, f"{bar} {row.started}/{row.items}", str(row.mature), ret,
                           key=row.track)
+
+
+# The keys for what needs the open home, and their actions: pressed while it opens, they
+# wait for it (DashboardScreen.on_key).
+_WAITING_KEYS = {b.key: b.action for b in DashboardScreen.BINDINGS
+                 if isinstance(b, Binding) and b.action in NEEDS_STUDY}
