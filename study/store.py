@@ -110,6 +110,7 @@ class Replay:
         self._switches = list(switches)
         self._folds: dict[str, object] | None = None
         self._next: int | None = None
+        self._rows: list[tuple[Any, ...]] | None = None  # see rows()
         if self._switches:
             self._folds = {k: srs.fold_with(k, None) for k in ("card", "kata")}
             self._next = self._switches[0][0]
@@ -128,6 +129,7 @@ class Replay:
     def feed_rows(self, rows: Iterable[Sequence[Any]]) -> None:
         """`feed` for many log rows in `LOG_COLUMNS` order (a rebuild, an import, a sync):
         the same steps, with the lookups hoisted out of a loop that runs per event."""
+        self._rows = None
         items, start, step, undone = self.items, self._start, self._step, self.undone
         folds = self._folds
         for rid, item_id, kind, event, rating, ts, _, _, _, _, _, until_ms in rows:
@@ -145,6 +147,7 @@ class Replay:
 
     def feed(self, item_id: str, kind: str, event: str, rating: int | None, ts: int,
              until_ms: int | None, rid: int) -> None:
+        self._rows = None
         if self._next is not None and rid > self._next:
             self._switch(rid)
         entry = self.items.get(item_id)
@@ -156,17 +159,25 @@ class Replay:
         if event != "undo" and rid not in self.undone:
             self._step(entry[0], event, rating, ts, until_ms)
 
+    def rows(self) -> list[tuple[Any, ...]]:
+        """The replayed states as item_state rows (worked out once: a sync does it while
+        another thread still rewrites the log)."""
+        if self._rows is None:
+            out = []
+            for item_id, (acc, last) in self.items.items():
+                state = self.srs.fold_end(item_id, acc)
+                if state is not None:
+                    out.append(_state_params(state, last))
+            self._rows = out
+        return self._rows
+
     def write(self, store: Store, c: sqlite3.Connection) -> int:
         """Replace item_state with the replayed states; returns how many."""
         if self._folds is None and store.param_switches(c):
             # fed without the logged parameter sets (an import): replay as rebuild does
             return store._rebuild_in(c)
         c.execute("DELETE FROM item_state")
-        out = []
-        for item_id, (acc, last) in self.items.items():
-            state = self.srs.fold_end(item_id, acc)
-            if state is not None:
-                out.append(_state_params(state, last))
+        out = self.rows()
         store._put_many(c, out)
         return len(out)
 

@@ -578,6 +578,7 @@ def _move(store: Store, c: sqlite3.Connection, moved: list[tuple[int, str, int, 
                 (n, r[1], r[2], r[3], r[4], r[5], None, None, None, None, None, r[11])
                 for n, (_, _, _, pos) in enumerate(moved, base + 1)
                 for r in (later[-1 - pos] if pos < 0 else foreign[pos],))
+            replay.rows()  # the states to write, while the rewrite finishes
         finally:
             params_moved = rewrite.result()  # the connection is this thread's again
     return params_moved, replay
