@@ -371,10 +371,30 @@ def _stamp(c: sqlite3.Connection, me: str, own_upto: dict[str, int],
             nxt[dev] += 1
         if table == "reviews":
             first = rows[0][0]
-            c.executemany("UPDATE reviews SET seq = ?, ord_ts = ? WHERE id = ?", out)
+            if len(out) > STAMP_IN_SQL:
+                _stamp_reviews_in_sql(c, out)
+            else:
+                c.executemany("UPDATE reviews SET seq = ?, ord_ts = ? WHERE id = ?", out)
         else:
             c.executemany(f"UPDATE {key} SET seq = ? WHERE id = ?", out)
     return first
+
+
+# More review rows than this to stamp (a device's first sync): one UPDATE in SQLite
+# instead of one per row (1.7 s for 300,000 rows, most of it per-statement work).
+STAMP_IN_SQL = 5_000
+
+
+def _stamp_reviews_in_sql(c: sqlite3.Connection, out: list[tuple]) -> None:
+    """`UPDATE reviews SET seq, ord_ts` for every (seq, ord_ts, id) of `out`, through a
+    temporary table and one UPDATE ... FROM."""
+    c.execute("CREATE TEMP TABLE IF NOT EXISTS sync_stamps "
+              "(id INTEGER PRIMARY KEY, seq INTEGER NOT NULL, ord_ts INTEGER)")
+    c.execute("DELETE FROM temp.sync_stamps")
+    insert_many(c, "temp.sync_stamps", ("seq", "ord_ts", "id"), out)
+    c.execute("UPDATE reviews SET seq = s.seq, ord_ts = s.ord_ts FROM temp.sync_stamps s "
+              "WHERE reviews.id = s.id")
+    c.execute("DELETE FROM temp.sync_stamps")
 
 
 _REVIEW_COLS = ("id, item_id, kind, event, rating, ts, day, duration_ms, client_id, "

@@ -295,10 +295,12 @@ def test_three_homes_converge(tmp_path_factory: pytest.TempPathFactory, ops: lis
 def test_three_homes_converge_when_every_move_is_big(
         tmp_path_factory: pytest.TempPathFactory, ops: list, skew: list[int],
         final: list[int]) -> None:
-    """The first-sync path (indexes rebuilt after the move, the CHECK constraints verified
-    once, the log replayed while another thread rewrites it) on every move."""
+    """The first-sync path (indexes rebuilt after the move, the new records' CHECK
+    constraints verified in the temporary table, the log replayed while another thread
+    rewrites it, the stamps set by one UPDATE) on every move."""
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(syncmod, "BIG_MOVE", 0)
+        mp.setattr(syncmod, "STAMP_IN_SQL", 0)
         _converge(tmp_path_factory.mktemp("big"), ops, skew, final)
 
 
