@@ -209,13 +209,15 @@ def _ok_review(r: list) -> bool:
     if event == "undo":  # names the event it undoes by its device and sequence
         return (rating is None and type(undo_dev) is str and _opt_dev(undo_dev)
                 and type(undo_seq) is int and 0 < undo_seq <= _INT_MAX)
-    return event in EVENTS and rating is None and undo_dev is None and undo_seq is None
+    return (type(event) is str and event in EVENTS and rating is None and undo_dev is None
+            and undo_seq is None)
 
 
 def _ok_attempt(r: list) -> bool:
     # seq, kata, ts, status, hints, duration, device, solution, review dev, review seq
     return (len(r) == 10 and _int(r[0]) and r[0] > 0 and isinstance(r[1], str)
-            and _int(r[2]) and r[3] in STATUSES and _int(r[4]) and _opt_int(r[5])
+            and _int(r[2]) and type(r[3]) is str and r[3] in STATUSES and _int(r[4])
+            and _opt_int(r[5])
             and (r[6] is None or isinstance(r[6], str))
             and (r[7] is None or isinstance(r[7], str)) and _opt_dev(r[8]) and _opt_int(r[9]))
 

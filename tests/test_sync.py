@@ -426,3 +426,25 @@ def test_the_export_prepared_ahead_is_the_export(tmp_path: Path) -> None:
     assert sync(a, second).sent["reviews"] == 1
     sync(b, second)
     assert history(b) == history(a) and states(b) == states(a)
+
+
+@pytest.mark.parametrize(("table", "row"), [
+    ("reviews", [1, "c1", "card", [], None, 1_700_000_000_000, 738_000, None, None, None,
+                 None, None]),
+    ("attempts", [1, "k1", 1_700_000_000_000, {"passed": 1}, 0, None, None, None, None,
+                  None]),
+])
+def test_a_record_with_a_list_where_a_name_belongs_is_malformed(tmp_path: Path, table: str,
+                                                                row: list) -> None:
+    """JSON that decodes to a list or an object where an event or status name belongs:
+    the segment is malformed (skipped with a warning), never a crash of the sync."""
+    import hashlib
+    import json
+
+    body = json.dumps({"reviews": [], "attempts": [], "params": [], table: [row]}).encode()
+    head = {"format": syncmod.FORMAT, "version": syncmod.VERSION, "device": "dev-1"}
+    path = tmp_path / "seg-00000001.jsonl"
+    path.write_bytes(json.dumps(head).encode() + b"\n" + body + b"\n" + json.dumps(
+        {"sha256": hashlib.sha256(body).hexdigest()}).encode() + b"\n")
+    with pytest.raises(ValueError, match="malformed"):
+        syncmod._read_segment(path, "dev-1")
