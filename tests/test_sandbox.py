@@ -792,3 +792,38 @@ def test_the_standard_librarys_own_uses_of_frames_still_work(world: dict) -> Non
     out = _run(world, "kata", "check", "softmax-fast", "--solution", str(path), "--json")
     data = json.loads(out.stdout)
     assert out.returncode == 0 and data["status"] == "pass", data
+
+
+_SWITCH_ROUTES = {
+    # the stand-ins' closures held the originals
+    "closure": ("got = [c.cell_contents for n in ('_DisableTorchDispatch', "
+                "'DisableTorchFunction') for c in (getattr(torch._C, n).__closure__ or ()) "
+                "if callable(c.cell_contents)]\noff = got[:2]"),
+    # the stand-ins' module holds the way to them
+    "globals": ("get = torch._C._DisableTorchDispatch.__globals__['_original']\n"
+                "off = [get(i) for i in range(40)]"),
+    # a function made from a stand-in's own code, to pass for one
+    "code": ("import types\nf = torch._C._DisableTorchDispatch\n"
+             "g = types.FunctionType(f.__code__, f.__globals__, 'x', None, f.__closure__)\n"
+             "off = [g]"),
+}
+
+
+@pytest.mark.parametrize("route", sorted(_SWITCH_ROUTES))
+def test_the_guards_switches_cannot_be_had_without_being_reported(world: dict,
+                                                                   route: str) -> None:
+    """The originals of the switches that turn the guards off (torch._C's
+    DisableTorchFunction, _DisableTorchDispatch, ...) are held by the audit hook alone: a
+    stand-in's closure, its module's globals and a copy of its code lead to none."""
+    _attempt(world, f"switches-{route}", _attack(f"""
+        import contextlib
+        try:
+{textwrap.indent(_SWITCH_ROUTES[route], " " * 12)}
+            with contextlib.ExitStack() as stack:
+                for o in off:
+                    with contextlib.suppress(Exception):
+                        stack.enter_context(o())
+                stolen = torch.softmax(x, dim)
+        except Exception:
+            pass
+    """))

@@ -39,6 +39,7 @@ _DENIED_IMPORTS = {"ctypes", "_ctypes", "cffi", "_cffi_backend", "sqlite3", "_sq
 # The interpreter's frames: from one, f_back leads to the sandbox's own frames and their
 # variables (the memory watch of a case, the channel's sender). Tracers and profilers are
 # handed frames too.
+ORIGINAL_EVENT = "study.kata.original"  # bans.ORIGINAL_EVENT (audit imports no torch)
 _TRACING = frozenset({"sys._current_frames", "sys._current_exceptions", "sys.settrace",
                       "sys.setprofile"})
 DRIVE_FILE = "drive.py"  # the name a kata's drive runs under in the sandbox (the checker's)
@@ -55,7 +56,10 @@ def _under(path: str, roots: list[str]) -> bool:
     return any(path == r or path.startswith(r + os.sep) for r in roots)
 
 
-def install(writable: list[Path], hidden: list[Path]) -> None:
+def install(writable: list[Path], hidden: list[Path],
+            sealed: tuple[list[Any], Any, Any, set[int]] | None = None) -> None:
+    """`sealed`: from bans.hide_originals; the hook keeps the originals of the guards'
+    switches and gives one only to a stand-in's call (its `_original`)."""
     write_roots = [str(p.resolve()) for p in writable]
     hidden_roots = [str(p.resolve()) for p in hidden]
     # Whose code asked: torch's and the kata engine's own code may do what a solution may
@@ -123,12 +127,32 @@ def install(writable: list[Path], hidden: list[Path]) -> None:
         raise SandboxDenied(f"{what} is not available to a kata solution (the sandbox refused "
                             f"it)")
 
+    originals, original_code, stand_in_code, unread = sealed or ([], None, None, set())
+
+    def answer_stand_in(args: tuple[Any, ...]) -> None:
+        walking[0] = True
+        try:
+            if len(args) != 2 or type(args[0]) is not int or type(args[1]) is not list:
+                return
+            asking = sys._getframe(2)  # _original's frame, called by a stand-in's
+            caller = asking.f_back
+            if (asking.f_code is original_code and caller is not None
+                    and caller.f_code is stand_in_code and 0 <= args[0] < len(originals)):
+                args[1].append(originals[args[0]])
+        finally:
+            walking[0] = False
+
     def hook(event: str, args: tuple[Any, ...]) -> None:
         if walking[0]:
             return
         if event == "object.__getattr__":  # frequent (every frame walk reads f_code)
             if len(args) > 1 and args[1] in _FRAME_ATTRS and frame_to_learner():
                 deny(_FRAMES)
+            if len(args) > 1 and args[1] == "__code__" and id(args[0]) in unread:
+                deny("reading the code of the checker's guards")
+            return
+        if event == ORIGINAL_EVENT:
+            answer_stand_in(args)
             return
         if event == "sys._getframe":
             if frame_to_learner():

@@ -317,16 +317,48 @@ _TRUSTED_DIRS = (os.path.join(os.path.dirname(torch.__file__), ""),
 
 
 def _seal_one(original: Any, name: str) -> Any:
+    # The stand-in holds a slot, not the original: in the sandbox the originals live in
+    # the audit hook alone (hide_originals), where no Python code can reach them.
+    slot = len(_SWITCHES)
+    _SWITCHES.append(original)
+
     def sealed(*args: Any, **kwargs: Any) -> Any:
         if not _trusted(sys._getframe(1).f_code.co_filename):
             _TAMPERING.append(name)
             for report in on_tampering:
                 report(name)
-        return original(*args, **kwargs)
+        return _original(slot)(*args, **kwargs)
 
     sealed.__name__ = getattr(original, "__name__", name)
     _SEALED.add(id(sealed))
     return sealed
+
+
+def _original(slot: int) -> Any:
+    if _SWITCHES:
+        return _SWITCHES[slot]
+    box: list[Any] = []
+    sys.audit(ORIGINAL_EVENT, slot, box)  # the hook answers a stand-in's call only
+    if not box:
+        raise RuntimeError("the guards' switches are sealed")
+    return box[0]
+
+
+ORIGINAL_EVENT = "study.kata.original"
+_SWITCHES: list[Any] = []  # the switches' originals, by slot (until hide_originals)
+
+
+def hide_originals() -> tuple[list[Any], Any, Any, set[int]]:
+    """Hand the sealed switches' originals over and keep no reference to them here: (the
+    originals by slot, the code of `_original` and of a stand-in, whose frames alone the
+    audit hook answers, and the ids of the functions whose code must stay unread)."""
+    originals = list(_SWITCHES)
+    _SWITCHES.clear()
+    _STAND_INS.clear()
+    stand_in_code = next(c for c in _seal_one.__code__.co_consts
+                         if isinstance(c, type(_seal_one.__code__)) and c.co_name == "sealed")
+    return (originals, _original.__code__, stand_in_code,
+            {*_SEALED, id(_seal_one), id(_original)})
 
 
 # The ops registered before the learner's code runs (set by seal()); None: no such rule.
@@ -387,7 +419,7 @@ def sealed_already(ours: int = 0) -> bool:
 
 # id(original switch) -> (the original, its sealed stand-in).
 _STAND_INS: dict[int, tuple[Any, Any]] = {}
-_SEALED: set[int] = set()  # ids of the stand-ins (kept alive by _STAND_INS)
+_SEALED: set[int] = set()  # ids of the stand-ins (kept alive where they were put)
 _SCANNED: set[str] = set()  # torch modules whose references to the switches were replaced
 _OPS_AT = -1  # len(sys.modules) when the ops were last frozen
 

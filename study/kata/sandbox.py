@@ -357,7 +357,7 @@ def confine_self(job: dict[str, Any], tmp: Path, device: torch.device) -> dict[s
             report[name] = layer(policy)
         except Exception as exc:  # noqa: BLE001 - a layer that fails is reported, not hidden
             report[name] = f"failed ({exc.__class__.__name__}: {exc})"
-    audit.install(writable=[tmp], hidden=hidden)
+    audit.install(writable=[tmp], hidden=hidden, sealed=bans.hide_originals())
     report["audit hooks"] = "on"
     return report
 
