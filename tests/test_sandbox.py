@@ -827,3 +827,21 @@ def test_the_guards_switches_cannot_be_had_without_being_reported(world: dict,
         except Exception:
             pass
     """))
+
+
+def test_no_module_of_the_sandbox_keeps_a_switch_unsealed(world: dict) -> None:
+    """A name the guards' own module imported before sealing (the dispatch mode stack's
+    getter) was reachable through a stand-in's globals: with it, the guard objects, and
+    emptying their ban let torch.softmax through."""
+    _attempt(world, "switches-module-name", _attack("""
+        try:
+            g = torch._C._DisableTorchDispatch.__globals__
+            for mode in g["_get_current_dispatch_mode_stack"]():
+                rec = getattr(mode, "rec", None)  # shared with the function guard
+                if rec is not None:
+                    rec.family, rec.aten, rec.functions, rec._known = None, set(), {}, {}
+                    rec.module_paths = ()
+            stolen = torch.softmax(x, dim)
+        except Exception:
+            pass
+    """))

@@ -29,8 +29,9 @@ from types import FrameType
 from typing import Any
 
 import torch
+import torch.utils._python_dispatch as python_dispatch
 from torch.overrides import TorchFunctionMode
-from torch.utils._python_dispatch import TorchDispatchMode, _get_current_dispatch_mode_stack
+from torch.utils._python_dispatch import TorchDispatchMode
 
 
 @dataclass(frozen=True)
@@ -481,7 +482,8 @@ class Guard:
             return
         intact = (
             (_FunctionGuard.__torch_function__, _DispatchGuard.__torch_dispatch__) == _ORIGINALS
-            and self._dmode in _get_current_dispatch_mode_stack()
+            # through the module (sealed): a name of our own would hold the original
+            and self._dmode in python_dispatch._get_current_dispatch_mode_stack()
             and self._fmode in torch.overrides._get_current_function_mode_stack()
         )
         try:
