@@ -29,6 +29,16 @@ def slow(srs: Srs, item_id: str, kind: str, events: list) -> ItemState | None:
     return state if events else None
 
 
+def timed(history: list, start: int) -> list[tuple]:
+    """(event, rating, ts, until) from drawn (event, rating, gap, until offset) steps."""
+    ts, events = start, []
+    for ev, rating, gap, until in history:
+        ts += gap
+        events.append((ev, rating if ev == "grade" else None, ts,
+                       ts + until if ev == "bury" else None))
+    return events
+
+
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     history=st.lists(event, min_size=0, max_size=40),
@@ -42,12 +52,7 @@ def test_fold_equals_apply(history: list, kind: str, retention: float, max_ivl: 
                            leech: tuple[int, str], item_id: str) -> None:
     srs = Srs(SchedulerConfig(desired_retention=retention, maximum_interval=max_ivl,
                               leech_threshold=leech[0], leech_action=leech[1]))
-    ts = T0
-    events = []
-    for ev, rating, gap, until in history:
-        ts += gap
-        events.append((ev, rating if ev == "grade" else None, ts,
-                       ts + until if ev == "bury" else None))
+    events = timed(history, T0)
     assert srs.fold(item_id, kind, events) == slow(srs, item_id, kind, events)
 
 
@@ -82,10 +87,5 @@ def test_the_plain_product_is_exact_below_the_fast_path_bound(ms: int) -> None:
 def test_fold_equals_apply_at_the_ends_of_time(history: list, start: int) -> None:
     """Across the fast path's bound (2106) and far beyond it, the fold still equals apply."""
     srs = Srs()
-    ts = start
-    events = []
-    for ev, rating, gap, until in history:
-        ts += gap
-        events.append((ev, rating if ev == "grade" else None, ts,
-                       ts + until if ev == "bury" else None))
+    events = timed(history, start)
     assert srs.fold("x", "card", events) == slow(srs, "x", "card", events)

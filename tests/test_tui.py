@@ -11,9 +11,12 @@ from pathlib import Path
 import pytest
 from tui_helpers import (
     Clock,
+    add_card,
+    answer,
     begin,
     check_result,
     opened,
+    reach,
     running,
     settle,
     stored,
@@ -48,20 +51,6 @@ def text_of(app, selector: str) -> str:  # type: ignore[no-untyped-def]
 
 def markdown_of(app, selector: str) -> str:  # type: ignore[no-untyped-def]
     return app.screen.query_one(selector).source
-
-
-async def answer(app, pilot, rating: str = "3") -> str:  # type: ignore[no-untyped-def]
-    """Reveal (or answer) the card on screen and grade it; returns its id."""
-    screen = app.screen
-    item_id = screen.entry.item.id
-    card = app.study.content.card_for(item_id)
-    if card.type == "typed":
-        await pilot.press(*card.answers[0], "enter")
-    else:
-        await pilot.press("space")
-    await pilot.press(rating)
-    await pilot.pause()
-    return item_id
 
 
 async def test_dashboard_shows_todays_plan(home: Path, root: Path) -> None:
@@ -558,16 +547,11 @@ async def test_kata_screen_warms_the_worker(home: Path, root: Path,
 
 async def test_a_long_card_scrolls_with_the_keys(home: Path, root: Path) -> None:
     long_text = "\n\n".join(f"paragraph {i} of a long explanation" for i in range(60))
-    extra = root / "cards" / "basics" / "alpha-long.yaml"
-    extra.write_text("topic: alpha\ncards:\n  - id: a-long\n    type: basic\n"
-                     "    front: A card with a long back\n    back: |\n"
-                     + "".join(f"      {line}\n" for line in long_text.splitlines())
-                     + "    tags: []\n    source: test\n")
+    add_card(root, "a-long", "A card with a long back", long_text)
     async with running(home, root, new_per_day=20, size=(80, 24)) as (app, pilot):
         await begin(pilot)
         screen = app.screen
-        while screen.entry.item.id != "a-long":
-            await answer(app, pilot)
+        await reach(app, pilot, "a-long")
         await pilot.press("space")
         await pilot.pause()
         card = screen.query_one("#card")

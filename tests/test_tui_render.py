@@ -12,7 +12,7 @@ import pytest
 from rich.console import Console
 from textual.app import App, ComposeResult
 from textual.widgets import Input
-from tui_helpers import begin, running, settle
+from tui_helpers import add_card, begin, reach, running, settle
 
 from study import cardtext
 from study.tui.screens.browse import BrowseScreen
@@ -118,21 +118,28 @@ async def test_the_footer_hides_the_letter_keys_while_a_box_has_focus_without_re
         assert {k.key for k in footer.query("FooterKey") if k.display} == shown
 
 
-async def test_browse_lists_a_page_first_then_the_rest_and_a_search_typed_meanwhile_waits(
-        home: Path, root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+async def browse_by_pages(app, pilot, monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+                          *typed: str) -> BrowseScreen:
+    """Open Browse building its list itself, three rows a page (`typed` pressed before the
+    whole list is there), and wait until the list is complete."""
     from study.tui.screens import browse as screen
 
     monkeypatch.setattr(screen, "PAGE", 3)
     monkeypatch.setattr(screen, "_last", None)
     monkeypatch.setattr(screen, "prebuild", lambda app: None)  # Browse builds it itself
+    await pilot.press("b", *typed)
+    await pilot.pause()
+    await settle(app)
+    await pilot.pause()
+    browse = app.screen
+    assert isinstance(browse, BrowseScreen) and browse.complete
+    return browse
+
+
+async def test_browse_lists_a_page_first_then_the_rest_and_a_search_typed_meanwhile_waits(
+        home: Path, root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     async with running(home, root, size=(120, 40)) as (app, pilot):
-        await pilot.press("b")
-        await pilot.press(*"beta")  # typed before the whole list is there
-        await pilot.pause()
-        await settle(app)
-        await pilot.pause()
-        browse = app.screen
-        assert isinstance(browse, BrowseScreen) and browse.complete
+        browse = await browse_by_pages(app, pilot, monkeypatch, *"beta")  # typed meanwhile
         ids = [r.item.id for r in browse.shown]
         assert ids and all(i.startswith("b-") for i in ids)  # the search, on every row
         assert str(browse.query_one("#browse-count").render()) == \
@@ -144,18 +151,8 @@ async def test_browse_lists_a_page_first_then_the_rest_and_a_search_typed_meanwh
 
 async def test_browse_keeps_its_first_page_and_cursor_when_the_rest_arrives(
         home: Path, root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from study.tui.screens import browse as screen
-
-    monkeypatch.setattr(screen, "PAGE", 3)
-    monkeypatch.setattr(screen, "_last", None)
-    monkeypatch.setattr(screen, "prebuild", lambda app: None)  # Browse builds it itself
     async with running(home, root, size=(120, 40)) as (app, pilot):
-        await pilot.press("b")
-        await pilot.pause()
-        await settle(app)
-        await pilot.pause()
-        browse = app.screen
-        assert isinstance(browse, BrowseScreen) and browse.complete
+        browse = await browse_by_pages(app, pilot, monkeypatch)
         table = browse.query_one("#items")
         assert table.row_count == 3 and len(browse.shown) > 6  # the rest, by pages
         assert str(browse.query_one("#browse-count").render()) == \
@@ -166,25 +163,11 @@ async def test_browse_keeps_its_first_page_and_cursor_when_the_rest_arrives(
 
 
 async def test_a_card_with_code_is_drawn_in_the_review(home: Path, root: Path) -> None:
-    extra = root / "cards" / "basics" / "alpha-code.yaml"
-    extra.write_text("topic: alpha\ncards:\n  - id: a-code\n    type: basic\n"
-                     "    front: What does $x^2$ print?\n    back: |\n"
-                     + "".join(f"      {line}\n" for line in CARD.splitlines())
-                     + "    tags: []\n    source: test\n")
+    add_card(root, "a-code", "What does $x^2$ print?", CARD)
     async with running(home, root, new_per_day=20, size=(80, 24)) as (app, pilot):
         await begin(pilot)
         screen = app.screen
-        for _ in range(20):
-            if screen.entry.item.id == "a-code":
-                break
-            card = app.study.content.card_for(screen.entry.item.id)
-            if card.type == "typed":
-                await pilot.press(*card.answers[0], "enter")
-            else:
-                await pilot.press("space")
-            await pilot.press("3")
-            await pilot.pause()
-        assert screen.entry.item.id == "a-code"
+        await reach(app, pilot, "a-code")
         await pilot.press("space")
         await pilot.pause()
         back = screen.query_one("#back", CardMarkdown)

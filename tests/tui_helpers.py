@@ -109,3 +109,35 @@ def check_result(kata: str, passed: bool, tests: list[tuple[str, bool, str]] | N
                 "tests": [{"name": n, "passed": p, "message": m} for n, p, m in cases]}
     return CheckResult(kata, "pass" if passed else "fail", device="cpu", duration_s=0.1,
                        tests=[TestResult(n, "pass" if p else "fail", m) for n, p, m in cases])
+
+
+async def answer(app, pilot, rating: str = "3") -> str:  # type: ignore[no-untyped-def]
+    """Reveal (or answer) the card on screen and grade it; returns its id."""
+    screen = app.screen
+    item_id = screen.entry.item.id
+    card = app.study.content.card_for(item_id)
+    if card.type == "typed":
+        await pilot.press(*card.answers[0], "enter")
+    else:
+        await pilot.press("space")
+    await pilot.press(rating)
+    await pilot.pause()
+    return item_id
+
+
+async def reach(app, pilot, card_id: str, grades: int = 40) -> None:  # type: ignore[no-untyped-def]
+    """Grade the cards before `card_id` (Good) until it is the one on screen."""
+    for _ in range(grades):
+        if app.screen.entry.item.id == card_id:
+            return
+        await answer(app, pilot)
+    assert app.screen.entry.item.id == card_id
+
+
+def add_card(root: Path, card_id: str, front: str, back: str) -> None:
+    """A basic card on topic alpha, in a file of its own under `root`'s cards."""
+    (root / "cards" / "basics" / f"{card_id}.yaml").write_text(
+        f"topic: alpha\ncards:\n  - id: {card_id}\n    type: basic\n"
+        f"    front: {front}\n    back: |\n"
+        + "".join(f"      {line}\n" for line in back.splitlines())
+        + "    tags: []\n    source: test\n")
