@@ -1,13 +1,15 @@
 """Speed of the headless core on a big synthetic home.
 
-    python benchmarks/bench_core.py [--fresh] [--quick]
+    python benchmarks/bench_core.py [--fresh] [--quick] [--no-sync]
 
 Generates (once, under benchmarks/.work/) a home with a user content directory of
 10,000 cards and 300,000 reviews over two years, and a 1,000,000-review export,
 then prints a table of timings (and peak memory) against the targets, with the
 baselines (the implementations before the durability work, kept below) measured
 in the same run. Targets live here, not in the unit tests. --quick skips the
-slow baseline import (about 50 s and 1.4 GB).
+slow baseline import (about 50 s and 1.4 GB). Then `benchmarks/bench_sync.py`'s table:
+a first full sync and an incremental one between two homes of 300,000 reviews each
+(--no-sync skips it).
 
 Last measured on the shared 2-core VM (2026-12-07, other sessions running, load
 1.7-2.5): `study import json` of 1M reviews 9.1-10.1 s in this table (best 8.0 s,
@@ -240,6 +242,8 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--fresh", action="store_true", help="regenerate the synthetic home")
     ap.add_argument("--quick", action="store_true", help="skip the baseline import")
+    ap.add_argument("--no-sync", action="store_true",
+                    help="skip the sync figures (benchmarks/bench_sync.py, a few minutes)")
     ap.add_argument("--legacy-import", metavar="FILE", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.legacy_import:
@@ -342,6 +346,12 @@ def main() -> int:
     ok &= same == "yes"
     print(f"\nhome: {len(study.items)} items, {n_reviews} reviews; "
           f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
+    if not args.no_sync:  # `study sync`'s targets, with their own table
+        import bench_sync
+
+        print("\nsync: two devices with 300,000 reviews each (benchmarks/bench_sync.py)",
+              flush=True)
+        ok &= bench_sync.main() == 0
     return 0 if ok else 1
 
 

@@ -137,14 +137,21 @@ def main() -> int:
 def run(work: Path) -> int:
     start = to_ms(NOW - timedelta(days=730))
     span = to_ms(NOW) - start - 86_400_000
-    a0, b0 = work / "a0.db", work / "b0.db"
+    a0, b0, b0s = work / "a0.db", work / "b0.db", work / "b0s.db"
     print(f"generating two homes of {N_REVIEWS} reviews each ...", flush=True)
     fill(a0, N_REVIEWS, 1, start, span, stamped=True)
-    fill(b0, N_REVIEWS, 2, start, span, stamped=True)
+    fill(b0, N_REVIEWS, 2, start, span, stamped=False)  # never synced: as graded
     folder0 = work / "shared0"
     folder0.mkdir()
     with Store(a0, Srs(), DAYS) as a:
         sync(a, folder0)  # A's 300k are in the folder; B has not seen them yet
+    # B with its records stamped already (it synced with some other folder before)
+    shutil.copy(b0, b0s)
+    other = work / "other"
+    other.mkdir()
+    with Store(b0s, Srs(), DAYS) as b:
+        sync(b, other)
+    shutil.rmtree(other)
 
     def copies(tag: str, a_db: Path, b_db: Path, folder: Path) -> tuple[Path, Path]:
         d = work / tag
@@ -175,8 +182,12 @@ def run(work: Path) -> int:
     store.close()
     rows.append(("baseline: rebuild of the merged 600k log",
                  timed(lambda: Store(merged, Srs(), DAYS), rebuild_close), None))
-    rows.append(("first full sync (300k in, 300k here)",
-                 timed_sync(lambda: copies("full", a0, b0, folder0)), 5.0))
+    print("first full sync, B's 300k never stamped:", flush=True)
+    rows.append(("first full sync (300k in, 300k out)",
+                 timed_sync(lambda: copies("full", a0, b0, folder0), 5), 5.0))
+    print("first full sync, B's 300k stamped before:", flush=True)
+    rows.append(("  the same, B's records stamped before",
+                 timed_sync(lambda: copies("full", a0, b0s, folder0)), 5.0))
 
     # incremental: both synced fully; then 1,000 new reviews on each side
     a1, b1, folder1 = work / "a1.db", work / "b1.db", work / "shared1"
@@ -192,12 +203,11 @@ def run(work: Path) -> int:
     fill(b1, N_NEW, 4, recent, 3_600_000 * 20, stamped=False)
     with Store(a1, Srs(), DAYS) as a:
         sync(a, folder1)  # A's 1,000 are in the folder
+    print("incremental sync:", flush=True)
     rows.append(("incremental sync (1,000 in, 1,000 out)",
                  timed_sync(lambda: copies("inc", a1, b1, folder1)), 1.0))
 
     # the two sides agree
-    d = work / "check"
-    d.mkdir()
     store, folder = fresh("check", a1, b1, folder1)
     sync(store, folder)
     with Store(a1, Srs(), DAYS) as a:
@@ -218,7 +228,7 @@ def run(work: Path) -> int:
         tgt = f"{target:.1f} s" if target else "-"
         print(f"{name:<46}{secs:>9.2f} s{tgt:>10}  {'yes' if passed else 'NO'}")
     print(f"\nafter syncing both ways: {n} events, identical history and states: {same}")
-    print(f"machine: Python {sys.version.split()[0]}")
+    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
     return 0 if ok and same else 1
 
 

@@ -87,10 +87,13 @@ def check_constraints(c: sqlite3.Connection, table: str) -> list[str]:
     return out
 
 
-def verify_checks(c: sqlite3.Connection, table: str, rows: str | None = None) -> None:
+def verify_checks(c: sqlite3.Connection, table: str, rows: str | None = None,
+                  exprs: Sequence[str] | None = None) -> None:
     """Scan `rows` (a table with `table`'s columns; by default `table` itself) for a row
-    that breaks one of `table`'s CHECK constraints: sqlite3.IntegrityError if one does."""
-    exprs = check_constraints(c, table)
+    that breaks one of `table`'s CHECK constraints (`exprs`: those, read before, where
+    `c` is another database's connection): sqlite3.IntegrityError if one does."""
+    if exprs is None:
+        exprs = check_constraints(c, table)
     if not exprs:
         return
     bad = c.execute(f"SELECT rowid FROM {rows or table} WHERE "

@@ -145,6 +145,28 @@ class Replay:
             if event != "undo" and rid not in undone:
                 step(entry[0], event, rating, ts, until_ms)
 
+    def feed_numbered(self, ids: Iterable[int], rows: Iterable[Sequence[Any]]) -> None:
+        """`feed_rows` for rows whose log id is not their first value but the matching one
+        of `ids` (a sync feeds the log as it will be, from rows in a segment record's
+        layout, which has the item, kind, event, rating and time where a log row has them,
+        and until_ms last). The loop is `feed_rows`' own, repeated: it runs per event."""
+        self._rows = None
+        items, start, step, undone = self.items, self._start, self._step, self.undone
+        folds = self._folds
+        for rid, (_, item_id, kind, event, rating, ts, _, _, _, _, _, until_ms) in zip(
+                ids, rows, strict=True):
+            if self._next is not None and rid > self._next:
+                self._switch(rid)
+            entry = items.get(item_id)
+            if entry is None:
+                entry = items[item_id] = [start(kind), rid]
+                if folds is not None:
+                    entry[0][1] = folds[kind]
+            else:
+                entry[1] = rid
+            if event != "undo" and rid not in undone:
+                step(entry[0], event, rating, ts, until_ms)
+
     def feed(self, item_id: str, kind: str, event: str, rating: int | None, ts: int,
              until_ms: int | None, rid: int) -> None:
         self._rows = None

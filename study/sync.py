@@ -20,19 +20,30 @@ timestamps, so a clock set back cannot reorder its own events), then device id.
 The store keeps that order as its id order, so everything that replays or reads
 the log in id order (rebuild, undo, the parameter switches) sees the same
 history on every device that has the same events.
+
+A device's rows get their sequence (a "stamp") at the sync after they were
+written, numbered after the device's own segments in DIR (a restored home waits
+until those are whole). A first sync between two big homes does its work on both
+cores: SQLite numbers this device's rows while Python reads the segments; this
+device's segment is serialised by SQLite on a second connection, from a snapshot
+of the log as the sync's transaction found it, with the numbering the sync gives;
+the new records are staged by a second connection while the log's moved rows are
+copied and deleted; and the log is replayed while SQLite rewrites it.
 """
 
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import json
 import operator
 import os
 import re
 import sqlite3
-from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -40,7 +51,14 @@ from typing import Any
 
 import orjson
 
-from study.bulk import bulk_mode, checks_off, indexes_deferred, insert_many, verify_checks
+from study.bulk import (
+    bulk_mode,
+    check_constraints,
+    checks_off,
+    indexes_deferred,
+    insert_many,
+    verify_checks,
+)
 from study.clock import EARLIEST, LATEST, to_ms
 from study.errors import StudyError
 from study.store import REPLAY_SELECT, Replay, Store, _state_params
@@ -132,7 +150,7 @@ def _read_segment(path: Path, device: str) -> dict[str, Any]:
         head, foot = json.loads(lines[0]), json.loads(lines[2])
     except ValueError:
         raise ValueError("is incomplete (still being copied?)") from None
-    if not isinstance(foot, dict) or foot.get("sha256") != hashlib.sha256(lines[1]).hexdigest():
+    if not isinstance(foot, dict) or not isinstance(foot.get("sha256"), str):
         raise ValueError("is incomplete (still being copied?)")
     if not isinstance(head, dict) or head.get("format") != FORMAT:
         raise ValueError("is not a study sync segment")
@@ -140,12 +158,19 @@ def _read_segment(path: Path, device: str) -> dict[str, Any]:
         raise ValueError(f"has sync version {head.get('version')!r}; upgrade study")
     if head.get("device") != device:
         raise ValueError("names another device than its folder")
+    # A big segment's hash is worked out on another thread (hashlib holds no GIL) while
+    # this one parses it; a segment cut short fails it whatever the parse made of it.
+    digest = _digest_apart(lines[1])
     try:
         # orjson: several times faster on a first sync's 300,000 records; what it reads
         # otherwise than json (an integer past 64 bits) no record check lets through
         body = orjson.loads(lines[1])
     except ValueError as exc:
+        if digest() != foot["sha256"]:
+            raise ValueError("is incomplete (still being copied?)") from None
         raise ValueError(f"is not valid JSON ({exc})") from None
+    if digest() != foot["sha256"]:
+        raise ValueError("is incomplete (still being copied?)")
     if not isinstance(body, dict):
         raise ValueError("has no records")
     for table, check in (("reviews", _ok_review), ("attempts", _ok_attempt),
@@ -170,6 +195,18 @@ def _read_segment(path: Path, device: str) -> dict[str, Any]:
 
 
 _FIRST = operator.itemgetter(0)
+
+
+def _digest_apart(data: bytes) -> Callable[[], str]:
+    """The SHA-256 of `data` in hex, through a function that waits for it: worked out on
+    another thread when `data` is big enough to be worth one."""
+    if len(data) < 1 << 20:
+        value = hashlib.sha256(data).hexdigest()
+        return lambda: value
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-digest")
+    future = pool.submit(lambda: hashlib.sha256(data).hexdigest())
+    pool.shutdown(wait=False)
+    return future.result
 
 
 _INT_MIN, _INT_MAX = -(2**63), 2**63 - 1  # what SQLite can store
@@ -200,7 +237,8 @@ def _ok_review(r: list) -> bool:
             and (kind == "card" or kind == "kata")
             and type(ts) is int and _MS_MIN <= ts <= _MS_MAX
             and type(day) is int and _DAY_MIN <= day <= _DAY_MAX
-            and (dur is None or _int(dur)) and (before is None or _int(before))
+            and (dur is None or (type(dur) is int and _INT_MIN <= dur <= _INT_MAX))
+            and (before is None or (type(before) is int and _INT_MIN <= before <= _INT_MAX))
             and (until is None or (type(until) is int and _MS_MIN <= until <= _MS_MAX))):
         return False
     if event == "grade":
@@ -260,67 +298,138 @@ def sync(store: Store, folder: Path, home: Path | None = None,
     """Exchange events with `folder` (checked by `check_dir`): read every device's whole
     segments, merge what is new, replay the items it touches, then write this device's
     news as one new segment; with `home`, settings too."""
-    own_dir = folder / store.client_id
-    ahead = _ExportAhead(store, own_dir)
+    # The merge moves rows and rewrites every reference to them itself; SQLite's own
+    # checks would scan unindexed child columns once per moved row (minutes on a big log).
+    # No cyclic garbage collection either: a first sync makes a million short-lived
+    # containers that form no cycles, and would trigger it thousands of times.
+    store.conn.execute("PRAGMA foreign_keys = OFF")
+    was_collecting = gc.isenabled()
+    gc.disable()
     try:
-        return _sync(store, folder, home, at, ahead)
+        with contextlib.ExitStack() as jobs:
+            return _sync(store, folder, home, at, jobs)
     finally:
-        ahead.close()
+        if was_collecting:
+            gc.enable()
+        store.conn.execute("PRAGMA foreign_keys = ON")
 
 
 def _sync(store: Store, folder: Path, home: Path | None, at: datetime | None,
-          ahead: _ExportAhead) -> SyncReport:
+          jobs: contextlib.ExitStack) -> SyncReport:
     report = SyncReport()
     me = store.client_id
     own_dir = folder / me
-    incoming: dict[str, list[dict[str, Any]]] = {}
-    have = _have(store.conn)
     own_upto = {"reviews": 0, "attempts": 0, "params": 0}
-    for entry in sorted(os.listdir(folder)):
-        dev_dir = folder / entry
-        if not _DEVICE.fullmatch(entry) or not dev_dir.is_dir():
-            continue
-        if entry != me:
-            report.devices += 1
-        bodies: list[dict[str, Any]] = []
-        for _, path in _segments(dev_dir):
-            head = _header(path)
-            upto = head.get("upto") if head else None
-            if isinstance(upto, dict) and all(
-                    isinstance(upto.get(t), int) and upto[t] <= have.get((t, entry), 0)
-                    for t in own_upto):
-                if entry == me:
-                    for t in own_upto:
-                        own_upto[t] = max(own_upto[t], upto[t])
-                continue  # nothing new in it: not even read
-            try:
-                body = _read_segment(path, entry)
-            except ValueError as exc:
-                report.warnings.append(f"skipped {path}: it {exc}; it is read when whole")
-                break  # later segments of this device wait for this one
-            if entry == me and isinstance(upto, dict):
-                for t in own_upto:
-                    own_upto[t] = max(own_upto[t], int(upto.get(t, 0)))
-            bodies.append(body)
-        if bodies:
-            incoming[entry] = bodies
-    # The merge moves rows and rewrites every reference to them itself; SQLite's own
-    # checks would scan unindexed child columns once per moved row (minutes on a big log).
-    store.conn.execute("PRAGMA foreign_keys = OFF")
-    try:
-        with store.transaction() as c, bulk_mode(c):
-            have = _have(c)  # before stamping: a restored home takes its own events back
-            own_run = max((r[5] for body in incoming.get(me, []) for r in body["reviews"]
-                           if r[0] > have.get(("reviews", me), 0)), default=0)
-            stamped_from = _stamp(c, me, own_upto, own_run)
-            got = _merge(store, c, incoming, stamped_from, have)
-            report.received.update(got)
-    finally:
-        store.conn.execute("PRAGMA foreign_keys = ON")
+    incoming: dict[str, list[dict[str, Any]]] = {}
+    # What a big merge is done with (a million small objects): let go on another thread
+    # while this one commits and writes the export, which hold no GIL.
+    spent: list[object] = [incoming]
+    with store.transaction() as c, bulk_mode(c):
+        have = _have(c)  # before stamping: a restored home takes its own events back
+        # this device's own folder first: what it holds decides how stamping goes
+        own_whole = True
+        if own_dir.is_dir():
+            bodies, own_whole = _read_device(own_dir, me, have, own_upto, report, mine=True)
+            if bodies:
+                incoming[me] = bodies
+        if not own_whole:
+            # A segment of this device's own is still coming (a restored home): its new
+            # records wait, unstamped, so that no number is given that it may hold.
+            report.warnings.append("this device's news go out once its own segments in "
+                                   f"{own_dir} are whole")
+        numbered: Future[tuple[int, str, int] | None] | None = None
+        if me not in incoming and own_whole and _many_unstamped(c, me):
+            # A device's first sync: its whole log is numbered by SQLite (which works
+            # without the GIL) on another thread while this one reads the segments, into
+            # a temporary table that the merge reads the rows' stamps from as it moves
+            # them (the rows it leaves in place are stamped after it).
+            numberer = jobs.enter_context(
+                ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-stamp"))
+            numbered = numberer.submit(_number_unstamped, c, "reviews", me, own_upto, 0,
+                                       "sync_stamps")
+        try:
+            for entry in sorted(os.listdir(folder)):
+                dev_dir = folder / entry
+                if entry == me or not _DEVICE.fullmatch(entry) or not dev_dir.is_dir():
+                    continue
+                report.devices += 1
+                bodies, _ = _read_device(dev_dir, entry, have, own_upto, report)
+                if bodies:
+                    incoming[entry] = bodies
+        finally:
+            if numbered is not None:
+                wait([numbered])  # the connection is this thread's again
+        virtual = numbered.result() if numbered is not None else None
+        # This device's news serialised on another connection while the merge runs, from a
+        # snapshot of the log as this transaction found it (it holds the write lock).
+        ahead = jobs.enter_context(_ExportAhead(store, own_dir, own_upto, own_whole))
+        own_run = max((r[5] for body in incoming.get(me, []) for r in body["reviews"]
+                       if r[0] > have.get(("reviews", me), 0)), default=0)
+        stamped_from = _stamp(c, me, own_upto, own_run, reviews=numbered is None,
+                              hold=None if own_whole else me)
+        got = _merge(store, c, incoming, stamped_from, have, virtual, _stager(jobs), spent)
+        report.received.update(got)
+        # the export's snapshot is taken before this commit, so holds none of it
+        ahead.started()
+        # A big merge rewrote the log (a WAL about the database's size): its checkpoint
+        # runs on another thread while the export is written, not inside this commit.
+        autocheckpoint = c.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
+        big = got["reviews"] > BIG_MOVE and autocheckpoint > 0
+        if big:
+            c.execute("PRAGMA wal_autocheckpoint = 0")
+    del incoming
+    jobs.enter_context(ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-free")
+                       ).submit(spent.clear)
+    if big:
+        store.conn.execute(f"PRAGMA wal_autocheckpoint = {int(autocheckpoint)}")
+        checkpointer = jobs.enter_context(
+            ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-checkpoint"))
+        checkpointer.submit(_checkpoint, store.path)
     report.segment = _export(store, own_dir, report, ahead)
     if home is not None:
         report.settings_changed = sync_settings(store, folder, home, at)
     return report
+
+
+def _stager(jobs: contextlib.ExitStack) -> Callable[[sqlite3.Connection], _Stage]:
+    """A maker of `_Stage`s on the sync's connection, each closed by `jobs` (after the
+    sync's transaction)."""
+    def make(c: sqlite3.Connection) -> _Stage:
+        stage = _Stage(c)
+        jobs.callback(stage.close)
+        return stage
+    return make
+
+
+def _read_device(dev_dir: Path, device: str, have: dict[tuple[str, str], int],
+                 own_upto: dict[str, int], report: SyncReport,
+                 mine: bool = False) -> tuple[list[dict[str, Any]], bool]:
+    """The bodies of a device's segments that hold something new, in order, up to the
+    first that is not whole (a warning; later ones wait for it), and whether none was
+    not whole. For this device's own folder (`mine`), `own_upto` is raised to the last
+    sequence numbers its segments reach (by their headers, whole or not)."""
+    bodies: list[dict[str, Any]] = []
+    waiting = False
+    for _, path in _segments(dev_dir):
+        head = _header(path)
+        upto = head.get("upto") if head else None
+        if mine and isinstance(upto, dict):
+            for t in own_upto:
+                v = upto.get(t)
+                if type(v) is int:
+                    own_upto[t] = max(own_upto[t], v)
+        if waiting:
+            continue
+        if isinstance(upto, dict) and all(
+                isinstance(upto.get(t), int) and upto[t] <= have.get((t, device), 0)
+                for t in own_upto):
+            continue  # nothing new in it: not even read
+        try:
+            bodies.append(_read_segment(path, device))
+        except ValueError as exc:
+            report.warnings.append(f"skipped {path}: it {exc}; it is read when whole")
+            waiting = True  # later segments of this device wait for this one
+    return bodies, not waiting
 
 
 def _have(c: sqlite3.Connection) -> dict[tuple[str, str], int]:
@@ -341,65 +450,127 @@ def _have(c: sqlite3.Connection) -> dict[tuple[str, str], int]:
     return out
 
 
+def _many_unstamped(c: sqlite3.Connection, me: str) -> bool:
+    """Whether more of this device's reviews than STAMP_IN_SQL have no sequence yet (a
+    device's first sync): a few index steps, not a scan."""
+    return bool(c.execute(
+        "SELECT COUNT(*) > ? FROM (SELECT 1 FROM reviews WHERE client_id = ? AND seq IS NULL "
+        "LIMIT ?)", (STAMP_IN_SQL, me, STAMP_IN_SQL + 1)).fetchone()[0])
+
+
 def _stamp(c: sqlite3.Connection, me: str, own_upto: dict[str, int],
-           own_run: int = 0) -> int | None:
+           own_run: int = 0, reviews: bool = True, hold: str | None = None) -> int | None:
     """Give rows written since the last sync their device sequence (and reviews their
-    merge time); returns the smallest review id stamped, or None."""
+    merge time); returns the smallest review id stamped, or None. Without `reviews`, the
+    reviews are left to the caller (numbered apart: _number_unstamped); the rows of
+    device `hold` are left unstamped."""
     first: int | None = None
     for table, key in (("reviews", "reviews"), ("attempts", "attempts"),
                        ("params", "fsrs_params")):
-        rows = c.execute(f"SELECT id, client_id{', ts' if table == 'reviews' else ''} "
-                         f"FROM {key} WHERE seq IS NULL ORDER BY id").fetchall()
+        is_reviews = table == "reviews"
+        if is_reviews and not reviews:
+            continue
+        rows = c.execute(f"SELECT id, client_id{', ts' if is_reviews else ''} "
+                         f"FROM {key} WHERE seq IS NULL AND client_id IS NOT ? ORDER BY id"
+                         + (" LIMIT ?" if is_reviews else ""),
+                         (hold, STAMP_IN_SQL + 1) if is_reviews else (hold,)).fetchall()
         if not rows:
             continue
+        if is_reviews:
+            first = rows[0][0]
+            if len(rows) > STAMP_IN_SQL:
+                _number_unstamped(c, "reviews", me, own_upto, own_run, "sync_stamps", hold)
+                _apply_stamps(c)
+                continue
         nxt: dict[str, int] = {}
         run: dict[str, int] = {}
         out: list[tuple] = []
         for row in rows:
             dev = row[1]
             if dev not in nxt:
-                top = c.execute(f"SELECT seq{', ord_ts' if table == 'reviews' else ''} "
-                                f"FROM {key} WHERE client_id = ? AND seq IS NOT NULL "
-                                "ORDER BY seq DESC LIMIT 1", (dev,)).fetchone()
-                nxt[dev] = max(top[0] if top else 0, own_upto[table] if dev == me else 0) + 1
-                run[dev] = top[1] if top and table == "reviews" else 0
-                if dev == me and table == "reviews":  # after this device's own records
-                    run[dev] = max(run[dev] or 0, own_run)  # that come back from DIR
-            if table == "reviews":
+                nxt[dev], run[dev] = _stamp_base(c, table, dev, me, own_upto, own_run)
+            if is_reviews:
                 run[dev] = max(run[dev], row[2])
                 out.append((nxt[dev], run[dev], row[0]))
             else:
                 out.append((nxt[dev], row[0]))
             nxt[dev] += 1
-        if table == "reviews":
-            first = rows[0][0]
-            if len(out) > STAMP_IN_SQL:
-                _stamp_reviews_in_sql(c, out)
-            else:
-                c.executemany("UPDATE reviews SET seq = ?, ord_ts = ? WHERE id = ?", out)
+        if is_reviews:
+            c.executemany("UPDATE reviews SET seq = ?, ord_ts = ? WHERE id = ?", out)
         else:
             c.executemany(f"UPDATE {key} SET seq = ? WHERE id = ?", out)
     return first
 
 
-# More review rows than this to stamp (a device's first sync): one UPDATE in SQLite
-# instead of one per row (1.7 s for 300,000 rows, most of it per-statement work).
+_TABLE = {"reviews": "reviews", "attempts": "attempts", "params": "fsrs_params"}
+
+
+def _stamp_base(c: sqlite3.Connection, table: str, dev: str, me: str,
+                own_upto: dict[str, int], own_run: int) -> tuple[int, int]:
+    """The sequence number of `dev`'s first unstamped row in `table`, and (reviews) the
+    merge time its rows run on from: after its stamped rows, and for this device after its
+    records in DIR (own_upto, own_run: they come back to a restored home)."""
+    top = c.execute(f"SELECT seq{', ord_ts' if table == 'reviews' else ''} "
+                    f"FROM {_TABLE[table]} WHERE client_id = ? AND seq IS NOT NULL "
+                    "ORDER BY seq DESC LIMIT 1", (dev,)).fetchone()
+    nxt = max(top[0] if top else 0, own_upto[table] if dev == me else 0) + 1
+    run = (top[1] or 0) if top and table == "reviews" else 0
+    if dev == me and table == "reviews":
+        run = max(run, own_run)
+    return nxt, run
+
+
+# More review rows than this to stamp (a device's first sync): numbered by SQLite, not
+# row by row from Python.
 STAMP_IN_SQL = 5_000
 
 
-def _stamp_reviews_in_sql(c: sqlite3.Connection, out: list[tuple]) -> None:
-    """`UPDATE reviews SET seq, ord_ts` for every (seq, ord_ts, id) of `out`, through a
-    temporary table and one UPDATE ... FROM."""
-    c.execute("CREATE TEMP TABLE IF NOT EXISTS sync_stamps "
+def _number_unstamped(c: sqlite3.Connection, table: str, me: str, own_upto: dict[str, int],
+                      own_run: int, into: str,
+                      hold: str | None = None) -> tuple[int, str, int] | None:
+    """`_stamp`'s numbering of every unstamped row of `table` (each device's rows in id
+    order, after `_stamp_base`; a review's merge time the running maximum of its times),
+    worked out by SQLite with window functions into temp table `into` (id, seq, ord_ts),
+    and nothing stamped. Returns the smallest merge key (ord_ts, device, seq) of the
+    reviews numbered, or None. The rows of device `hold` are left out."""
+    key = _TABLE[table]
+    c.execute(f"CREATE TEMP TABLE IF NOT EXISTS {into} "
               "(id INTEGER PRIMARY KEY, seq INTEGER NOT NULL, ord_ts INTEGER)")
-    c.execute("DELETE FROM temp.sync_stamps")
-    insert_many(c, "temp.sync_stamps", ("seq", "ord_ts", "id"), out)
-    # The indexes on seq and ord_ts built again after, one sort each, instead of two
-    # index entries moved per row; the others hold neither column, so stay untouched.
+    c.execute(f"DELETE FROM temp.{into}")
+    # the devices with unstamped rows: one index seek per device, not a scan
+    devices = [dev for (dev,) in c.execute(
+        f"WITH RECURSIVE d(dev) AS (SELECT MIN(client_id) FROM {key} UNION ALL "
+        f"SELECT (SELECT MIN(client_id) FROM {key} WHERE client_id > d.dev) FROM d "
+        "WHERE d.dev IS NOT NULL) SELECT dev FROM d WHERE dev IS NOT NULL AND EXISTS "
+        f"(SELECT 1 FROM {key} WHERE client_id = d.dev AND seq IS NULL)") if dev != hold]
+    first: tuple[int, str, int] | None = None
+    for dev in devices:
+        nxt, run = _stamp_base(c, table, dev, me, own_upto, own_run)
+        merge_time = "MAX(?, MAX(ts) OVER w)" if table == "reviews" else "?"
+        c.execute(f"INSERT INTO temp.{into} (id, seq, ord_ts) "
+                  f"SELECT id, ? + ROW_NUMBER() OVER w, {merge_time} FROM {key} "
+                  "WHERE client_id = ? AND seq IS NULL "
+                  "WINDOW w AS (ORDER BY id ROWS UNBOUNDED PRECEDING)",
+                  (nxt - 1, run if table == "reviews" else None, dev))
+        if table == "reviews":  # a device's first row has its smallest key
+            (ts,) = c.execute("SELECT ts FROM reviews WHERE client_id = ? AND seq IS NULL "
+                              "ORDER BY id LIMIT 1", (dev,)).fetchone()
+            mine = (max(run, ts), dev, nxt)
+            first = mine if first is None or mine < first else first
+    return first
+
+
+def _apply_stamps(c: sqlite3.Connection) -> None:
+    """Set the stamps numbered into temp.sync_stamps on the reviews (those still at their
+    numbered ids), and empty it."""
+    n = c.execute("SELECT COUNT(*) FROM temp.sync_stamps").fetchone()[0]
+    # Many: the indexes on seq and ord_ts built again after, one sort each, instead of
+    # two index entries moved per row; the others hold neither column, so stay untouched.
     others = frozenset(name for (name,) in c.execute(
         "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'reviews' "
         "AND name NOT IN ('reviews_device_seq', 'reviews_merge_order')"))
-    with indexes_deferred(c, "reviews", keep=others):
+    with (indexes_deferred(c, "reviews", keep=others) if n > STAMP_IN_SQL
+          else contextlib.nullcontext()):
         c.execute("UPDATE reviews SET seq = s.seq, ord_ts = s.ord_ts FROM temp.sync_stamps s "
                   "WHERE reviews.id = s.id")
     c.execute("DELETE FROM temp.sync_stamps")
@@ -410,8 +581,16 @@ _REVIEW_COLS = ("id, item_id, kind, event, rating, ts, day, duration_ms, client_
 
 
 def _merge(store: Store, c: sqlite3.Connection, incoming: dict[str, list[dict[str, Any]]],
-           stamped_from: int | None, have: dict[tuple[str, str], int]) -> dict[str, int]:
-    """Insert the new records, keep the log in merge order, replay what changed."""
+           stamped_from: int | None, have: dict[tuple[str, str], int],
+           numbered: tuple[int, str, int] | None,
+           stager: Callable[[sqlite3.Connection], _Stage],
+           spent: list[object]) -> dict[str, int]:
+    """Insert the new records, keep the log in merge order, replay what changed.
+
+    `numbered`: reviews were numbered into temp.sync_stamps instead of stamped (a first
+    sync), and this is their smallest merge key; the log's rows are read with those
+    stamps, and get them as they move, or after. `stager` makes a big move's `_Stage`
+    (`_stager`); what the merge is done with goes to `spent` (to be let go)."""
     # the new records of each device, contiguous after what is held
     new: dict[str, dict[str, list[list]]] = {}
     for dev, bodies in incoming.items():
@@ -482,6 +661,9 @@ def _merge(store: Store, c: sqlite3.Connection, incoming: dict[str, list[dict[st
         if first is not None and first[0] is not None:
             mine = (first[0], first[1], first[2], -1)
             k0 = mine if k0 is None or mine < k0 else k0
+    if numbered is not None:
+        mine = (*numbered, -1)
+        k0 = mine if k0 is None or mine < k0 else k0
     params_changed = bool(counts["params"])
     touched: set[str] = {r[1] for r in foreign}
     replayed: Replay | None = None
@@ -489,15 +671,25 @@ def _merge(store: Store, c: sqlite3.Connection, incoming: dict[str, list[dict[st
         # the rows already here that sort after the first new one, in their present order
         # (a range on the merge-order index; the tie on ord_ts is settled here), or, when
         # that is most of the log (a first sync), one pass over the table in id order
-        n_later = c.execute("SELECT COUNT(*) FROM reviews INDEXED BY reviews_merge_order "
-                            "WHERE ord_ts >= ?", (k0[0],)).fetchone()[0]
+        # (numbered rows: more than STAMP_IN_SQL, and not in the index: one pass)
+        n_later = BIG_MOVE + 1 if numbered is not None else c.execute(
+            "SELECT COUNT(*) FROM reviews INDEXED BY reviews_merge_order "
+            "WHERE ord_ts >= ?", (k0[0],)).fetchone()[0]
         how = "NOT INDEXED" if n_later > BIG_MOVE else "INDEXED BY reviews_merge_order"
         first_ts, first_key = k0[0], k0[:3]
+        # (in a record's layout where the replay reads it: item, kind, event, rating, ts
+        # at 1-5, until_ms at 11; the merge key at 6, 7, 0; the id at 8)
         later = [r for r in c.execute(
-            "SELECT ord_ts, client_id, seq, id, item_id, kind, event, rating, ts, until_ms "
-            f"FROM reviews {how} WHERE ord_ts >= ? ORDER BY id", (first_ts,))
-            if r[0] > first_ts or (r[0], r[1], r[2]) >= first_key]
-        merged = sorted([(r[0], r[1], r[2], -1 - i) for i, r in enumerate(later)] + entries)
+            "SELECT seq, item_id, kind, event, rating, ts, ord_ts, client_id, id, NULL, NULL, "
+            f"until_ms FROM reviews {how} WHERE ord_ts >= ? ORDER BY id", (first_ts,))
+            if r[6] > first_ts or (r[6], r[7], r[0]) >= first_key] if numbered is None else [
+            r for r in c.execute(
+                "SELECT COALESCE(r.seq, s.seq), r.item_id, r.kind, r.event, r.rating, r.ts, "
+                "COALESCE(r.ord_ts, s.ord_ts) AS o, r.client_id, r.id, NULL, NULL, r.until_ms "
+                "FROM reviews AS r NOT INDEXED LEFT JOIN temp.sync_stamps s ON s.id = r.id "
+                "WHERE o >= ? ORDER BY r.id", (first_ts,))
+            if r[6] > first_ts or (r[6], r[7], r[0]) >= first_key]
+        merged = sorted([(r[6], r[7], r[0], -1 - i) for i, r in enumerate(later)] + entries)
         # rows already in place at the front stay; the rest are written anew, in order
         keep = 0
         while keep < len(later) and merged[keep][3] == -1 - keep:
@@ -508,8 +700,11 @@ def _merge(store: Store, c: sqlite3.Connection, incoming: dict[str, list[dict[st
             replay_here = not params_changed and not c.execute(
                 "SELECT 1 FROM fsrs_params LIMIT 1").fetchone()
             moved_params, replayed = _move(store, c, moved, later, foreign, touched,
-                                           replay_here)
+                                           replay_here, stager, spent)
             params_changed = params_changed or moved_params
+        spent.extend((later, merged, moved))
+    if numbered is not None:
+        _apply_stamps(c)  # the numbered rows left in place
     _insert_attempts(c, new)
     _insert_params(c, new)
     if replayed is not None and not params_changed:
@@ -518,6 +713,7 @@ def _merge(store: Store, c: sqlite3.Connection, incoming: dict[str, list[dict[st
         store._rebuild_in(c)
     elif touched:
         _replay_items(store, c, touched)
+    spent.extend((new, foreign, entries))
     return counts
 
 
@@ -528,7 +724,9 @@ BIG_MOVE = 50_000
 
 def _move(store: Store, c: sqlite3.Connection, moved: list[tuple[int, str, int, int]],
           later: list[tuple], foreign: list[list], touched: set[str],
-          replay_here: bool) -> tuple[bool, Replay | None]:
+          replay_here: bool,
+          stager: Callable[[sqlite3.Connection], _Stage],
+          spent: list[object]) -> tuple[bool, Replay | None]:
     """Write the `moved` rows (merge entries: a row here, or a new record) anew at the end
     of the log in merge order, and every reference to a moved row with them. Rows here
     are copied inside SQLite (through a temporary table, so the log is appended in id
@@ -549,16 +747,27 @@ def _move(store: Store, c: sqlite3.Connection, moved: list[tuple[int, str, int, 
     # is replayed (`touched` has it), and one whose rows here change order among
     # themselves; moving every row of an item together (new ids, references remapped)
     # leaves its state as it is.
+    # A big move replays the whole log (when `replay_here`), so has no order to check;
+    # it keeps the moved rows in merge order instead, for that replay (each in a record's
+    # layout: a row here as `later` holds it, or a new record).
+    whole = big and replay_here
+    src: list[Sequence[Any]] = []
     last_old: dict[str, int] = {}
     for n, (_, _, _, pos) in enumerate(moved, base + 1):
         if pos < 0:
             row = later[-1 - pos]
-            remap.append((row[3], n))
-            if row[3] < last_old.get(row[4], 0):
-                touched.add(row[4])
-            last_old[row[4]] = row[3]
+            remap.append((row[8], n))
+            if whole:
+                src.append(row)
+            else:
+                if row[8] < last_old.get(row[1], 0):
+                    touched.add(row[1])
+                last_old[row[1]] = row[8]
         else:
-            placed.append((n, foreign[pos]))
+            record = foreign[pos]
+            placed.append((n, record))
+            if whole:
+                src.append(record)
     by_key: dict[tuple[str, int], int] = {}
     old_to_new: dict[int, int] = {}
     if big and replay_here or any(r[9] is not None for _, r in placed):
@@ -578,6 +787,8 @@ def _move(store: Store, c: sqlite3.Connection, moved: list[tuple[int, str, int, 
              resolve(r[9], r[10]) if r[9] is not None else None, r[11], r[0], ord_ts)
             for (n, r), (ord_ts, dev, _, _) in zip(
                 placed, (e for e in moved if e[3] >= 0), strict=True)]
+    c.execute("CREATE TEMP TABLE IF NOT EXISTS sync_stamps "
+              "(id INTEGER PRIMARY KEY, seq INTEGER NOT NULL, ord_ts INTEGER)")
     c.execute("CREATE TEMP TABLE IF NOT EXISTS sync_remap "
               "(old INTEGER PRIMARY KEY, new INTEGER NOT NULL)")
     c.execute("CREATE TEMP TABLE IF NOT EXISTS sync_rows (id INTEGER PRIMARY KEY, "
@@ -585,8 +796,8 @@ def _move(store: Store, c: sqlite3.Connection, moved: list[tuple[int, str, int, 
     c.execute("DELETE FROM sync_remap")
     c.execute("DELETE FROM sync_rows")
     insert_many(c, "temp.sync_remap", ("old", "new"), remap)
-    _fill(c, rows, big)
-    if not (big and replay_here):
+    if not whole:
+        _fill(c, rows, big)
         return _rewrite(c, big, bool(remap)), None
     # The log after the move, in id order: the rows that stay, then the moved ones in merge
     # order. Undone ids as they will be: a moved target by its new id.
@@ -597,19 +808,83 @@ def _move(store: Store, c: sqlite3.Connection, moved: list[tuple[int, str, int, 
     replay = Replay(store.srs, undone)
     replay.feed_rows(c.execute(
         f"{REPLAY_SELECT} WHERE id NOT IN (SELECT old FROM temp.sync_remap) ORDER BY id"))
+    # The new records go into a stage of their own from this thread while the rewrite
+    # copies and deletes the moved rows here; then it appends both, and this thread
+    # replays the log.
+    checks = check_constraints(c, "reviews")
+    stage = stager(c)
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-rewrite") as pool:
-        rewrite = pool.submit(_rewrite, c, big, bool(remap))
+        rewrite = pool.submit(_rewrite, c, big, bool(remap), stage)
         try:
-            replay.feed_rows(
-                (n, r[4], r[5], r[6], r[7], r[8], None, None, None, None, None, r[9])
-                if pos < 0 else
-                (n, r[1], r[2], r[3], r[4], r[5], None, None, None, None, None, r[11])
-                for n, (_, _, _, pos) in enumerate(moved, base + 1)
-                for r in (later[-1 - pos] if pos < 0 else foreign[pos],))
+            stage.fill(rows, checks)
+            replay.feed_numbered(range(base + 1, base + 1 + len(src)), src)
             replay.rows()  # the states to write, while the rewrite finishes
         finally:
+            stage.settle()  # however this thread left off, the rewrite waits no more
             params_moved = rewrite.result()  # the connection is this thread's again
+    spent.extend((src, rows, remap, placed, old_to_new))
     return params_moved, replay
+
+
+def _checkpoint(db: Path) -> None:
+    """Copy the WAL back into the database file, on a connection of its own."""
+    with contextlib.suppress(sqlite3.Error), \
+            contextlib.closing(sqlite3.connect(db, isolation_level=None)) as c:
+        c.execute("PRAGMA wal_checkpoint(PASSIVE)")
+
+
+class _Stage:
+    """A big move's new records, written by a connection of their own into an in-memory
+    database attached to the sync's connection (`name`), so this thread fills it while
+    the sync's connection works in another. `close` (after the sync's transaction: SQLite
+    detaches nothing during one) lets it go."""
+
+    _count = 0
+
+    def __init__(self, c: sqlite3.Connection) -> None:
+        _Stage._count += 1
+        self.name = f"sync_stage_{_Stage._count}"
+        uri = f"file:study-{self.name}-{os.getpid()}?mode=memory&cache=shared"
+        self.conn = sqlite3.connect(uri, uri=True, isolation_level=None,
+                                    check_same_thread=False)
+        self._main = c
+        self._filled = threading.Event()
+        self._failed: BaseException | None = None
+        try:
+            self.conn.execute("CREATE TABLE rows (id INTEGER PRIMARY KEY, "
+                              f"{_REVIEW_COLS.split(', ', 1)[1]})")
+            c.execute(f"ATTACH ? AS {self.name}", (uri,))
+        except BaseException:
+            self.conn.close()
+            raise
+
+    def fill(self, rows: list[tuple], checks: list[str]) -> None:
+        """The new records in, and their CHECK constraints verified (the log's rewrite
+        does not evaluate them per row); the rewrite waits for this."""
+        try:
+            insert_many(self.conn, "rows", _REVIEW_COLS.split(", "), rows)
+            verify_checks(self.conn, "reviews", "rows", checks)
+        except BaseException as exc:
+            self._failed = exc
+            raise
+        finally:
+            self._filled.set()
+
+    def settle(self) -> None:
+        """No fill is coming: one not done by now is failed."""
+        if not self._filled.is_set():
+            self._failed = RuntimeError("not filled")
+            self._filled.set()
+
+    def wait(self) -> None:
+        self._filled.wait()
+        if self._failed is not None:
+            raise sqlite3.OperationalError("the sync's new records did not go in")
+
+    def close(self) -> None:
+        with contextlib.suppress(sqlite3.Error):
+            self._main.execute(f"DETACH {self.name}")
+        self.conn.close()
 
 
 def _fill(c: sqlite3.Connection, rows: list[tuple], big: bool) -> None:
@@ -621,23 +896,36 @@ def _fill(c: sqlite3.Connection, rows: list[tuple], big: bool) -> None:
         verify_checks(c, "reviews", "temp.sync_rows")
 
 
-def _rewrite(c: sqlite3.Connection, big: bool, remapped: bool) -> bool:
+def _rewrite(c: sqlite3.Connection, big: bool, remapped: bool,
+             stage: _Stage | None = None) -> bool:
     """The SQL part of `_move`: the moved rows here copied (through a temporary table, so
     the log is appended in id order), out of their old places and in at their new ids
     with the new records, every reference to a moved row updated; True if a parameter
-    set's moved."""
+    set's moved. With a `stage`, the new records are there (once it is filled), not in
+    temp.sync_rows."""
     # the rows here keep their undo ids until the update below, which remaps every row's
+    # (a row numbered but not stamped yet takes its stamps with it: _merge's `numbered`)
     c.execute(f"INSERT INTO temp.sync_rows ({_REVIEW_COLS}) SELECT m.new, "
-              f"{', '.join('r.' + col for col in _REVIEW_COLS.split(', ')[1:])} "
-              "FROM temp.sync_remap m JOIN reviews r ON r.id = m.old")
+              f"{', '.join('r.' + col for col in _REVIEW_COLS.split(', ')[1:-2])}, "
+              "COALESCE(r.seq, s.seq), COALESCE(r.ord_ts, s.ord_ts) "
+              "FROM temp.sync_remap m JOIN reviews r ON r.id = m.old "
+              "LEFT JOIN temp.sync_stamps s ON s.id = m.old")
+    if c.execute("SELECT 1 FROM temp.sync_stamps LIMIT 1").fetchone():  # taken: done with
+        c.execute("DELETE FROM temp.sync_stamps WHERE id IN (SELECT old FROM temp.sync_remap)")
     # A big move (a first sync): the log's indexes are built once after the rows, and no
     # CHECK constraint is evaluated per row: the new records were verified in
     # temp.sync_rows (_fill), the rows here when they came in.
     with (checks_off(c) if big else contextlib.nullcontext()), \
             (indexes_deferred(c, "reviews") if big else contextlib.nullcontext()):
         c.execute("DELETE FROM reviews WHERE id IN (SELECT old FROM temp.sync_remap)")
-        c.execute(f"INSERT INTO reviews ({_REVIEW_COLS}) SELECT {_REVIEW_COLS} "
-                  "FROM temp.sync_rows ORDER BY id")
+        if stage is None:
+            c.execute(f"INSERT INTO reviews ({_REVIEW_COLS}) SELECT {_REVIEW_COLS} "
+                      "FROM temp.sync_rows ORDER BY id")
+        else:
+            stage.wait()
+            c.execute(f"INSERT INTO reviews ({_REVIEW_COLS}) SELECT {_REVIEW_COLS} "
+                      f"FROM temp.sync_rows UNION ALL SELECT {_REVIEW_COLS} "
+                      f"FROM {stage.name}.rows ORDER BY id")
     params_moved = False
     if remapped:
         sub = "(SELECT new FROM sync_remap WHERE old = {0})"
@@ -716,27 +1004,45 @@ def _replay_items(store: Store, c: sqlite3.Connection, items: Iterable[str]) -> 
 
 # This device's records as a segment's JSON, built by SQLite (json_array per row, in seq
 # order): the whole statement runs without the GIL, so a first sync's 300,000 records are
-# serialised on the other core while this one merges (_ExportAhead).
-_EXPORT_SQL = {
-    "reviews": (
-        "SELECT json_group_array(json(x)), COUNT(*), MAX(seq) FROM (SELECT json_array("
-        "r.seq, r.item_id, r.kind, r.event, r.rating, r.ts, r.day, r.duration_ms, "
-        "r.state_before, u.client_id, u.seq, r.until_ms) AS x, r.seq AS seq FROM reviews r "
-        "LEFT JOIN reviews u ON u.id = r.undoes WHERE r.client_id = ? AND r.seq > ? "
-        "ORDER BY r.seq)"),
-    "attempts": (
-        "SELECT json_group_array(json(x)), COUNT(*), MAX(seq) FROM (SELECT json_array("
-        "a.seq, a.kata_id, a.ts, a.status, a.hints_used, a.duration_ms, a.device, "
-        "a.solution, r.client_id, r.seq) AS x, a.seq AS seq FROM attempts a LEFT JOIN "
-        "reviews r ON r.id = a.review_id WHERE a.client_id = ? AND a.seq > ? ORDER BY a.seq)"),
-    "params": (
-        "SELECT json_group_array(json(x)), COUNT(*), MAX(seq) FROM (SELECT json_array("
-        "p.seq, p.kind, r.client_id, r.seq, p.ts, p.fsrs_version, p.parameters, q.client_id, "
-        "q.seq, p.reviews, p.evaluation) AS x, p.seq AS seq FROM fsrs_params p "
-        "LEFT JOIN reviews r ON r.id = p.after_review "
-        "LEFT JOIN fsrs_params q ON q.id = p.reverts "
-        "WHERE p.client_id = ? AND p.seq > ? ORDER BY p.seq)"),
+# serialised on the other core while this one merges (_ExportAhead). Per table: its alias
+# and table, the record's values after its seq, and the joins that name the records it
+# refers to ({alias} in the values: that record's seq, by its device).
+_EXPORT = {
+    "reviews": ("r", "reviews",
+                "r.item_id, r.kind, r.event, r.rating, r.ts, r.day, r.duration_ms, "
+                "r.state_before, u.client_id, {u}, r.until_ms",
+                "LEFT JOIN reviews u ON u.id = r.undoes", {"u": "reviews"}),
+    "attempts": ("a", "attempts",
+                 "a.kata_id, a.ts, a.status, a.hints_used, a.duration_ms, a.device, "
+                 "a.solution, r.client_id, {r}",
+                 "LEFT JOIN reviews r ON r.id = a.review_id", {"r": "reviews"}),
+    "params": ("p", "fsrs_params",
+               "p.kind, r.client_id, {r}, p.ts, p.fsrs_version, p.parameters, q.client_id, "
+               "{q}, p.reviews, p.evaluation",
+               "LEFT JOIN reviews r ON r.id = p.after_review "
+               "LEFT JOIN fsrs_params q ON q.id = p.reverts", {"r": "reviews", "q": "params"}),
 }
+
+
+def _export_sql(table: str, predicted: bool, unstamped: bool = False) -> str:
+    """The statement that serialises this device's records of `table` after a sequence
+    number: its stamped ones; `predicted`, with the records they refer to numbered as
+    the sync will stamp them (temp.sync_next_<table>); `unstamped`, instead, its records
+    that have no seq yet, each with the one the sync will give it."""
+    alias, key, values, joins, refs = _EXPORT[table]
+    seqs = {ref: (f"COALESCE({ref}.seq, (SELECT seq FROM temp.sync_next_{target} "
+                  f"WHERE id = {ref}.id))" if predicted else f"{ref}.seq")
+            for ref, target in refs.items()}
+    if unstamped:  # each device's stamps run in id order: no sort
+        return (f"SELECT json_group_array(json(x)), COUNT(*), MAX(seq) FROM (SELECT "
+                f"json_array(n.seq, {values.format(**seqs)}) AS x, n.seq AS seq "
+                f"FROM temp.sync_next_{table} n CROSS JOIN {key} {alias} "
+                f"ON {alias}.id = n.id {joins} WHERE {alias}.client_id = ? AND n.seq > ? "
+                "ORDER BY n.id)")
+    return (f"SELECT json_group_array(json(x)), COUNT(*), MAX(seq) FROM (SELECT "
+            f"json_array({alias}.seq, {values.format(**seqs)}) AS x, {alias}.seq AS seq "
+            f"FROM {key} {alias} {joins} WHERE {alias}.client_id = ? AND {alias}.seq > ? "
+            f"ORDER BY {alias}.seq)")
 
 
 @dataclass
@@ -760,43 +1066,76 @@ def _own_upto(own_dir: Path) -> tuple[list[tuple[int, Path]], dict[str, int]]:
     return segs, upto
 
 
-def _body(c: sqlite3.Connection, me: str, upto: dict[str, int]) -> _Body:
-    """This device's records after `upto`, as a segment's records line."""
+def _body(c: sqlite3.Connection, me: str, upto: dict[str, int],
+          predicted: bool = False, own: bool = True) -> _Body:
+    """This device's records after `upto`, as a segment's records line; `predicted`, with
+    the records not stamped yet as the sync in progress stamps them (c's snapshot must be
+    the log as that sync's transaction found it, and `upto` the own_upto it stamps
+    after), this device's own among them unless not `own`."""
     parts, last, counts = [], {}, {}
-    for table, sql in _EXPORT_SQL.items():
-        rows_json, n, top = c.execute(sql, (me, upto[table])).fetchone()
-        parts.append(f'"{table}":{rows_json}')
-        counts[table] = int(n)
-        last[table] = int(top) if top is not None else upto[table]
+    if predicted:
+        for table in _EXPORT:
+            _number_unstamped(c, table, me, upto, 0, f"sync_next_{table}",
+                              None if own else me)
+    for table in _EXPORT:
+        arrays, n, top = [], 0, upto[table]
+        for unstamped in ((False, True) if predicted and own else (False,)):
+            rows_json, k, high = c.execute(_export_sql(table, predicted, unstamped),
+                                           (me, upto[table])).fetchone()
+            if k:
+                arrays.append(rows_json[1:-1])
+                n += int(k)
+                top = max(top, int(high))
+        parts.append(f'"{table}":[{",".join(arrays)}]')
+        counts[table] = n
+        last[table] = top
     return _Body(("{" + ",".join(parts) + "}").encode(), last, counts)
 
 
 class _ExportAhead:
-    """This device's news, serialised on another connection (a snapshot from before the
-    merge) in a thread, while the merge runs. The merge leaves this device's records as
-    they are, but for rows it stamps (ones recorded before sync was set up, or during
-    this one): with any unstamped here, nothing is prepared and the export reads after
-    the merge as before."""
+    """This device's news, serialised on another connection in a thread while the merge
+    runs, from a snapshot of the log as the sync's transaction found it (taken before that
+    transaction commits: `started`), with the rows the sync stamps numbered as it does."""
 
-    def __init__(self, store: Store, own_dir: Path) -> None:
-        self.segs, self.upto = _own_upto(own_dir)
+    def __init__(self, store: Store, own_dir: Path, own_upto: dict[str, int],
+                 stamping: bool = True) -> None:
+        self.segs = _segments(own_dir)
+        self.upto = dict(own_upto)
+        self._stamping = stamping  # whether the sync stamps this device's rows
+        self._snapshot = threading.Event()
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-export")
         self._future = self._pool.submit(self._prepare, store.path, store.client_id)
+        self._future.add_done_callback(lambda _: self._snapshot.set())  # however it ends
 
     def _prepare(self, db: Path, me: str) -> _Body | None:
-        with contextlib.closing(sqlite3.connect(f"{db.as_uri()}?mode=ro", uri=True,
-                                                isolation_level=None)) as c:
-            c.execute("BEGIN")  # one snapshot for every read below
-            for table in ("reviews", "attempts", "fsrs_params"):
-                if c.execute(f"SELECT 1 FROM {table} WHERE seq IS NULL LIMIT 1").fetchone():
-                    return None
-            return _body(c, me, self.upto)
+        c = None
+        try:
+            c = sqlite3.connect(f"{db.as_uri()}?mode=ro", uri=True, isolation_level=None)
+            c.execute("BEGIN")  # one snapshot for every read below, taken by the first
+            c.execute("SELECT 1 FROM reviews LIMIT 1").fetchone()
+            self._snapshot.set()
+            return _body(c, me, self.upto, predicted=True, own=self._stamping)
+        finally:
+            self._snapshot.set()
+            if c is not None:
+                c.close()
+
+    def started(self) -> None:
+        """Wait until the snapshot is taken (the sync's transaction must not commit
+        before: a row it had not stamped would be numbered here as the next sync does not)."""
+        self._snapshot.wait()
+
+    def __enter__(self) -> _ExportAhead:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def result(self) -> _Body | None:
         try:
             return self._future.result()
-        except sqlite3.Error:
-            return None  # (an old SQLite without JSON functions, say) read after the merge
+        except Exception:  # noqa: BLE001 - (an old SQLite without JSON functions, say)
+            return None  # the export reads after the merge instead
         finally:
             self._pool.shutdown()
 
@@ -815,7 +1154,11 @@ def _export(store: Store, own_dir: Path, report: SyncReport,
         segs, upto = ahead.segs, ahead.upto
     else:
         segs, upto = _own_upto(own_dir)
-        body = _body(store.conn, me, upto)
+        try:
+            body = _body(store.conn, me, upto)
+        except sqlite3.Error as exc:
+            raise SyncError(f"cannot read this device's news from {store.path}: {exc}; "
+                            "nothing was lost, the next sync sends them") from None
     if not any(body.counts.values()):
         return None
     head = {"format": FORMAT, "version": VERSION, "device": me, "upto": body.upto,

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
+import sqlite3
 import subprocess
 import sys
 from datetime import datetime, timedelta
@@ -16,6 +19,7 @@ from hypothesis import strategies as st
 
 from study import sync as syncmod
 from study.clock import DayClock
+from study.errors import StudyError
 from study.scheduler import ItemState, Srs
 from study.store import Store
 from study.sync import SyncError, check_dir, sync
@@ -195,6 +199,50 @@ def test_a_sync_killed_mid_write_leaves_both_sides_valid(tmp_path: Path,
     assert history(a) == history(b) and states(a) == states(b)
 
 
+@pytest.mark.parametrize("where", ["_number_unstamped", "_Stage.fill", "_rewrite",
+                                   "_apply_stamps", "_insert_attempts",
+                                   "_ExportAhead._prepare"])
+def test_a_first_sync_failing_anywhere_changes_nothing(tmp_path: Path, where: str) -> None:
+    """A first sync (numbered apart, staged, rewritten on another thread, exported ahead)
+    that fails at any step leaves the home as it was (a failed export ahead only means
+    the export reads after the merge); the next sync completes and every side agrees."""
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    a, b = open_store(tmp_path / "a.db"), open_store(tmp_path / "b.db")
+    for i in range(12):
+        a.grade(f"c{i % 4}", "card", 1 + i % 4, T0 + timedelta(minutes=2 * i))
+        r = b.grade(f"c{i % 3}", "card", 1 + i % 3, T0 + timedelta(minutes=2 * i + 1))
+        if i == 5:
+            b.undo(r.review_id, T0 + timedelta(minutes=2 * i + 1, seconds=30))
+    b.record_attempt("k1", T0, "passed", 0, 900, "cpu", "x = 1")
+    sync(a, folder)
+    before, states_before = history(b), states(b)
+    owner, _, name = where.rpartition(".")
+    target = getattr(syncmod, owner) if owner else syncmod
+
+    def boom(*args: object, **kwargs: object) -> None:
+        raise sqlite3.OperationalError("disk I/O error")
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(syncmod, "BIG_MOVE", 0)
+        mp.setattr(syncmod, "STAMP_IN_SQL", 0)
+        mp.setattr(target, name, boom)
+        if where == "_ExportAhead._prepare":  # the export reads after the merge instead
+            report = sync(b, folder)
+            assert report.sent["reviews"] == 13 and report.received["reviews"] == 12
+        else:
+            with pytest.raises(StudyError):
+                sync(b, folder)
+            assert history(b) == before and states(b) == states_before
+            assert not (folder / b.client_id).exists()
+    b.verify()
+    assert b.conn.execute("PRAGMA database_list").fetchall()[-1][1] in ("main", "temp")
+    sync(b, folder)
+    sync(a, folder)
+    assert history(a) == history(b) and states(a) == states(b) == rebuilt(b)
+    assert len(history(a)) == 25
+
+
 def test_bad_sync_dirs_are_one_clear_line(tmp_path: Path) -> None:
     with pytest.raises(SyncError, match="does not exist"):
         check_dir(tmp_path / "nope")
@@ -295,13 +343,28 @@ def test_three_homes_converge(tmp_path_factory: pytest.TempPathFactory, ops: lis
 def test_three_homes_converge_when_every_move_is_big(
         tmp_path_factory: pytest.TempPathFactory, ops: list, skew: list[int],
         final: list[int]) -> None:
-    """The first-sync path (indexes rebuilt after the move, the new records' CHECK
-    constraints verified in the temporary table, the log replayed while another thread
-    rewrites it, the stamps set by one UPDATE) on every move."""
+    """The first-sync path (the reviews numbered apart, the new records staged and their
+    CHECK constraints verified there, indexes rebuilt after the move, the log replayed
+    while another thread rewrites it) on every move."""
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(syncmod, "BIG_MOVE", 0)
         mp.setattr(syncmod, "STAMP_IN_SQL", 0)
         _converge(tmp_path_factory.mktemp("big"), ops, skew, final)
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(ops=OPS, skew=st.lists(st.integers(-120, 120), min_size=3, max_size=3),
+       final=st.permutations([0, 1, 2]))
+def test_three_homes_converge_when_every_stamping_is_numbered_apart(
+        tmp_path_factory: pytest.TempPathFactory, ops: list, skew: list[int],
+        final: list[int]) -> None:
+    """A device's first-sync stamping (its reviews numbered by SQLite while the segments
+    are read, the rows taking their stamps as the merge moves them, or after) on every
+    sync, with the merge's moves small (in place, indexes kept)."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(syncmod, "STAMP_IN_SQL", 0)
+        _converge(tmp_path_factory.mktemp("numbered"), ops, skew, final)
 
 
 def _converge(root: Path, ops: list, skew: list[int], final: list[int]) -> None:
@@ -391,41 +454,127 @@ def test_a_home_restored_from_an_old_backup_takes_its_own_events_back(tmp_path: 
     assert states(a) == states(b) == rebuilt(a)
 
 
+def test_a_restored_home_waits_for_its_own_segment_still_being_copied(
+        tmp_path: Path) -> None:
+    """A home restored from a backup, whose own folder holds a later segment that is still
+    being copied: its new reviews wait (unstamped, unsent) until that segment is whole,
+    so never take a number it holds; then it is taken back, they go out after it, and
+    every device agrees."""
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    a, b = open_store(tmp_path / "a.db"), open_store(tmp_path / "b.db")
+    a.grade("c1", "card", 3, T0)
+    sync(a, folder)
+    old = a.backup_to(tmp_path / "old.db")
+    a.grade("c2", "card", 3, T0 + timedelta(hours=1))
+    sync(a, folder)
+    a.grade("c1", "card", 2, T0 + timedelta(hours=2))
+    third = sync(a, folder).segment
+    assert third is not None
+    whole = third.read_bytes()
+    third.write_bytes(whole[:len(whole) // 2 + 40])  # header whole, records cut short
+    a.close()
+    for extra in ("a.db", "a.db-wal", "a.db-shm"):
+        (tmp_path / extra).unlink(missing_ok=True)
+    old.rename(tmp_path / "a.db")
+    a = open_store(tmp_path / "a.db")
+    a.grade("c3", "card", 4, T0 + timedelta(hours=3))  # new work on the restored home
+    report = sync(a, folder)
+    assert any(str(third) in w for w in report.warnings)
+    assert report.received["reviews"] == 1 and report.segment is None  # the second's
+    assert a.conn.execute("SELECT seq FROM reviews WHERE item_id = 'c3'").fetchone() == (None,)
+    third.write_bytes(whole)  # the copy completes
+    report = sync(a, folder)
+    assert report.received["reviews"] == 1 and report.segment is not None
+    line = json.loads(report.segment.read_bytes().split(b"\n")[1])
+    assert [r[0] for r in line["reviews"]] == [4]  # after the third segment's 3
+    sync(b, folder)
+    sync(a, folder)
+    h = history(a)
+    assert h == history(b) and [r[1] for r in h] == [1, 2, 3, 4]
+    assert states(a) == states(b) == rebuilt(a)
+
+
 def test_the_export_prepared_ahead_is_the_export(tmp_path: Path) -> None:
-    """A device whose records are all stamped (it synced with another folder) has its news
-    serialised on another connection while the merge runs: the segment holds exactly
-    what the export after the merge would (undo references, attempts, parameter sets);
-    with a record not stamped yet, the export reads after the merge as before."""
+    """This device's news are serialised on another connection while the merge runs, with
+    the records not stamped yet numbered as the sync stamps them: the segment holds
+    exactly what an export after the merge would (undo references to records stamped in
+    the same sync, attempts, parameter sets), on a first sync and on a later one."""
     first, second = tmp_path / "one", tmp_path / "two"
     first.mkdir()
     second.mkdir()
+    zero = {"reviews": 0, "attempts": 0, "params": 0}
     a = open_store(tmp_path / "a.db")
     a.grade("c1", "card", 3, T0)
     rid = a.grade("c2", "card", 2, T0 + timedelta(minutes=1)).review_id
     a.undo(rid, T0 + timedelta(minutes=2))
     a.record_attempt("k1", T0 + timedelta(minutes=3), "passed", 1, 900, "cpu", "def f(): 'é'")
     a.adopt_parameters("card", None, T0 + timedelta(minutes=4))
-    sync(a, first)  # stamps everything
-    zero = {"reviews": 0, "attempts": 0, "params": 0}
-    expected = syncmod._body(a.conn, a.client_id, zero)
-    ahead = syncmod._ExportAhead(a, second / a.client_id)
-    prepared = ahead.result()
-    assert prepared is not None and prepared == expected
-    assert prepared.counts == {"reviews": 3, "attempts": 1, "params": 1}
-    report = sync(a, second)
+    predicted = syncmod._ExportAhead(a, first / a.client_id, zero).result()
+    assert predicted is not None
+    assert predicted.counts == {"reviews": 3, "attempts": 1, "params": 1}
+    report = sync(a, first)  # stamps everything
     assert report.sent == {"reviews": 3, "attempts": 1, "params": 1}
-    line = report.segment.read_bytes().split(b"\n")[1] if report.segment else b""
-    assert line == expected.line
+    expected = syncmod._body(a.conn, a.client_id, zero)
+    assert predicted == expected
+    assert report.segment is not None
+    assert report.segment.read_bytes().split(b"\n")[1] == expected.line
+    assert json.loads(expected.line)["reviews"][2][9:11] == [a.client_id, 2]  # the undone
+
+    ahead = syncmod._ExportAhead(a, second / a.client_id, zero)  # all stamped already
+    assert ahead.result() == expected
+    report = sync(a, second)
+    assert report.segment is not None
+    assert report.segment.read_bytes().split(b"\n")[1] == expected.line
     b = open_store(tmp_path / "b.db")
     sync(b, second)
     assert history(b) == history(a) and states(b) == states(a)
 
-    a.grade("c3", "card", 4, T0 + timedelta(minutes=5))  # not stamped until a sync
-    ahead = syncmod._ExportAhead(a, second / a.client_id)
-    assert ahead.result() is None
-    assert sync(a, second).sent["reviews"] == 1
+    # news after a sync: stamped ones after the folder's, then ones not stamped yet
+    rid = a.grade("c3", "card", 4, T0 + timedelta(minutes=5)).review_id
+    a.undo(rid, T0 + timedelta(minutes=6))
+    upto = {"reviews": 3, "attempts": 1, "params": 1}
+    predicted = syncmod._ExportAhead(a, second / a.client_id, upto).result()
+    assert predicted is not None and predicted.counts["reviews"] == 2
+    assert sync(a, second).sent["reviews"] == 2
+    assert predicted == syncmod._body(a.conn, a.client_id, upto)
     sync(b, second)
     assert history(b) == history(a) and states(b) == states(a)
+
+
+def test_a_first_sync_numbers_a_big_log_apart(tmp_path: Path) -> None:
+    """More unstamped reviews than STAMP_IN_SQL (a device's first sync): they are numbered
+    by SQLite while the segments are read, and stamped as the merge moves them (or after,
+    where they stay): the same history, states and segment as stamping them one by one."""
+    a, b = open_store(tmp_path / "a0.db"), open_store(tmp_path / "b0.db")
+    for i in range(30):
+        a.grade(f"c{i % 7}", "card", 1 + i % 4, T0 + timedelta(minutes=2 * i))
+    for i in range(40):  # before, among (some at the same times) and after a's; some undone
+        r = b.grade(f"c{i % 5}", "card", 1 + i % 3, T0 + timedelta(minutes=3 * i - 30))
+        if i % 9 == 4:
+            b.undo(r.review_id, T0 + timedelta(minutes=3 * i - 29))
+    a.close()
+    b.close()
+    for name in ("a", "b"):  # the same two devices again, for the other way
+        shutil.copy(tmp_path / f"{name}0.db", tmp_path / f"{name}1.db")
+    homes = [(open_store(tmp_path / f"a{n}.db"), open_store(tmp_path / f"b{n}.db"))
+             for n in range(2)]
+    folders = [tmp_path / "f0", tmp_path / "f1"]
+    for f in folders:
+        f.mkdir()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(syncmod, "STAMP_IN_SQL", 10)
+        sync(homes[0][0], folders[0])
+        report = sync(homes[0][1], folders[0])
+        assert report.received["reviews"] == 30
+    sync(homes[1][0], folders[1])
+    sync(homes[1][1], folders[1])  # stamped one by one
+    (a0, b0), (a1, b1) = homes
+    assert history(b0) == history(b1) and states(b0) == states(b1) == rebuilt(b0)
+    segments = [sorted((f / b0.client_id).iterdir()) for f in folders]
+    assert [p.read_bytes() for p in segments[0]] == [p.read_bytes() for p in segments[1]]
+    sync(a0, folders[0])
+    assert history(a0) == history(b0) and states(a0) == states(b0)
 
 
 @pytest.mark.parametrize(("table", "row"), [
