@@ -269,6 +269,31 @@ def _ok_param(r: list) -> bool:
             and _opt_int(r[8]) and _int(r[9]) and (r[10] is None or isinstance(r[10], str)))
 
 
+_LEFTOVER = re.compile(r"\..+\.(\d+)\.tmp")
+
+
+def _clear_leftovers(own_dir: Path) -> None:
+    """The temporary files a sync of this device that was killed left in its own folder
+    (named for their process: one still running is another sync's, at work)."""
+    try:
+        names = os.listdir(own_dir)
+    except OSError:
+        return
+    for name in names:
+        m = _LEFTOVER.fullmatch(name)
+        if m is None:
+            continue
+        try:
+            os.kill(int(m.group(1)), 0)
+            continue  # alive (a pid reused since is left alone too: it goes next time)
+        except ProcessLookupError:
+            pass
+        except (OSError, OverflowError):
+            continue
+        with contextlib.suppress(OSError):
+            (own_dir / name).unlink()
+
+
 def _write_atomic(path: Path, data: bytes) -> bool:
     """Write `path` whole or not at all; False if it already exists (another process)."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
@@ -1148,6 +1173,7 @@ def _export(store: Store, own_dir: Path, report: SyncReport,
             ahead: _ExportAhead | None = None) -> Path | None:
     """This device's records not yet in its folder, as one new segment (prepared `ahead`
     where it could be)."""
+    _clear_leftovers(own_dir)
     me = store.client_id
     body = ahead.result() if ahead is not None else None
     if ahead is not None and body is not None:

@@ -8,6 +8,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import time
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -241,6 +242,91 @@ def test_a_first_sync_failing_anywhere_changes_nothing(tmp_path: Path, where: st
     sync(a, folder)
     assert history(a) == history(b) and states(a) == states(b) == rebuilt(b)
     assert len(history(a)) == 25
+
+
+_KILLED_SYNC = """
+import sys, time
+from pathlib import Path
+from zoneinfo import ZoneInfo
+from study import sync as syncmod
+from study.clock import DayClock
+from study.scheduler import Srs
+from study.store import Store
+syncmod.BIG_MOVE = syncmod.STAMP_IN_SQL = 0  # every part of a first sync, on a small log
+store = Store(Path(sys.argv[1]), Srs(), DayClock(ZoneInfo("UTC"), 4))
+print("ready", flush=True)
+syncmod.sync(store, Path(sys.argv[2]))
+print("done", flush=True)
+"""
+
+
+def _bulk_grades(store: Store, n: int, seed: int) -> None:
+    """`n` grades of 50 cards, written as the app writes them (no sequence yet)."""
+    rows = [(f"c{(seed * 7 + i * 13) % 50}", 1 + (i * seed) % 4,
+             int((T0 + timedelta(minutes=3 * i + seed)).timestamp() * 1000))
+            for i in range(n)]
+    with store.transaction() as c:
+        c.executemany("INSERT INTO reviews (item_id, kind, rating, ts, day, client_id) "
+                      "VALUES (?, 'card', ?, ?, 739000, ?)",
+                      [(item, rating, ts, store.client_id) for item, rating, ts in rows])
+    store.rebuild()
+
+
+def test_a_sync_killed_at_any_point_leaves_a_valid_home_and_the_next_completes(
+        tmp_path: Path) -> None:
+    """`kill -9` of a first sync at moments spread over its run: the home opens, passes
+    its check and holds either nothing of the sync or all of it; the folder holds none
+    of its files half written; the next sync completes and both sides agree."""
+    a, b = open_store(tmp_path / "a.db"), open_store(tmp_path / "b.db")
+    _bulk_grades(a, 3000, 1)
+    _bulk_grades(b, 3000, 2)
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    sync(a, folder)
+    before = history(b)
+    a.close()
+    b.close()
+    env = {**os.environ, "PYTHONPATH": str(Path(syncmod.__file__).parents[1])}
+
+    def run(n: int, delay: float | None) -> tuple[Path, Path, float]:
+        """A sync of a copy of b, killed `delay` s after it starts (None: not killed)."""
+        home, where = tmp_path / f"b{n}.db", tmp_path / f"shared{n}"
+        shutil.copy(tmp_path / "b.db", home)
+        shutil.copytree(folder, where)
+        proc = subprocess.Popen([sys.executable, "-c", _KILLED_SYNC, str(home), str(where)],
+                                stdout=subprocess.PIPE, text=True, env=env)
+        assert proc.stdout is not None and proc.stdout.readline() == "ready\n"
+        start = time.perf_counter()
+        if delay is None:
+            assert proc.stdout.readline() == "done\n"
+        else:
+            time.sleep(delay)
+            proc.kill()
+        proc.wait()
+        return home, where, time.perf_counter() - start
+
+    _, _, whole = run(0, None)
+    killed_early = 0
+    for n in range(1, 9):
+        home, where, _ = run(n, whole * (n - 1) / 8)
+        killed = open_store(home)
+        killed.verify()
+        got = history(killed)
+        assert got == before or len(got) == 6000  # nothing of it, or all of it
+        killed_early += got == before
+        assert states(killed) == rebuilt(killed)
+        mine = where / killed.client_id
+        for path in mine.glob("seg-*") if mine.exists() else ():
+            syncmod._read_segment(path, killed.client_id)  # whole, or not there
+        sync(killed, where)
+        assert not list(mine.glob(".*"))  # what the killed sync left half written is gone
+        other = open_store(Path(shutil.copy(tmp_path / "a.db", tmp_path / f"a{n}.db")))
+        sync(other, where)
+        assert history(other) == history(killed) and len(history(killed)) == 6000
+        assert states(other) == states(killed)
+        other.close()
+        killed.close()
+    assert killed_early >= 3  # the kills landed inside the sync, not after it
 
 
 def test_bad_sync_dirs_are_one_clear_line(tmp_path: Path) -> None:
