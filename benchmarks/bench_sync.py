@@ -1,34 +1,26 @@
 """Speed of `study sync` between two big homes.
 
-    python benchmarks/bench_sync.py
+    python benchmarks/bench_sync.py      (also run by benchmarks/bench_core.py)
 
 Two devices, each with 300,000 reviews of the same 10,000 cards over two years,
 interleaved in time (so the first sync reorders nearly the whole log). Measured:
-the first full sync (the receiving side: 300,000 events in, the log put in merge
-order, every item replayed), then an incremental sync where each side has 1,000
-new reviews. The baseline, measured in the same run, is a full rebuild of the
-merged 600,000-event log (what a sync that replayed everything would cost).
-Each figure is the median of three runs on fresh copies of the homes.
+the first full sync on the receiving side (300,000 events in, the log put in merge
+order, every item replayed, its own 300,000 out), as a device's first sync is: its
+own reviews never stamped with their device sequence (five runs); the same with them
+stamped before (three runs); then an incremental sync where each side has 1,000 new
+reviews. The baseline, measured in the same run, is a full rebuild of the merged
+600,000-event log (what a sync that replayed everything would cost). Each timed sync
+runs in a fresh process on fresh copies of the homes, as `study sync` does, and is
+printed as it comes; the table gives medians.
 
-The first sync replays the merged log while a second thread rewrites it (SQLite
-holds no GIL in its long statements), and serialises this device's news with SQLite's
-JSON functions on a third, from a snapshot taken before the merge (where its records
-are all stamped already, as here), so it is quickest with a core to spare.
+A first sync keeps both cores busy (see study/sync.py): SQLite numbers this device's
+reviews while the segments are parsed, serialises its segment on a second connection
+while the merge runs, and rewrites the log while Python replays it.
 
-Measured on the shared 2-core VM: on 2026-12-07 (session 4) the first full sync took
-5.66 s on a quiet run (6.0-9.2 s under load; the code before, 13.8-14.4 s). In session 5,
-on a slower VM (a bare `import torch` 1.42-1.52 s instead of 1.21 s), it took 6.36 s at
-the start, then, with the export prepared ahead, the new records' CHECK scan only, one
-index less (migration 7) and a cheaper merge, 5.18-5.28 s in the benchmark's own process
-and 4.67-5.00 s (median 4.99 s, the baseline rebuild 2.10 s) with each sync in a fresh
-process, as `study sync` runs: at its 5 s target, without a margin. The incremental sync
-measured 0.46-0.55 s. Each timed sync's time is printed as it comes.
-
-Not measured here: a first sync whose own records were never stamped (the usual first
-sync of a device; here both homes' records carry their sequence numbers already) also
-stamps them: 5.8-6.0 s in all on the same VM, 0.8 s of it the stamping (7.3 s and 1.7 s
-before the stamps were set by one UPDATE, with the two indexes on them built after it),
-and exports after the merge (0.5 s): over the 5 s target.
+Measured on the shared 2-core VM, 2026-12-07 (session 6, a slow day: the baseline
+rebuild took 2.63 s, 2.10 s the day before): the first full sync never stamped 4.72 s
+(4.63-4.79; it was 6.4 s at the start of the session, 5.8-6.0 s the day before), stamped
+before 4.78 s (4.54-4.82), the incremental sync 0.58 s.
 """
 
 from __future__ import annotations
