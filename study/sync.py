@@ -46,6 +46,7 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -396,15 +397,15 @@ def _sync(store: Store, folder: Path, home: Path | None, at: datetime | None,
         report.received.update(got)
         # the export's snapshot is taken before this commit, so holds none of it
         ahead.started()
+        del incoming  # (the merge's objects go while the commit holds no GIL)
+        jobs.enter_context(ThreadPoolExecutor(
+            max_workers=1, thread_name_prefix="sync-free")).submit(spent.clear)
         # A big merge rewrote the log (a WAL about the database's size): its checkpoint
         # runs on another thread while the export is written, not inside this commit.
         autocheckpoint = c.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
         big = got["reviews"] > BIG_MOVE and autocheckpoint > 0
         if big:
             c.execute("PRAGMA wal_autocheckpoint = 0")
-    del incoming
-    jobs.enter_context(ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-free")
-                       ).submit(spent.clear)
     if big:
         store.conn.execute(f"PRAGMA wal_autocheckpoint = {int(autocheckpoint)}")
         checkpointer = jobs.enter_context(
@@ -1076,6 +1077,11 @@ class _Body:
     upto: dict[str, int]  # the last sequence number of each table in it
     counts: dict[str, int]
 
+    @cached_property
+    def sha256(self) -> str:
+        """The line's SHA-256 in hex (an export ahead works it out early)."""
+        return hashlib.sha256(self.line).hexdigest()
+
 
 def _own_upto(own_dir: Path) -> tuple[list[tuple[int, Path]], dict[str, int]]:
     """This device's segments in DIR, and the last sequence number of each table in them."""
@@ -1139,7 +1145,9 @@ class _ExportAhead:
             c.execute("BEGIN")  # one snapshot for every read below, taken by the first
             c.execute("SELECT 1 FROM reviews LIMIT 1").fetchone()
             self._snapshot.set()
-            return _body(c, me, self.upto, predicted=True, own=self._stamping)
+            body = _body(c, me, self.upto, predicted=True, own=self._stamping)
+            body.sha256  # noqa: B018 - worked out here, while the merge runs
+            return body
         finally:
             self._snapshot.set()
             if c is not None:
@@ -1191,7 +1199,7 @@ def _export(store: Store, own_dir: Path, report: SyncReport,
             "from": {t: upto[t] + 1 for t in upto}}
     line = body.line
     data = b"\n".join([json.dumps(head).encode(), line,
-                       json.dumps({"sha256": hashlib.sha256(line).hexdigest()}).encode()]) + b"\n"
+                       json.dumps({"sha256": body.sha256}).encode()]) + b"\n"
     number = (segs[-1][0] + 1) if segs else 1
     try:
         own_dir.mkdir(exist_ok=True)
