@@ -9,6 +9,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -413,19 +414,22 @@ OPS = st.lists(st.tuples(
 ), max_size=30)
 
 
-@settings(max_examples=25, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(ops=OPS, skew=st.lists(st.integers(-120, 120), min_size=3, max_size=3),
-       final=st.permutations([0, 1, 2]))
+def _converging(test: Callable[..., None]) -> Callable[..., None]:
+    """Hypothesis's random interleavings of three homes' work and syncs (`_converge`'s
+    arguments)."""
+    return settings(max_examples=25, deadline=None,
+                    suppress_health_check=[HealthCheck.function_scoped_fixture])(
+        given(ops=OPS, skew=st.lists(st.integers(-120, 120), min_size=3, max_size=3),
+              final=st.permutations([0, 1, 2]))(test))
+
+
+@_converging
 def test_three_homes_converge(tmp_path_factory: pytest.TempPathFactory, ops: list,
                               skew: list[int], final: list[int]) -> None:
     _converge(tmp_path_factory.mktemp("conv"), ops, skew, final)
 
 
-@settings(max_examples=25, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(ops=OPS, skew=st.lists(st.integers(-120, 120), min_size=3, max_size=3),
-       final=st.permutations([0, 1, 2]))
+@_converging
 def test_three_homes_converge_when_every_move_is_big(
         tmp_path_factory: pytest.TempPathFactory, ops: list, skew: list[int],
         final: list[int]) -> None:
@@ -438,10 +442,7 @@ def test_three_homes_converge_when_every_move_is_big(
         _converge(tmp_path_factory.mktemp("big"), ops, skew, final)
 
 
-@settings(max_examples=25, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(ops=OPS, skew=st.lists(st.integers(-120, 120), min_size=3, max_size=3),
-       final=st.permutations([0, 1, 2]))
+@_converging
 def test_three_homes_converge_when_every_stamping_is_numbered_apart(
         tmp_path_factory: pytest.TempPathFactory, ops: list, skew: list[int],
         final: list[int]) -> None:
@@ -513,22 +514,31 @@ def test_auto_sync_does_nothing_without_the_setting_and_reports_in_one_line(
         study.close()
 
 
-def test_a_home_restored_from_an_old_backup_takes_its_own_events_back(tmp_path: Path) -> None:
+def _backed_up(tmp_path: Path) -> tuple[Path, Store, Store, Path]:
+    """A sync folder, two homes a and b, a's first grade synced, and a backup of a then."""
     folder = tmp_path / "shared"
     folder.mkdir()
     a, b = open_store(tmp_path / "a.db"), open_store(tmp_path / "b.db")
     a.grade("c1", "card", 3, T0)
     sync(a, folder)
-    old = a.backup_to(tmp_path / "old.db")
+    return folder, a, b, a.backup_to(tmp_path / "old.db")
+
+
+def _restored(a: Store, backup: Path) -> Store:
+    """Home `a` replaced by its `backup`, as a restore does."""
+    a.close()
+    for extra in ("", "-wal", "-shm"):
+        Path(f"{a.path}{extra}").unlink(missing_ok=True)
+    backup.rename(a.path)
+    return open_store(a.path)
+
+
+def test_a_home_restored_from_an_old_backup_takes_its_own_events_back(tmp_path: Path) -> None:
+    folder, a, b, old = _backed_up(tmp_path)
     a.grade("c2", "card", 3, T0 + timedelta(hours=1))
     a.grade("c1", "card", 2, T0 + timedelta(hours=2))
     sync(a, folder)
-    a.close()
-    (tmp_path / "a.db").unlink()
-    for extra in ("a.db-wal", "a.db-shm"):
-        (tmp_path / extra).unlink(missing_ok=True)
-    old.rename(tmp_path / "a.db")
-    a = open_store(tmp_path / "a.db")
+    a = _restored(a, old)
     a.grade("c3", "card", 4, T0 + timedelta(hours=3))  # new work on the restored home
     sync(a, folder)
     sync(b, folder)
@@ -546,12 +556,7 @@ def test_a_restored_home_waits_for_its_own_segment_still_being_copied(
     being copied: its new reviews wait (unstamped, unsent) until that segment is whole,
     so never take a number it holds; then it is taken back, they go out after it, and
     every device agrees."""
-    folder = tmp_path / "shared"
-    folder.mkdir()
-    a, b = open_store(tmp_path / "a.db"), open_store(tmp_path / "b.db")
-    a.grade("c1", "card", 3, T0)
-    sync(a, folder)
-    old = a.backup_to(tmp_path / "old.db")
+    folder, a, b, old = _backed_up(tmp_path)
     a.grade("c2", "card", 3, T0 + timedelta(hours=1))
     sync(a, folder)
     a.grade("c1", "card", 2, T0 + timedelta(hours=2))
@@ -559,11 +564,7 @@ def test_a_restored_home_waits_for_its_own_segment_still_being_copied(
     assert third is not None
     whole = third.read_bytes()
     third.write_bytes(whole[:len(whole) // 2 + 40])  # header whole, records cut short
-    a.close()
-    for extra in ("a.db", "a.db-wal", "a.db-shm"):
-        (tmp_path / extra).unlink(missing_ok=True)
-    old.rename(tmp_path / "a.db")
-    a = open_store(tmp_path / "a.db")
+    a = _restored(a, old)
     a.grade("c3", "card", 4, T0 + timedelta(hours=3))  # new work on the restored home
     report = sync(a, folder)
     assert any(str(third) in w for w in report.warnings)
