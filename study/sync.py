@@ -402,12 +402,13 @@ def _sync(store: Store, folder: Path, home: Path | None, at: datetime | None,
             max_workers=1, thread_name_prefix="sync-free")).submit(spent.clear)
         # A big merge rewrote the log (a WAL about the database's size): its checkpoint
         # runs on another thread while the export is written, not inside this commit.
-        autocheckpoint = c.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
+        autocheckpoint = int(c.execute("PRAGMA wal_autocheckpoint").fetchone()[0])
         big = got["reviews"] > BIG_MOVE and autocheckpoint > 0
         if big:
             c.execute("PRAGMA wal_autocheckpoint = 0")
+            jobs.callback(store.conn.execute,  # as it was, whatever the commit does
+                          f"PRAGMA wal_autocheckpoint = {autocheckpoint}")
     if big:
-        store.conn.execute(f"PRAGMA wal_autocheckpoint = {int(autocheckpoint)}")
         checkpointer = jobs.enter_context(
             ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-checkpoint"))
         checkpointer.submit(_checkpoint, store.path)
@@ -838,15 +839,21 @@ def _move(store: Store, c: sqlite3.Connection, moved: list[tuple[int, str, int, 
     # copies and deletes the moved rows here; then it appends both, and this thread
     # replays the log.
     checks = check_constraints(c, "reviews")
-    stage = stager(c)
+    try:
+        stage: _Stage | None = stager(c)
+    except sqlite3.Error:  # (an SQLite without shared cache, say): the temporary table
+        stage = None
+        _fill(c, rows, big)
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-rewrite") as pool:
         rewrite = pool.submit(_rewrite, c, big, bool(remap), stage)
         try:
-            stage.fill(rows, checks)
+            if stage is not None:
+                stage.fill(rows, checks)
             replay.feed_numbered(range(base + 1, base + 1 + len(src)), src)
             replay.rows()  # the states to write, while the rewrite finishes
         finally:
-            stage.settle()  # however this thread left off, the rewrite waits no more
+            if stage is not None:
+                stage.settle()  # however this thread left off, the rewrite waits no more
             params_moved = rewrite.result()  # the connection is this thread's again
     spent.extend((src, rows, remap, placed, old_to_new))
     return params_moved, replay
@@ -883,6 +890,12 @@ class _Stage:
         except BaseException:
             self.conn.close()
             raise
+        # The same database on both connections (not so without a shared cache), seen in
+        # its schema: a read of the table would lock it against the fill until commit.
+        if c.execute(f"SELECT COUNT(*) FROM {self.name}.sqlite_master "
+                     "WHERE name = 'rows'").fetchone()[0] != 1:
+            self.close()
+            raise sqlite3.OperationalError("no shared in-memory database")
 
     def fill(self, rows: list[tuple], checks: list[str]) -> None:
         """The new records in, and their CHECK constraints verified (the log's rewrite

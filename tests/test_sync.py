@@ -245,6 +245,30 @@ def test_a_first_sync_failing_anywhere_changes_nothing(tmp_path: Path, where: st
     assert len(history(a)) == 25
 
 
+def test_a_first_sync_without_a_stage_fills_a_temporary_table(tmp_path: Path) -> None:
+    """Where SQLite cannot share an in-memory database between two connections, a big
+    move's new records go into the sync's own temporary table: the same result."""
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    a, b = open_store(tmp_path / "a.db"), open_store(tmp_path / "b.db")
+    for i in range(10):
+        a.grade(f"c{i % 4}", "card", 1 + i % 4, T0 + timedelta(minutes=2 * i))
+        b.grade(f"c{i % 3}", "card", 1 + i % 3, T0 + timedelta(minutes=2 * i + 1))
+    sync(a, folder)
+
+    def no_stage(*args: object) -> None:
+        raise sqlite3.OperationalError("no shared in-memory database")
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(syncmod, "BIG_MOVE", 0)
+        mp.setattr(syncmod, "STAMP_IN_SQL", 0)
+        mp.setattr(syncmod._Stage, "__init__", no_stage)
+        assert sync(b, folder).received["reviews"] == 10
+    sync(a, folder)
+    assert history(a) == history(b) and states(a) == states(b) == rebuilt(b)
+    assert len(history(a)) == 20
+
+
 _KILLED_SYNC = """
 import sys, time
 from pathlib import Path
