@@ -47,6 +47,7 @@ from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -497,12 +498,17 @@ def _stamp(c: sqlite3.Connection, me: str, own_upto: dict[str, int],
         is_reviews = table == "reviews"
         if is_reviews and not reviews:
             continue
-        rows = c.execute(f"SELECT id, client_id{', ts' if is_reviews else ''} "
-                         f"FROM {key} WHERE seq IS NULL AND client_id IS NOT ? ORDER BY id"
-                         + (" LIMIT ?" if is_reviews else ""),
-                         (hold, STAMP_IN_SQL + 1) if is_reviews else (hold,)).fetchall()
+        # each device's unstamped rows by its index (a scan of a big log costs 50-200 ms
+        # at every sync, the app's at start and quit among them), in id order
+        most = STAMP_IN_SQL + 1 if is_reviews else -1
+        rows = sorted(chain.from_iterable(
+            c.execute(f"SELECT id, client_id{', ts' if is_reviews else ''} FROM {key} "
+                      "WHERE client_id = ? AND seq IS NULL ORDER BY id LIMIT ?", (dev, most))
+            for dev in _unstamped_devices(c, key, hold)))
         if not rows:
             continue
+        if is_reviews:
+            del rows[most:]
         if is_reviews:
             first = rows[0][0]
             if len(rows) > STAMP_IN_SQL:
@@ -530,6 +536,16 @@ def _stamp(c: sqlite3.Connection, me: str, own_upto: dict[str, int],
 
 
 _TABLE = {"reviews": "reviews", "attempts": "attempts", "params": "fsrs_params"}
+
+
+def _unstamped_devices(c: sqlite3.Connection, key: str, hold: str | None = None) -> list[str]:
+    """The devices (but `hold`) with rows of table `key` not stamped yet: one seek of its
+    (client_id, seq) index per device, not a scan."""
+    return [dev for (dev,) in c.execute(
+        f"WITH RECURSIVE d(dev) AS (SELECT MIN(client_id) FROM {key} UNION ALL "
+        f"SELECT (SELECT MIN(client_id) FROM {key} WHERE client_id > d.dev) FROM d "
+        "WHERE d.dev IS NOT NULL) SELECT dev FROM d WHERE dev IS NOT NULL AND EXISTS "
+        f"(SELECT 1 FROM {key} WHERE client_id = d.dev AND seq IS NULL)") if dev != hold]
 
 
 def _stamp_base(c: sqlite3.Connection, table: str, dev: str, me: str,
@@ -564,14 +580,8 @@ def _number_unstamped(c: sqlite3.Connection, table: str, me: str, own_upto: dict
     c.execute(f"CREATE TEMP TABLE IF NOT EXISTS {into} "
               "(id INTEGER PRIMARY KEY, seq INTEGER NOT NULL, ord_ts INTEGER)")
     c.execute(f"DELETE FROM temp.{into}")
-    # the devices with unstamped rows: one index seek per device, not a scan
-    devices = [dev for (dev,) in c.execute(
-        f"WITH RECURSIVE d(dev) AS (SELECT MIN(client_id) FROM {key} UNION ALL "
-        f"SELECT (SELECT MIN(client_id) FROM {key} WHERE client_id > d.dev) FROM d "
-        "WHERE d.dev IS NOT NULL) SELECT dev FROM d WHERE dev IS NOT NULL AND EXISTS "
-        f"(SELECT 1 FROM {key} WHERE client_id = d.dev AND seq IS NULL)") if dev != hold]
     first: tuple[int, str, int] | None = None
-    for dev in devices:
+    for dev in _unstamped_devices(c, key, hold):
         nxt, run = _stamp_base(c, table, dev, me, own_upto, own_run)
         merge_time = "MAX(?, MAX(ts) OVER w)" if table == "reviews" else "?"
         c.execute(f"INSERT INTO temp.{into} (id, seq, ord_ts) "
