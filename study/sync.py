@@ -716,16 +716,17 @@ def _merge(store: Store, c: sqlite3.Connection, incoming: dict[str, list[dict[st
         first_ts, first_key = k0[0], k0[:3]
         # (in a record's layout where the replay reads it: item, kind, event, rating, ts
         # at 1-5, until_ms at 11; the merge key at 6, 7, 0; the id at 8)
-        later = [r for r in c.execute(
+        # (the tie on ord_ts settled by SQLite too: a row value compares as a tuple does)
+        later = c.execute(
             "SELECT seq, item_id, kind, event, rating, ts, ord_ts, client_id, id, NULL, NULL, "
-            f"until_ms FROM reviews {how} WHERE ord_ts >= ? ORDER BY id", (first_ts,))
-            if r[6] > first_ts or (r[6], r[7], r[0]) >= first_key] if numbered is None else [
-            r for r in c.execute(
-                "SELECT COALESCE(r.seq, s.seq), r.item_id, r.kind, r.event, r.rating, r.ts, "
-                "COALESCE(r.ord_ts, s.ord_ts) AS o, r.client_id, r.id, NULL, NULL, r.until_ms "
-                "FROM reviews AS r NOT INDEXED LEFT JOIN temp.sync_stamps s ON s.id = r.id "
-                "WHERE o >= ? ORDER BY r.id", (first_ts,))
-            if r[6] > first_ts or (r[6], r[7], r[0]) >= first_key]
+            f"until_ms FROM reviews {how} WHERE ord_ts >= ? "
+            "AND (ord_ts, client_id, seq) >= (?, ?, ?) ORDER BY id", (first_ts, *first_key)
+        ).fetchall() if numbered is None else c.execute(
+            "SELECT COALESCE(r.seq, s.seq) AS q, r.item_id, r.kind, r.event, r.rating, r.ts, "
+            "COALESCE(r.ord_ts, s.ord_ts) AS o, r.client_id, r.id, NULL, NULL, r.until_ms "
+            "FROM reviews AS r NOT INDEXED LEFT JOIN temp.sync_stamps s ON s.id = r.id "
+            "WHERE o >= ? AND (o, r.client_id, q) >= (?, ?, ?) ORDER BY r.id",
+            (first_ts, *first_key)).fetchall()
         merged = sorted([(r[6], r[7], r[0], -1 - i) for i, r in enumerate(later)] + entries)
         # rows already in place at the front stay; the rest are written anew, in order
         keep = 0
