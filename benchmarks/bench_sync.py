@@ -211,14 +211,17 @@ def run(work: Path) -> int:
     store.close()
 
     print()
-    print(f"{'measure':<46}{'median':>11}{'target':>10}  ok")
-    print("-" * 72)
+    # (× baseline: the same figure on another machine, or on this one in a slower hour)
+    print(f"{'measure':<46}{'median':>11}{'× baseline':>12}{'target':>10}  ok")
+    print("-" * 84)
     ok = True
+    base = rows[0][1]
     for name, secs, target in rows:
         passed = target is None or secs <= target
         ok &= passed
         tgt = f"{target:.1f} s" if target else "-"
-        print(f"{name:<46}{secs:>9.2f} s{tgt:>10}  {'yes' if passed else 'NO'}")
+        print(f"{name:<46}{secs:>9.2f} s{secs / base:>11.2f}×{tgt:>10}  "
+              f"{'yes' if passed else 'NO'}")
     print(f"\nafter syncing both ways: {n} events, identical history and states: {same}")
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
     return 0 if ok and same else 1
