@@ -17,10 +17,12 @@ A first sync keeps both cores busy (see study/sync.py): SQLite numbers this devi
 reviews while the segments are parsed, serialises its segment on a second connection
 while the merge runs, and rewrites the log while Python replays it.
 
-Measured on the shared 2-core VM, 2026-12-07 (session 6, a slow day: the baseline
-rebuild took 2.63 s, 2.10 s the day before): the first full sync never stamped 4.72 s
-(4.63-4.79; it was 6.4 s at the start of the session, 5.8-6.0 s the day before), stamped
-before 4.78 s (4.54-4.82), the incremental sync 0.58 s.
+Measured on the shared 2-core VM, 2026-12-07 (session 6), whose speed drifted by a
+third within the hour (the baseline rebuild took 2.40-3.22 s; 2.10 s the day before):
+the first full sync never stamped 4.72 s and 4.80 s (1.79x and 1.88x the baseline) in
+its quicker hours, 5.01-5.64 s (1.74-2.09x) in its slower ones; in session 5 it took
+5.8-6.0 s (2.8x a 2.10 s baseline). The same with B's records stamped before 4.12-5.31 s;
+the incremental sync 0.52-0.61 s.
 """
 
 from __future__ import annotations
