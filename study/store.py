@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import operator
 import os
 import sqlite3
 import time
@@ -17,6 +18,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
+from itertools import tee
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +44,7 @@ PENDING_SETTINGS = "pending_settings"  # meta: settings text an import committed
 LOG_COLUMNS = ("id", "item_id", "kind", "event", "rating", "ts", "day", "duration_ms",
                "client_id", "state_before", "undoes", "until_ms")
 # The log rows as the replay reads them: in that order, the columns it does not use NULL.
+_FIRST = operator.itemgetter(0)
 REPLAY_SELECT = ("SELECT id, item_id, kind, event, rating, ts, NULL, NULL, NULL, NULL, NULL, "
                  "until_ms FROM reviews")
 _STATE_COLS = (
@@ -129,32 +132,23 @@ class Replay:
     def feed_rows(self, rows: Iterable[Sequence[Any]]) -> None:
         """`feed` for many log rows in `LOG_COLUMNS` order (a rebuild, an import, a sync):
         the same steps, with the lookups hoisted out of a loop that runs per event."""
-        self._rows = None
-        items, start, step, undone = self.items, self._start, self._step, self.undone
-        folds = self._folds
-        for rid, item_id, kind, event, rating, ts, _, _, _, _, _, until_ms in rows:
-            if self._next is not None and rid > self._next:
-                self._switch(rid)
-            entry = items.get(item_id)
-            if entry is None:
-                entry = items[item_id] = [start(kind), rid]
-                if folds is not None:
-                    entry[0][1] = folds[kind]
-            else:
-                entry[1] = rid
-            if event != "undo" and rid not in undone:
-                step(entry[0], event, rating, ts, until_ms)
+        ids, same = tee(rows)  # each row with its own first value, paired in C
+        self._feed(zip(map(_FIRST, ids), same, strict=True))
 
     def feed_numbered(self, ids: Iterable[int], rows: Iterable[Sequence[Any]]) -> None:
         """`feed_rows` for rows whose log id is not their first value but the matching one
         of `ids` (a sync feeds the log as it will be, from rows in a segment record's
         layout, which has the item, kind, event, rating and time where a log row has them,
-        and until_ms last). The loop is `feed_rows`' own, repeated: it runs per event."""
+        and until_ms last)."""
+        self._feed(zip(ids, rows, strict=True))
+
+    def _feed(self, pairs: Iterable[tuple[int, Sequence[Any]]]) -> None:
+        """The replay of (log id, row) pairs, a row's id aside (one loop for both: it runs
+        per event)."""
         self._rows = None
         items, start, step, undone = self.items, self._start, self._step, self.undone
         folds = self._folds
-        for rid, (_, item_id, kind, event, rating, ts, _, _, _, _, _, until_ms) in zip(
-                ids, rows, strict=True):
+        for rid, (_, item_id, kind, event, rating, ts, _, _, _, _, _, until_ms) in pairs:
             if self._next is not None and rid > self._next:
                 self._switch(rid)
             entry = items.get(item_id)
